@@ -1,0 +1,47 @@
+// Opens the database named by configuration: embedded SQLite by default, PostgreSQL for consortia.
+// Both sit behind one Kysely<DB>; the few real differences live in DialectOps (dialects.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
+import type { DB } from './schema.ts';
+import { dialectOps, type DialectOps } from './dialects.ts';
+
+export interface Database {
+  db: Kysely<DB>;
+  ops: DialectOps;
+  /** The SQLite file (with -wal/-shm siblings), for raw-byte checks; null on PostgreSQL. */
+  sqliteFile: string | null;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint (e.g. count(*)) as text by default; counts here always fit a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Applies the pragmas Carrel relies on to a SQLite connection (see STYLE.md "SQLite discipline"). */
+export function applySqlitePragmas(conn: Database.Database): void {
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('foreign_keys = ON');
+  // Writers wait instead of failing while another connection (a second process) holds the lock.
+  conn.pragma('busy_timeout = 5000');
+  // G2: deleted rows are overwritten with zeros, so a purged value does not linger in free pages.
+  conn.pragma('secure_delete = ON');
+  conn.pragma('synchronous = NORMAL');
+}
+
+export function openDatabase(cfg: DatabaseConfig): Database {
+  if (cfg.dialect === 'sqlite') {
+    fs.mkdirSync(path.dirname(cfg.location), { recursive: true });
+    const conn = new Database(cfg.location);
+    applySqlitePragmas(conn);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
+    return { db, ops: dialectOps.sqlite, sqliteFile: cfg.location, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: cfg.location, max: cfg.poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, ops: dialectOps.postgres, sqliteFile: null, close: () => db.destroy() };
+}

@@ -1,0 +1,148 @@
+// Data inventory entries for staff accounts, sessions and login throttling (G1).
+import type { Config } from '../../config.ts';
+import type { TableEntry } from '../../privacy/inventory.ts';
+
+export function staffInventory(config: Config): TableEntry[] {
+  return [
+    {
+      table: 'staff',
+      description: 'Accounts of library staff who sign in to the staff interface.',
+      primaryKey: 'id',
+      columns: {
+        id: { personal: false, description: 'Random identifier of the account.' },
+        username: {
+          personal: true,
+          category: 'identity',
+          description: 'User name a staff member signs in with.',
+          purpose: 'Signing staff in and attributing staff actions.',
+          clauses: ['A6'],
+          retention: 'staff.closed',
+          readableBy: ['admin', 'privacy-officer'],
+          inExport: false,
+        },
+        display_name: {
+          personal: true,
+          category: 'identity',
+          description: "Staff member's name as shown in the staff interface.",
+          purpose: 'Showing who is signed in and who did what.',
+          clauses: ['A6'],
+          retention: 'staff.closed',
+          readableBy: ['admin', 'privacy-officer'],
+          inExport: false,
+        },
+        password_hash: {
+          personal: true,
+          category: 'credential',
+          description: 'One-way argon2id hash of the password; the password itself is never stored.',
+          purpose: 'Checking a password at sign-in.',
+          clauses: ['A2'],
+          retention: 'staff.closed',
+          readableBy: [],
+          inExport: false,
+        },
+        is_disabled: { personal: false, description: 'Whether the account may sign in.' },
+        must_change_password: { personal: false, description: 'Whether a new password must be chosen at next sign-in.' },
+        created_at: { personal: false, description: 'When the account was created.' },
+        updated_at: { personal: false, description: 'When the account was last changed; also when it was disabled.' },
+        password_changed_at: { personal: false, description: 'When the password was last set.' },
+      },
+      retention: [
+        {
+          id: 'staff.closed',
+          description: 'A disabled staff account is deleted one year after it was disabled.',
+          after: 'updated_at',
+          period: { days: 365 },
+          where: [{ column: 'is_disabled', op: '=', value: 1 }],
+        },
+      ],
+      holdScope: { subject: { kind: 'staff', column: 'id' }, dateColumn: 'created_at' },
+    },
+    {
+      table: 'staff_roles',
+      description: 'Which roles each staff account holds.',
+      primaryKey: 'staff_id',
+      columns: {
+        staff_id: { personal: false, description: 'The account holding the role.' },
+        role: { personal: false, description: 'The role, e.g. circulation.' },
+      },
+      retention: [],
+    },
+    {
+      table: 'staff_sessions',
+      description: 'Signed-in staff sessions.',
+      primaryKey: 'id',
+      columns: {
+        id: { personal: false, description: 'Hash of the session cookie.' },
+        staff_id: {
+          personal: true,
+          category: 'activity',
+          description: 'Which staff member the session belongs to.',
+          purpose: 'Keeping a staff member signed in.',
+          clauses: ['A4'],
+          retention: 'staff_sessions.expired',
+          readableBy: ['admin'],
+          inExport: false,
+        },
+        created_at: {
+          personal: true,
+          category: 'activity',
+          description: 'When the staff member signed in.',
+          purpose: 'Ending the session after the absolute time-out.',
+          clauses: ['A4'],
+          retention: 'staff_sessions.expired',
+          readableBy: ['admin'],
+          inExport: false,
+        },
+        last_seen_at: {
+          personal: true,
+          category: 'activity',
+          description: 'When the session was last used.',
+          purpose: 'Ending the session after the idle time-out.',
+          clauses: ['A4'],
+          retention: 'staff_sessions.expired',
+          readableBy: ['admin'],
+          inExport: false,
+        },
+        expires_at: { personal: false, description: 'When the session stops working.' },
+        absolute_expires_at: { personal: false, description: 'Latest moment the session can last until.' },
+      },
+      retention: [
+        {
+          id: 'staff_sessions.expired',
+          description: `A staff session is deleted as soon as it expires: after ${config.staffSession.idleMinutes} minutes without activity, ${config.staffSession.maxHours} hours after sign-in, or at sign-out.`,
+          after: 'expires_at',
+          period: {},
+        },
+      ],
+      holdScope: { subject: { kind: 'staff', column: 'staff_id' }, dateColumn: 'created_at' },
+    },
+    {
+      table: 'login_throttle',
+      description: 'Counts of failed sign-in attempts, used to slow down password guessing (A3).',
+      primaryKey: 'key',
+      columns: {
+        key: {
+          personal: true,
+          category: 'network',
+          description: 'Keyed hash of the user name or the network address that failed to sign in; neither is stored as such.',
+          purpose: 'Slowing down password guessing with growing delays.',
+          clauses: ['A3', 'W2'],
+          retention: 'login_throttle.stale',
+          readableBy: [],
+          inExport: false,
+        },
+        failures: { personal: false, description: 'Number of failed attempts in a row.' },
+        last_failure_at: { personal: false, description: 'When the last attempt failed.' },
+        blocked_until: { personal: false, description: 'Until when the next attempt is refused.' },
+      },
+      retention: [
+        {
+          id: 'login_throttle.stale',
+          description: 'A failed-attempt counter is deleted 24 hours after the last failed attempt, or at the next successful sign-in.',
+          after: 'last_failure_at',
+          period: { hours: 24 },
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,36 @@
+// Kysely row types for staff accounts, their roles, their sessions and login throttling.
+export interface StaffTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  is_disabled: number;
+  must_change_password: number;
+  created_at: string;
+  updated_at: string;
+  password_changed_at: string;
+}
+
+export interface StaffRoleTable {
+  staff_id: string;
+  role: string;
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 of the cookie token: a stolen database does not yield usable sessions. */
+  id: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The earlier of idle expiry and absolute expiry, moved forward on activity. */
+  expires_at: string;
+  absolute_expires_at: string;
+}
+
+export interface LoginThrottleTable {
+  /** HMAC of "kind:value" (a username or a client address); the raw value is never stored. */
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  blocked_until: string;
+}
