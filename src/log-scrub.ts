@@ -9,8 +9,8 @@ const patterns: Array<[RegExp, string]> = [
   [/\d{4,}/g, '[digits]'],
 ];
 
-export function scrubForLog(text: string): string {
+export function scrubForLog(text: string, max = 500): string {
   let out = text;
   for (const [re, repl] of patterns) out = out.replace(re, repl);
-  return out.length > 500 ? `${out.slice(0, 500)}…` : out;
+  return out.length > max ? `${out.slice(0, max)}…` : out;
 }

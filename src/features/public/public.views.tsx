@@ -1,0 +1,203 @@
+// Public pages: home (branches, hours, contact), contact, and the privacy policy (G3).
+import type { Branch, LibraryIdentity } from '../../library.ts';
+import { weekdayNames, weekdays } from '../../library.ts';
+import { Layout } from '../../http/layout.tsx';
+import type { PrivacyPolicy } from '../../privacy/privacy-policy.ts';
+
+function BranchCard({ branch }: { branch: Branch }) {
+  const a = branch.address;
+  return (
+    <li class="card">
+      <h3>{branch.name}</h3>
+      <address>
+        {a.street}
+        <br />
+        {a.city}, {a.region} {a.postalCode}
+        {branch.phone && (
+          <>
+            <br />
+            Phone: <a href={`tel:${branch.phone.replace(/\s+/g, '')}`}>{branch.phone}</a>
+          </>
+        )}
+      </address>
+      <table class="hours">
+        <caption>Opening hours</caption>
+        <tbody>
+          {weekdays.map((d) => {
+            const h = branch.hours[d];
+            return (
+              <tr key={d}>
+                <th scope="row">{weekdayNames[d]}</th>
+                <td>{h ? `${h.opens}–${h.closes}` : 'Closed'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </li>
+  );
+}
+
+export function HomePage({ library }: { library: LibraryIdentity }) {
+  return (
+    <Layout title="Welcome" library={library}>
+      <h1>{library.name}</h1>
+      <p class="lead">
+        Welcome. Who reads what is nobody's business but the reader's: this library keeps only what it needs to lend
+        you books, deletes it on a schedule, and tells you exactly what it holds on its <a href="/privacy">privacy page</a>.
+      </p>
+      <h2>Our {library.branches.length === 1 ? 'branch' : 'branches'}</h2>
+      <ul class="cards">
+        {library.branches.map((b) => (
+          <BranchCard key={b.code} branch={b} />
+        ))}
+      </ul>
+      <h2>Questions?</h2>
+      <p>
+        See <a href="/contact">how to contact us</a>.
+      </p>
+    </Layout>
+  );
+}
+
+export function ContactPage({ library }: { library: LibraryIdentity }) {
+  const { webmaster, headLibrarian } = library.contacts;
+  return (
+    <Layout title="Contact" library={library}>
+      <h1>Contact us</h1>
+      <ul class="cards">
+        <li class="card">
+          <h2>About this website</h2>
+          <p>{webmaster.name}</p>
+          <p>
+            E-mail: <a href={`mailto:${webmaster.email}`}>{webmaster.email}</a>
+            {webmaster.phone && (
+              <>
+                <br />
+                Phone: {webmaster.phone}
+              </>
+            )}
+          </p>
+        </li>
+        <li class="card">
+          <h2>About the library and its policies</h2>
+          <p>{headLibrarian.name}</p>
+          <p>
+            E-mail: <a href={`mailto:${headLibrarian.email}`}>{headLibrarian.email}</a>
+            {headLibrarian.phone && (
+              <>
+                <br />
+                Phone: {headLibrarian.phone}
+              </>
+            )}
+          </p>
+        </li>
+      </ul>
+      <h2>Branches</h2>
+      <ul>
+        {library.branches.map((b) => (
+          <li key={b.code}>
+            {b.name}: {b.address.street}, {b.address.city}
+            {b.phone ? ` · ${b.phone}` : ''}
+          </li>
+        ))}
+      </ul>
+      <p>
+        Opening hours are on the <a href="/">home page</a>.
+      </p>
+    </Layout>
+  );
+}
+
+export function PrivacyPage({ library, policy }: { library: LibraryIdentity; policy: PrivacyPolicy }) {
+  const { webmaster, headLibrarian } = policy.contacts;
+  return (
+    <Layout title="Privacy policy" library={library}>
+      <h1>Privacy policy</h1>
+      <p class="lead">
+        Transaction records, e-mail and anything else that could link you with the materials or subjects you use are
+        confidential. They are not given to anyone but you, and records leave the library only under process, order or
+        subpoena authorized by law — which the library resists until a court has found good cause.
+      </p>
+      <p>
+        This page is generated from the same list of data that the library's software uses to delete information on
+        schedule, so it describes exactly what the software keeps. It changes when the software changes.
+      </p>
+
+      <h2 id="collected">What we keep, why, and for how long</h2>
+      {policy.sections.map((s) => (
+        <section key={s.category} aria-labelledby={`cat-${s.category}`}>
+          <h3 id={`cat-${s.category}`}>{s.title}</h3>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Information</th>
+                  <th scope="col">Why we keep it</th>
+                  <th scope="col">How long</th>
+                  <th scope="col">Who can see it</th>
+                  <th scope="col">In your own copy</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.items.map((i) => (
+                  <tr key={`${i.table}.${i.column}`}>
+                    <td>{i.what}</td>
+                    <td>{i.why}</td>
+                    <td>{i.howLong}</td>
+                    <td>{i.whoCanSee.join(', ')}</td>
+                    <td>{i.inYourCopy ? 'Yes' : 'No'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+
+      <h2 id="purging">How information is deleted</h2>
+      <p>
+        Every {policy.purgeEveryMinutes === 60 ? 'hour' : `${policy.purgeEveryMinutes} minutes`} the software applies
+        each of the rules above by itself; nobody has to remember to run it. Deleted information is overwritten in the
+        database file, not just hidden. Each run is recorded only as counts — how many records each rule removed — never
+        whose.
+      </p>
+      <p>
+        The one exception is a <strong>legal hold</strong>: when valid legal process requires the library to preserve
+        specific records, exactly those records are kept until the hold ends, and nothing new is collected because of
+        it.
+      </p>
+
+      <h2 id="website">Visiting this website</h2>
+      <ul>
+        <li>You can read every public page without signing in, without cookies and without JavaScript.</li>
+        <li>
+          The site loads nothing from other companies: no advertising, no analytics services, no fonts or scripts from
+          elsewhere. It tells your browser not to send the address of the page you came from.
+        </li>
+        <li>
+          The server's logs record which kind of page was requested, the result and how long it took — never your
+          network address, what you searched for, or your card number.
+        </li>
+      </ul>
+
+      <h2 id="comments">Questions and comments</h2>
+      <p>Please send questions or comments about this policy to either of:</p>
+      <ul>
+        <li>
+          {webmaster.name} (webmaster): <a href={`mailto:${webmaster.email}`}>{webmaster.email}</a>
+          {webmaster.phone ? `, ${webmaster.phone}` : ''}
+        </li>
+        <li>
+          {headLibrarian.name}: <a href={`mailto:${headLibrarian.email}`}>{headLibrarian.email}</a>
+          {headLibrarian.phone ? `, ${headLibrarian.phone}` : ''}
+        </li>
+      </ul>
+      <p class="small">
+        Information with no personal content (for example {policy.tablesWithoutPersonalData.length} kinds of technical
+        records such as "{policy.tablesWithoutPersonalData[0] ?? ''}") is also listed in the library's data inventory,
+        available as <a href="/api/v1/privacy">machine-readable data</a>.
+      </p>
+    </Layout>
+  );
+}

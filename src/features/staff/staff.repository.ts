@@ -1,0 +1,163 @@
+// SQL for staff accounts, roles and sessions. Nothing else in the feature writes SQL.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import { isRole, type Role } from './roles.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export interface StaffMember {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  isDisabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StaffWithHash extends StaffMember {
+  passwordHash: string;
+}
+
+async function rolesFor(db: Db, ids: string[]): Promise<Map<string, Role[]>> {
+  const map = new Map<string, Role[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return map;
+  const rows = await db.selectFrom('staff_roles').select(['staff_id', 'role']).where('staff_id', 'in', ids).orderBy('role').execute();
+  for (const r of rows) if (isRole(r.role)) map.get(r.staff_id)?.push(r.role);
+  return map;
+}
+
+const columns = ['id', 'username', 'display_name', 'password_hash', 'is_disabled', 'must_change_password', 'created_at', 'updated_at'] as const;
+
+export async function findStaffByUsername(db: Db, username: string): Promise<StaffWithHash | undefined> {
+  const row = await db.selectFrom('staff').select(columns).where('username', '=', username).executeTakeFirst();
+  if (!row) return undefined;
+  const roles = (await rolesFor(db, [row.id])).get(row.id) ?? [];
+  return toStaff(row, roles);
+}
+
+export async function findStaffById(db: Db, id: string): Promise<StaffWithHash | undefined> {
+  const row = await db.selectFrom('staff').select(columns).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  return toStaff(row, (await rolesFor(db, [row.id])).get(row.id) ?? []);
+}
+
+function toStaff(
+  row: { id: string; username: string; display_name: string; password_hash: string; is_disabled: number; must_change_password: number; created_at: string; updated_at: string },
+  roles: Role[],
+): StaffWithHash {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    roles,
+    isDisabled: row.is_disabled === 1,
+    mustChangePassword: row.must_change_password === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findAllStaff(db: Db, limit = 1000): Promise<StaffMember[]> {
+  const rows = await db.selectFrom('staff').select(columns).orderBy('username').limit(limit).execute();
+  const roles = await rolesFor(db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const { passwordHash: _omit, ...rest } = toStaff(r, roles.get(r.id) ?? []);
+    return rest;
+  });
+}
+
+export async function countStaff(db: Db): Promise<number> {
+  const row = await db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Active accounts holding a role, e.g. to keep the last administrator from being removed. */
+export async function countActiveWithRole(db: Db, role: Role): Promise<number> {
+  const row = await db
+    .selectFrom('staff')
+    .innerJoin('staff_roles', 'staff_roles.staff_id', 'staff.id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('staff_roles.role', '=', role)
+    .where('staff.is_disabled', '=', 0)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function insertStaff(
+  db: Db,
+  s: { id: string; username: string; displayName: string; passwordHash: string; mustChangePassword: boolean; nowIso: string; roles: Role[] },
+): Promise<void> {
+  await db
+    .insertInto('staff')
+    .values({
+      id: s.id,
+      username: s.username,
+      display_name: s.displayName,
+      password_hash: s.passwordHash,
+      is_disabled: 0,
+      must_change_password: s.mustChangePassword ? 1 : 0,
+      created_at: s.nowIso,
+      updated_at: s.nowIso,
+      password_changed_at: s.nowIso,
+    })
+    .execute();
+  await replaceStaffRoles(db, s.id, s.roles);
+}
+
+export async function replaceStaffRoles(db: Db, staffId: string, roles: Role[]): Promise<void> {
+  await db.deleteFrom('staff_roles').where('staff_id', '=', staffId).execute();
+  if (roles.length) await db.insertInto('staff_roles').values(roles.map((role) => ({ staff_id: staffId, role }))).execute();
+}
+
+export async function updateStaff(
+  db: Db,
+  id: string,
+  set: { displayName?: string; isDisabled?: boolean; passwordHash?: string; mustChangePassword?: boolean; nowIso: string },
+): Promise<void> {
+  await db
+    .updateTable('staff')
+    .set({
+      updated_at: set.nowIso,
+      ...(set.displayName !== undefined && { display_name: set.displayName }),
+      ...(set.isDisabled !== undefined && { is_disabled: set.isDisabled ? 1 : 0 }),
+      ...(set.passwordHash !== undefined && { password_hash: set.passwordHash, password_changed_at: set.nowIso }),
+      ...(set.mustChangePassword !== undefined && { must_change_password: set.mustChangePassword ? 1 : 0 }),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertSession(
+  db: Db,
+  s: { id: string; staffId: string; nowIso: string; expiresAt: string; absoluteExpiresAt: string },
+): Promise<void> {
+  await db
+    .insertInto('staff_sessions')
+    .values({ id: s.id, staff_id: s.staffId, created_at: s.nowIso, last_seen_at: s.nowIso, expires_at: s.expiresAt, absolute_expires_at: s.absoluteExpiresAt })
+    .execute();
+}
+
+export async function findSession(db: Db, id: string) {
+  return db
+    .selectFrom('staff_sessions')
+    .select(['id', 'staff_id', 'last_seen_at', 'expires_at', 'absolute_expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, id: string, nowIso: string, expiresAt: string): Promise<void> {
+  await db.updateTable('staff_sessions').set({ last_seen_at: nowIso, expires_at: expiresAt }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('staff_sessions').where('id', '=', id).execute();
+}
+
+export async function deleteSessionsOf(db: Db, staffId: string, exceptId?: string): Promise<void> {
+  let q = db.deleteFrom('staff_sessions').where('staff_id', '=', staffId);
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  await q.execute();
+}

@@ -1,0 +1,153 @@
+// Staff interface routes: sign-in/out, own password, and account management for administrators.
+// Thin: parse, guard, one service call, render. Forms that fail re-render with what was typed
+// (never a password) and a message per field.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import { canManageStaff } from './staff.policy.ts';
+import * as staff from './staff.service.ts';
+import {
+  ChangePasswordPage,
+  EditStaffPage,
+  LoginPage,
+  NewStaffPage,
+  noticeText,
+  OneTimePasswordPage,
+  StaffHomePage,
+  StaffListPage,
+} from './staff.views.tsx';
+
+type Form = Record<string, string | string[] | undefined>;
+const form = (request: FastifyRequest): Form => (request.body && typeof request.body === 'object' ? (request.body as Form) : {});
+const text = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
+const noticeQuery = { querystring: z.object({ notice: z.string().max(40).optional() }) };
+
+export function registerStaffRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const tz = library.timezone;
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({ library, actor: request.actor, csrfToken: reply.generateCsrf() });
+
+  app.get('/staff/login', (request, reply) => {
+    if (request.actor) return reply.redirect('/staff', 303);
+    return sendPage(reply, <LoginPage library={library} csrfToken={reply.generateCsrf()} />);
+  });
+
+  app.post('/staff/login', async (request, reply) => {
+    const body = form(request);
+    try {
+      const { token, actor } = await staff.login(ctx, { username: text(body.username), password: text(body.password) }, request.ip);
+      void reply.setCookie(STAFF_COOKIE, token, staffCookieOptions(request));
+      return reply.redirect(actor.mustChangePassword ? '/staff/password' : '/staff', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof UnauthenticatedError || err instanceof TooManyRequestsError)) throw err;
+      if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
+      const fields = err instanceof ValidationError ? err.fields : {};
+      return sendPage(
+        reply,
+        <LoginPage library={library} csrfToken={reply.generateCsrf()} error={err.message} fields={fields} username={text(body.username)?.slice(0, 64)} />,
+        err.status,
+      );
+    }
+  });
+
+  app.post('/staff/logout', async (request, reply) => {
+    if (request.staffToken) await staff.logout(ctx, request.staffToken);
+    void reply.clearCookie(STAFF_COOKIE, staffCookieOptions(request));
+    return reply.redirect('/staff/login', 303);
+  });
+
+  app.get('/staff', { schema: noticeQuery }, (request, reply) => {
+    if (!requireStaff(request, reply)) return reply;
+    const notice = request.query.notice ? noticeText[request.query.notice] : undefined;
+    return sendPage(reply, <StaffHomePage {...frame(request, reply)} notice={notice} />);
+  });
+
+  app.get('/staff/password', (request, reply) => {
+    if (!requireStaff(request, reply)) return reply;
+    return sendPage(reply, <ChangePasswordPage {...frame(request, reply)} />);
+  });
+
+  app.post('/staff/password', async (request, reply) => {
+    const actor = requireStaff(request, reply);
+    if (!actor) return reply;
+    try {
+      await staff.changeOwnPassword(ctx, actor, request.staffToken!, form(request));
+      return reply.redirect('/staff?notice=password-changed', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(reply, <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={err.fields} />, 400);
+    }
+  });
+
+  app.get('/staff/admin/staff', { schema: noticeQuery }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageStaff);
+    if (!actor) return reply;
+    const members = await staff.listStaff(ctx, actor);
+    const notice = request.query.notice ? noticeText[request.query.notice] : undefined;
+    return sendPage(reply, <StaffListPage {...frame(request, reply)} staff={members} notice={notice} />);
+  });
+
+  app.get('/staff/admin/staff/new', (request, reply) => {
+    if (!requireStaff(request, reply, canManageStaff)) return reply;
+    return sendPage(reply, <NewStaffPage {...frame(request, reply)} values={{}} />);
+  });
+
+  app.post('/staff/admin/staff/new', async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageStaff);
+    if (!actor) return reply;
+    const body = form(request);
+    const values = { username: text(body.username), displayName: text(body.displayName), roles: list(body.roles) };
+    try {
+      const created = await staff.createStaff(ctx, actor, values);
+      return sendPage(reply, <OneTimePasswordPage {...frame(request, reply)} member={created.staff} password={created.oneTimePassword!} created />, 201);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(reply, <NewStaffPage {...frame(request, reply)} error={err.message} fields={err.fields} values={values} />, 400);
+    }
+  });
+
+  app.get('/staff/admin/staff/:id', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageStaff);
+    if (!actor) return reply;
+    const member = await staff.getStaff(ctx, actor, request.params.id);
+    return sendPage(reply, <EditStaffPage {...frame(request, reply)} member={member} values={member} timezone={tz} />);
+  });
+
+  app.post('/staff/admin/staff/:id', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageStaff);
+    if (!actor) return reply;
+    const body = form(request);
+    const values = { displayName: text(body.displayName), roles: list(body.roles) };
+    try {
+      await staff.updateStaffAccount(ctx, actor, request.params.id, values);
+      return reply.redirect('/staff/admin/staff?notice=saved', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const member = await staff.getStaff(ctx, actor, request.params.id);
+      return sendPage(reply, <EditStaffPage {...frame(request, reply)} member={member} values={values} timezone={tz} error={err.message} fields={err.fields} />, 400);
+    }
+  });
+
+  app.post('/staff/admin/staff/:id/reset-password', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageStaff);
+    if (!actor) return reply;
+    const password = await staff.resetStaffPassword(ctx, actor, { id: request.params.id });
+    const member = await staff.getStaff(ctx, actor, request.params.id);
+    return sendPage(reply, <OneTimePasswordPage {...frame(request, reply)} member={member} password={password} created={false} />);
+  });
+
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post(`/staff/admin/staff/:id/${action}`, { schema: idParams }, async (request, reply) => {
+      const actor = requireStaff(request, reply, canManageStaff);
+      if (!actor) return reply;
+      await staff.setStaffDisabled(ctx, actor, request.params.id, disabled);
+      return reply.redirect(`/staff/admin/staff?notice=${action}d`, 303);
+    });
+  }
+}

@@ -1,0 +1,50 @@
+// Input schemas for staff forms, the API and the CLI. Messages are written for the person typing.
+import { z } from 'zod';
+import { roles } from './roles.ts';
+
+/** A staff user name: lower-case letters, digits, dot, dash, underscore. */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9._-]{3,32}$/, 'Use 3–32 lower-case letters, digits, dots, dashes or underscores.');
+
+/** At least 12 characters; long passphrases welcome. */
+export const passwordSchema = z
+  .string()
+  .min(12, 'Use at least 12 characters.')
+  .max(256, 'Use at most 256 characters.');
+
+export const displayNameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+
+const roleList = z
+  .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(roles, { error: 'Choose roles from the list.' })))
+  .refine((r) => r.length > 0, 'Choose at least one role.')
+  .transform((r) => [...new Set(r)].sort());
+
+export const createStaffSchema = z.object({
+  username: usernameSchema,
+  displayName: displayNameSchema,
+  roles: roleList,
+  /** Optional; a random one is generated and shown once when left out. */
+  password: passwordSchema.optional(),
+});
+export type CreateStaffInput = z.input<typeof createStaffSchema>;
+
+export const updateStaffSchema = z.object({
+  displayName: displayNameSchema,
+  roles: roleList,
+});
+
+export const loginSchema = z.object({
+  username: z.string().trim().toLowerCase().min(1, 'Enter your user name.').max(64, 'Enter your user name.'),
+  password: z.string().min(1, 'Enter your password.').max(256, 'Wrong user name or password.'),
+});
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.').max(256),
+    newPassword: passwordSchema,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' });

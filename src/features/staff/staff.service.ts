@@ -1,0 +1,210 @@
+// Staff accounts: creation, sign-in with throttling, sessions, passwords, roles, disabling.
+// Services own the rules and the transactions; SQL lives in staff.repository.ts.
+import { addMs, HOUR, iso, MINUTE } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import { newId, newToken, sha256 } from '../../ids.ts';
+import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
+import { assertNotThrottled, clearFailures, recordFailure, throttleKey } from '../../auth/throttle.ts';
+import { parseInput } from '../../validation.ts';
+import * as repo from './staff.repository.ts';
+import { canManageStaff, type Actor, type StaffActor } from './staff.policy.ts';
+import { changePasswordSchema, createStaffSchema, loginSchema, updateStaffSchema } from './staff.schemas.ts';
+
+const WRONG_LOGIN = 'Wrong user name or password.';
+
+function requireStaffManager(actor: Actor): void {
+  if (!canManageStaff(actor)) throw new ForbiddenError('Only an administrator can manage staff accounts.');
+}
+
+export interface CreatedStaff {
+  staff: repo.StaffMember;
+  /** The generated password, to be shown once; null when the caller chose the password. */
+  oneTimePassword: string | null;
+}
+
+/** Creates a staff account; a generated password must be changed at first sign-in. */
+export async function createStaff(ctx: AppContext, actor: Actor, input: unknown): Promise<CreatedStaff> {
+  requireStaffManager(actor);
+  const data = parseInput(createStaffSchema, input);
+  const oneTimePassword = data.password === undefined ? generatePassword() : null;
+  const passwordHash = await hashSecret(data.password ?? oneTimePassword!);
+  const id = newId();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (await repo.findStaffByUsername(trx, data.username)) {
+      throw new ValidationError('Please correct the marked fields.', { username: `The user name ${data.username} is taken.` });
+    }
+    await repo.insertStaff(trx, {
+      id,
+      username: data.username,
+      displayName: data.displayName,
+      passwordHash,
+      mustChangePassword: oneTimePassword !== null,
+      nowIso: iso(ctx.clock.now()),
+      roles: data.roles,
+    });
+  });
+  const staff = await repo.findStaffById(ctx.db, id);
+  const { passwordHash: _h, ...member } = staff!;
+  return { staff: member, oneTimePassword };
+}
+
+export async function listStaff(ctx: AppContext, actor: Actor): Promise<repo.StaffMember[]> {
+  requireStaffManager(actor);
+  return repo.findAllStaff(ctx.db);
+}
+
+export async function getStaff(ctx: AppContext, actor: Actor, id: string): Promise<repo.StaffMember> {
+  requireStaffManager(actor);
+  const s = await repo.findStaffById(ctx.db, id);
+  if (!s) throw new NotFoundError('There is no such staff account.');
+  const { passwordHash: _h, ...member } = s;
+  return member;
+}
+
+async function findByIdOrUsername(ctx: AppContext, ref: { id?: string; username?: string }) {
+  const s = ref.id ? await repo.findStaffById(ctx.db, ref.id) : await repo.findStaffByUsername(ctx.db, (ref.username ?? '').trim().toLowerCase());
+  if (!s) throw new NotFoundError(ref.username ? `There is no staff account named ${ref.username}.` : 'There is no such staff account.');
+  return s;
+}
+
+/** Guards against leaving the library without an active administrator. */
+async function assertAdminRemains(ctx: AppContext, target: repo.StaffWithHash, losesAdmin: boolean): Promise<void> {
+  if (losesAdmin && target.roles.includes('admin') && !target.isDisabled && (await repo.countActiveWithRole(ctx.db, 'admin')) <= 1) {
+    throw new ConflictError('This is the last active administrator; make someone else an administrator first.');
+  }
+}
+
+export async function updateStaffAccount(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<void> {
+  requireStaffManager(actor);
+  const data = parseInput(updateStaffSchema, input);
+  const target = await findByIdOrUsername(ctx, { id });
+  await assertAdminRemains(ctx, target, !data.roles.includes('admin'));
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updateStaff(trx, id, { displayName: data.displayName, nowIso: iso(ctx.clock.now()) });
+    await repo.replaceStaffRoles(trx, id, data.roles);
+  });
+}
+
+/** Disables or re-enables an account; disabling signs it out everywhere at once. */
+export async function setStaffDisabled(ctx: AppContext, actor: Actor, id: string, disabled: boolean): Promise<void> {
+  requireStaffManager(actor);
+  const target = await findByIdOrUsername(ctx, { id });
+  if (disabled && actor.kind === 'staff' && actor.id === id) throw new ConflictError('You cannot disable your own account.');
+  if (disabled) await assertAdminRemains(ctx, target, true);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updateStaff(trx, id, { isDisabled: disabled, nowIso: iso(ctx.clock.now()) });
+    if (disabled) await repo.deleteSessionsOf(trx, id);
+  });
+}
+
+/** Sets a new random password, shown once, to be changed at next sign-in; ends the account's sessions. */
+export async function resetStaffPassword(ctx: AppContext, actor: Actor, ref: { id?: string; username?: string }): Promise<string> {
+  requireStaffManager(actor);
+  const target = await findByIdOrUsername(ctx, ref);
+  const password = generatePassword();
+  const passwordHash = await hashSecret(password);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updateStaff(trx, target.id, { passwordHash, mustChangePassword: true, nowIso: iso(ctx.clock.now()) });
+    await repo.deleteSessionsOf(trx, target.id);
+  });
+  return password;
+}
+
+export async function changeOwnPassword(ctx: AppContext, actor: StaffActor, sessionToken: string, input: unknown): Promise<void> {
+  const data = parseInput(changePasswordSchema, input);
+  const me = await repo.findStaffById(ctx.db, actor.id);
+  if (!me || !(await verifySecret(me.passwordHash, data.currentPassword))) {
+    throw new ValidationError('Please correct the marked fields.', { currentPassword: 'That is not your current password.' });
+  }
+  if (data.newPassword === data.currentPassword) {
+    throw new ValidationError('Please correct the marked fields.', { newPassword: 'Choose a password different from the current one.' });
+  }
+  const passwordHash = await hashSecret(data.newPassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updateStaff(trx, actor.id, { passwordHash, mustChangePassword: false, nowIso: iso(ctx.clock.now()) });
+    // Other sessions (another desk, a forgotten browser) end; this one stays signed in.
+    await repo.deleteSessionsOf(trx, actor.id, sha256(sessionToken));
+  });
+}
+
+export interface LoginResult {
+  token: string;
+  actor: StaffActor;
+}
+
+/**
+ * Signs a staff member in. Unknown names and wrong passwords answer alike and take alike long;
+ * repeated failures are slowed per account and per client address (A3). The address is used only
+ * in memory, to compute a keyed hash.
+ */
+export async function login(ctx: AppContext, input: unknown, clientAddress: string): Promise<LoginResult> {
+  const data = parseInput(loginSchema, input, 'Enter your user name and password.');
+  const now = ctx.clock.now();
+  const userKey = throttleKey(ctx.config.secret, 'staff-user', data.username, 3);
+  const clientKey = throttleKey(ctx.config.secret, 'staff-client', clientAddress, 20);
+  await assertNotThrottled(ctx.db, [userKey, clientKey], now);
+  const staff = await repo.findStaffByUsername(ctx.db, data.username);
+  const ok = await verifySecret(staff?.passwordHash ?? null, data.password);
+  if (!staff || !ok || staff.isDisabled) {
+    await recordFailure(ctx.db, [userKey, clientKey], now);
+    throw new UnauthenticatedError(WRONG_LOGIN);
+  }
+  await clearFailures(ctx.db, userKey);
+  const token = newToken();
+  const { idleMinutes, maxHours } = ctx.config.staffSession;
+  const absolute = addMs(now, maxHours * HOUR);
+  await repo.insertSession(ctx.db, {
+    id: sha256(token),
+    staffId: staff.id,
+    nowIso: iso(now),
+    expiresAt: iso(new Date(Math.min(addMs(now, idleMinutes * MINUTE).getTime(), absolute.getTime()))),
+    absoluteExpiresAt: iso(absolute),
+  });
+  return { token, actor: toActor(staff) };
+}
+
+const toActor = (s: repo.StaffMember): StaffActor => ({
+  kind: 'staff',
+  id: s.id,
+  username: s.username,
+  displayName: s.displayName,
+  roles: s.roles,
+  mustChangePassword: s.mustChangePassword,
+});
+
+/** Session activity is written at most this often, to keep page views from becoming writes. */
+const TOUCH_EVERY_MS = MINUTE;
+
+/** The signed-in staff member for a session cookie, or null when it is unknown or expired. */
+export async function authenticateSession(ctx: AppContext, token: string): Promise<StaffActor | null> {
+  const id = sha256(token);
+  const session = await repo.findSession(ctx.db, id);
+  if (!session) return null;
+  const now = ctx.clock.now();
+  if (Date.parse(session.expires_at) <= now.getTime()) {
+    await repo.deleteSession(ctx.db, id);
+    return null;
+  }
+  const staff = await repo.findStaffById(ctx.db, session.staff_id);
+  if (!staff || staff.isDisabled) {
+    await repo.deleteSession(ctx.db, id);
+    return null;
+  }
+  if (now.getTime() - Date.parse(session.last_seen_at) >= TOUCH_EVERY_MS) {
+    const idleEnd = addMs(now, ctx.config.staffSession.idleMinutes * MINUTE).getTime();
+    await repo.touchSession(ctx.db, id, iso(now), iso(new Date(Math.min(idleEnd, Date.parse(session.absolute_expires_at)))));
+  }
+  return toActor(staff);
+}
+
+/** Destroys the session on the server (A4); the cookie alone is worthless afterwards. */
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await repo.deleteSession(ctx.db, sha256(token));
+}
+
+/** First start: creates the initial administrator when there is no staff account at all. */
+export async function ensureInitialAdmin(ctx: AppContext): Promise<CreatedStaff | null> {
+  if ((await repo.countStaff(ctx.db)) > 0) return null;
+  return createStaff(ctx, { kind: 'system' }, { username: 'admin', displayName: 'Administrator', roles: ['admin'] });
+}

@@ -1,0 +1,183 @@
+// The page frame every HTML page shares: skip link, header with the library's name, navigation,
+// main landmark and a footer that always links the privacy page. Works without JavaScript.
+import type { ComponentChildren } from 'preact';
+import type { LibraryIdentity } from '../library.ts';
+import type { StaffActor } from '../features/staff/staff.policy.ts';
+import type { FieldErrors } from '../errors.ts';
+
+export interface PageFrame {
+  library: LibraryIdentity;
+  /** The signed-in staff member, when the page belongs to the staff interface. */
+  actor?: StaffActor | null;
+  /** Token for the sign-out form on staff pages. */
+  csrfToken?: string;
+}
+
+interface LayoutProps extends PageFrame {
+  title: string;
+  children: ComponentChildren;
+  staffArea?: boolean;
+}
+
+export function Layout({ title, library, actor, csrfToken, children, staffArea }: LayoutProps) {
+  const fullTitle = `${title} — ${library.name}`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+        {staffArea && <meta name="robots" content="noindex" />}
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="wrap">
+            <a class="brand" href={staffArea ? '/staff' : '/'}>
+              {library.name}
+              {staffArea && <span class="brand-sub"> · Staff</span>}
+            </a>
+            <nav aria-label={staffArea ? 'Staff' : 'Main'}>
+              <ul>
+                {staffArea && actor ? (
+                  <>
+                    <li>
+                      <a href="/staff">Staff home</a>
+                    </li>
+                    <li>
+                      <a href="/staff/password">Change password</a>
+                    </li>
+                    <li>
+                      <form method="post" action="/staff/logout" class="inline">
+                        <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
+                        <button type="submit" class="link-button">
+                          Sign out ({actor.username})
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/">Home</a>
+                    </li>
+                    <li>
+                      <a href="/contact">Contact</a>
+                    </li>
+                    <li>
+                      <a href="/privacy">Privacy</a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>
+              <a href="/privacy">Privacy policy</a> · <a href="/contact">Contact us</a>
+              {!staffArea && (
+                <>
+                  {' '}
+                  · <a href="/staff/login">Staff sign-in</a>
+                </>
+              )}
+            </p>
+            <p class="small">
+              {library.name} runs Carrel, free software under the GNU AGPL. This site uses no cookies for
+              visitors, no third-party content and no tracking.
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** Lists the problems at the top of a form, each linking to its field (WCAG 3.3.1). */
+export function ErrorSummary({ message, fields }: { message?: string; fields?: FieldErrors }) {
+  if (!message) return null;
+  const entries = Object.entries(fields ?? {}).filter(([k]) => k !== '_');
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+      <h2 id="error-summary-title">{message}</h2>
+      {entries.length > 0 && (
+        <ul>
+          {entries.map(([field, msg]) => (
+            <li key={field}>
+              <a href={`#${field}`}>{msg}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {fields?._ && <p>{fields._}</p>}
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  value?: string;
+  type?: 'text' | 'password' | 'email' | 'tel' | 'number';
+  error?: string;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+}
+
+/** A labelled input with its hint and error tied to it for screen readers. */
+export function Field({ name, label, value, type = 'text', error, hint, autocomplete, required }: FieldProps) {
+  const describedBy = [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={name}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {error}
+        </p>
+      )}
+      <input
+        id={name}
+        name={name}
+        type={type as "text"} // preact narrows by type; every allowed kind is a text-like input
+        value={value}
+        autocomplete={autocomplete}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="notice" role="status">
+      {children}
+    </div>
+  );
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** Formats an ISO timestamp in the library's time zone for people. */
+export function formatDateTime(isoText: string | null | undefined, timeZone: string): string {
+  if (!isoText) return '—';
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(isoText));
+}

@@ -1,0 +1,21 @@
+// The Fastify instance type every feature's routes are registered on (Zod type provider).
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { StaffActor } from '../features/staff/staff.policy.ts';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in staff member, or null (set by loadStaffSession for every request). */
+    actor: StaffActor | null;
+    /** The raw staff session token from the cookie, for sign-out and password changes. */
+    staffToken: string | null;
+  }
+}

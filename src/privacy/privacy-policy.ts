@@ -1,0 +1,67 @@
+// The published privacy policy as data (G3): built from the same inventory the purge engine runs,
+// plus configuration, so what the library says and what the software does cannot drift apart.
+import type { Config } from '../config.ts';
+import { roleLabels } from '../features/staff/roles.ts';
+import { personalCategories, type Inventory, type PersonalCategory } from './inventory.ts';
+
+export interface PolicyItem {
+  table: string;
+  column: string;
+  what: string;
+  why: string;
+  /** The retention rule's sentence, e.g. "A staff session is deleted as soon as it expires…". */
+  howLong: string;
+  whoCanSee: string[];
+  inYourCopy: boolean;
+  clauses: string[];
+}
+
+export interface PolicySection {
+  category: PersonalCategory;
+  title: string;
+  items: PolicyItem[];
+}
+
+export interface PrivacyPolicy {
+  libraryName: string;
+  sections: PolicySection[];
+  purgeEveryMinutes: number;
+  tablesWithoutPersonalData: string[];
+  contacts: Config['library']['contacts'];
+}
+
+export function buildPrivacyPolicy(inventory: Inventory, config: Config): PrivacyPolicy {
+  const byCategory = new Map<PersonalCategory, PolicyItem[]>();
+  const plainTables: string[] = [];
+  for (const t of inventory) {
+    const rules = new Map(t.retention.map((r) => [r.id, r]));
+    let personal = false;
+    for (const [column, c] of Object.entries(t.columns)) {
+      if (!c.personal) continue;
+      personal = true;
+      const items = byCategory.get(c.category) ?? [];
+      items.push({
+        table: t.table,
+        column,
+        what: c.description,
+        why: c.purpose,
+        howLong: rules.get(c.retention)?.description ?? c.retention,
+        whoCanSee: c.readableBy.length ? c.readableBy.map((r) => roleLabels[r]) : ['Nobody: it is checked by the software only'],
+        inYourCopy: c.inExport,
+        clauses: c.clauses,
+      });
+      byCategory.set(c.category, items);
+    }
+    if (!personal) plainTables.push(t.description);
+  }
+  const sections = (Object.keys(personalCategories) as PersonalCategory[])
+    .filter((c) => byCategory.has(c))
+    .map((c) => ({ category: c, title: personalCategories[c], items: byCategory.get(c)! }));
+  return {
+    libraryName: config.library.name,
+    sections,
+    purgeEveryMinutes: config.purge.intervalMinutes,
+    tablesWithoutPersonalData: plainTables,
+    contacts: config.library.contacts,
+  };
+}

@@ -1,0 +1,41 @@
+// Runs Carrel's parts in one process: the web server, the job worker and the scheduler. Each can
+// be left out, so a large installation can run them as separate processes.
+import fs from 'node:fs';
+import type { AppContext } from './context.ts';
+import { buildApp } from './http/app.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import { Worker } from './jobs/worker.ts';
+
+export interface ServeParts {
+  web: boolean;
+  worker: boolean;
+  scheduler: boolean;
+}
+
+export interface RunningServer {
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startServer(ctx: AppContext, parts: ServeParts): Promise<RunningServer> {
+  const { config } = ctx;
+  let url: string | null = null;
+  const tls = config.tls ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) } : undefined;
+  const app = parts.web ? await buildApp(ctx, tls ? { https: tls } : {}) : null;
+  if (app) {
+    await app.listen({ host: config.host, port: config.port });
+    url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  }
+  const worker = parts.worker ? new Worker(ctx) : null;
+  worker?.start();
+  const scheduler = parts.scheduler ? new Scheduler(ctx) : null;
+  scheduler?.start();
+  return {
+    url,
+    async stop() {
+      scheduler?.stop();
+      await app?.close();
+      await worker?.stop();
+    },
+  };
+}
