@@ -67,13 +67,20 @@ export const libraryIdentitySchema = z
     branches: z.array(branch).min(1, 'needs at least one branch'),
     contacts: z.object({ webmaster: contact, headLibrarian: contact }),
   })
-  .superRefine((lib, ctx) => {
-    const seen = new Set<string>();
-    for (const [i, b] of lib.branches.entries()) {
-      if (seen.has(b.code)) ctx.addIssue({ code: 'custom', path: ['branches', i, 'code'], message: `duplicate branch code ${b.code}` });
-      seen.add(b.code);
-    }
-  });
+  .superRefine(
+    (lib, ctx) => {
+      const branches: unknown = (lib as { branches?: unknown }).branches;
+      if (!Array.isArray(branches)) return;
+      const seen = new Set<string>();
+      branches.forEach((b: { code?: unknown }, i) => {
+        if (typeof b?.code !== 'string') return;
+        if (seen.has(b.code)) ctx.addIssue({ code: 'custom', path: ['branches', i, 'code'], message: `duplicate branch code ${b.code}` });
+        seen.add(b.code);
+      });
+    },
+    // Run even when other fields are wrong, so a duplicate code is reported in the same pass.
+    { when: () => true },
+  );
 
 export type LibraryIdentity = z.output<typeof libraryIdentitySchema>;
 export type Branch = LibraryIdentity['branches'][number];
