@@ -19,11 +19,11 @@ function problemsOf(env: Record<string, string>): string[] {
   assert.fail('expected a ConfigError');
 }
 
-test('defaults: port 8080 on loopback, SQLite under DATA_DIR, a generated secret kept with owner-only access', () => {
+test('defaults: port 8080 on localhost, SQLite under DATA_DIR, a generated secret kept with owner-only access', () => {
   const dir = tmp();
   const c = loadConfig({ DATA_DIR: dir });
   assert.equal(c.port, 8080);
-  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.host, 'localhost');
   assert.deepEqual(c.database, { dialect: 'sqlite', location: path.join(dir, 'carrel.db'), poolSize: 10 });
   assert.equal(c.purge.intervalMinutes, 60);
   assert.equal(c.library.name, 'Carrel Public Library');

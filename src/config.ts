@@ -2,6 +2,7 @@
 // Every problem is collected and reported together so an operator fixes them in one pass.
 import fs from 'node:fs';
 import path from 'node:path';
+import dns from 'node:dns/promises';
 import net from 'node:net';
 import { z } from 'zod';
 import { libraryIdentitySchema, type LibraryIdentity } from './library.ts';
@@ -201,7 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
   const r = new EnvReader(env);
   const dataDir = path.resolve(r.string('DATA_DIR', './data'));
   const port = r.int('PORT', 8080, 1, 65535);
-  const host = r.string('HOST', '127.0.0.1');
+  const host = r.string('HOST', 'localhost');
   let publicUrl = new URL(`http://localhost:${port}`);
   const pu = r.raw('PUBLIC_URL');
   if (pu !== undefined) {
@@ -256,25 +257,35 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
-/** Resolves when host:port can be bound; otherwise returns a problem line for the start-up report. */
+/** Null when host:port can be bound on every address the host name resolves to; else a problem line. */
 export async function checkPortFree(host: string, port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => {
-      resolve(
-        err.code === 'EADDRINUSE'
-          ? `PORT ${port} on ${host} is already in use; stop the other program or set PORT to a free port.`
-          : `Cannot listen on ${host}:${port} (${err.code ?? 'error'}); check HOST and PORT.`,
-      );
+  let addresses: string[];
+  try {
+    addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    return `HOST ${JSON.stringify(host)} does not resolve to an address of this machine.`;
+  }
+  for (const address of addresses) {
+    const problem = await new Promise<string | null>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', (err: NodeJS.ErrnoException) => {
+        resolve(
+          err.code === 'EADDRINUSE'
+            ? `PORT ${port} on ${host} is already in use; stop the other program or set PORT to a free port.`
+            : `Cannot listen on ${host}:${port} (${err.code ?? 'error'}); check HOST and PORT.`,
+        );
+      });
+      probe.listen({ host: address, port, exclusive: true }, () => probe.close(() => resolve(null)));
     });
-    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
-  });
+    if (problem) return problem;
+  }
+  return null;
 }
 
 /** One line per variable for `carrel --help` and the README table. */
 export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning: string]> = [
   ['PORT', '8080', 'TCP port for the web server.'],
-  ['HOST', '127.0.0.1', 'Interface to bind; use 0.0.0.0 to accept connections from other machines.'],
+  ['HOST', 'localhost', 'Interface to bind (localhost: this machine only); use 0.0.0.0 or a proxy for other machines.'],
   ['PUBLIC_URL', 'http://localhost:PORT', 'The address patrons use to reach the site (absolute links).'],
   ['DATA_DIR', './data', 'Folder for the SQLite database and the generated secret key.'],
   ['DATABASE_URL', '(SQLite at DATA_DIR/carrel.db)', 'postgres://user:pass@host:5432/db for PostgreSQL, or sqlite:FILE.'],

@@ -125,7 +125,7 @@ describe('carrel serve', () => {
       assert.match(r.stderr, /Carrel cannot start because of its configuration:/);
       assert.match(r.stderr, /LOG_LEVEL="loud" is not one of/);
       assert.match(r.stderr, /DATABASE_URL is not a postgres/);
-      assert.match(r.stderr, new RegExp(`PORT ${port} on 127.0.0.1 is already in use`));
+      assert.match(r.stderr, new RegExp(`PORT ${port} on localhost is already in use`));
       assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
       const portOnly = await carrel(['serve'], { DATA_DIR: dir, PORT: String(port) });
       assert.equal(portOnly.code, 2);

@@ -69,7 +69,7 @@ program
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // Report the port too, so every problem is listed in one go.
-      const portProblem = opts.web ? await checkPortFree(process.env.HOST?.trim() || '127.0.0.1', Number(process.env.PORT) || 8080).catch(() => null) : null;
+      const portProblem = opts.web ? await checkPortFree(process.env.HOST?.trim() || 'localhost', Number(process.env.PORT) || 8080).catch(() => null) : null;
       throw new CliError(new ConfigError([...err.problems, ...(portProblem ? [portProblem] : [])]).message, EXIT.usage);
     }
     if (opts.web) {
@@ -89,7 +89,16 @@ program
         ...demo.map((d) => ({ username: d.username, password: d.password, note: d.roles.join(', ') })),
       ]);
     }
-    const server = await startServer(ctx, opts);
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(ctx, opts);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+      // Another process took the port between the check and the listen, or HOST is not ours.
+      await ctx.database.close();
+      throw new CliError(new ConfigError([`Cannot listen on ${cfg.host}:${cfg.port} (${code}); check HOST and PORT.`]).message, EXIT.usage);
+    }
     const parts = Object.entries(opts).filter(([, on]) => on).map(([k]) => k);
     console.log(server.url ? `Carrel (${parts.join(', ')}) is serving ${cfg.library.name} at ${server.url}` : `Carrel (${parts.join(', ')}) is running.`);
     const shutdown = async () => {
