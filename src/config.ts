@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { z } from 'zod';
 import { libraryIdentitySchema, type LibraryIdentity } from './library.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
