@@ -28,6 +28,14 @@ const librarySchema = z.object({
 const policySchema = z.object({
   libraryName: z.string(),
   purgeEveryMinutes: z.number(),
+  tables: z.array(
+    z.object({
+      table: z.string(),
+      description: z.string(),
+      columns: z.array(z.object({ name: z.string(), personal: z.boolean(), description: z.string() })),
+      retention: z.array(z.object({ id: z.string(), description: z.string() })),
+    }),
+  ),
   sections: z.array(
     z.object({
       category: z.string(),
@@ -70,7 +78,7 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
   api.get(
     '/privacy',
     { schema: { tags: ['public'], summary: 'The privacy policy generated from the data inventory', response: { 200: policySchema } } },
-    async () => ({ libraryName: policy.libraryName, purgeEveryMinutes: policy.purgeEveryMinutes, sections: policy.sections }),
+    async () => ({ libraryName: policy.libraryName, purgeEveryMinutes: policy.purgeEveryMinutes, tables: policy.tables, sections: policy.sections }),
   );
 
   api.get(

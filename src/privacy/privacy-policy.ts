@@ -22,8 +22,18 @@ export interface PolicySection {
   items: PolicyItem[];
 }
 
+/** One table of the inventory as published: every column, personal or not, and its rules. */
+export interface PublishedTable {
+  table: string;
+  description: string;
+  columns: Array<{ name: string; personal: boolean; description: string }>;
+  retention: Array<{ id: string; description: string }>;
+}
+
 export interface PrivacyPolicy {
   libraryName: string;
+  /** The whole inventory, column by column, for /api/v1/privacy. */
+  tables: PublishedTable[];
   sections: PolicySection[];
   purgeEveryMinutes: number;
   tablesWithoutPersonalData: string[];
@@ -57,8 +67,15 @@ export function buildPrivacyPolicy(inventory: Inventory, config: Config): Privac
   const sections = (Object.keys(personalCategories) as PersonalCategory[])
     .filter((c) => byCategory.has(c))
     .map((c) => ({ category: c, title: personalCategories[c], items: byCategory.get(c)! }));
+  const tables = inventory.map((t) => ({
+    table: t.table,
+    description: t.description,
+    columns: Object.entries(t.columns).map(([name, c]) => ({ name, personal: c.personal, description: c.description })),
+    retention: t.retention.map((r) => ({ id: r.id, description: r.description })),
+  }));
   return {
     libraryName: config.library.name,
+    tables,
     sections,
     purgeEveryMinutes: config.purge.intervalMinutes,
     tablesWithoutPersonalData: plainTables,

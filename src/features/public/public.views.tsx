@@ -193,10 +193,15 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
           {headLibrarian.phone ? `, ${headLibrarian.phone}` : ''}
         </li>
       </ul>
+      <h2 id="other-records">Records that concern no one</h2>
+      <p>The library's software also keeps these records, which hold nothing about any person:</p>
+      <ul>
+        {policy.tablesWithoutPersonalData.map((d) => (
+          <li key={d}>{d}</li>
+        ))}
+      </ul>
       <p class="small">
-        Information with no personal content (for example {policy.tablesWithoutPersonalData.length} kinds of technical
-        records such as "{policy.tablesWithoutPersonalData[0] ?? ''}") is also listed in the library's data inventory,
-        available as <a href="/api/v1/privacy">machine-readable data</a>.
+        The complete list, column by column, is available as <a href="/api/v1/privacy">machine-readable data</a>.
       </p>
     </Layout>
   );

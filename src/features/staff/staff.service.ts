@@ -206,5 +206,11 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
 /** First start: creates the initial administrator when there is no staff account at all. */
 export async function ensureInitialAdmin(ctx: AppContext): Promise<CreatedStaff | null> {
   if ((await repo.countStaff(ctx.db)) > 0) return null;
-  return createStaff(ctx, { kind: 'system' }, { username: 'admin', displayName: 'Administrator', roles: ['admin'] });
+  try {
+    return await createStaff(ctx, { kind: 'system' }, { username: 'admin', displayName: 'Administrator', roles: ['admin'] });
+  } catch (err) {
+    // Another instance starting at the same moment created it first.
+    if (err instanceof ValidationError && err.fields.username) return null;
+    throw err;
+  }
 }
