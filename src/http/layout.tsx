@@ -164,6 +164,15 @@ export function Field({ name, label, value, type = 'text', error, hint, autocomp
   );
 }
 
+/** A wide table that may scroll sideways on a small screen; focusable so keyboards can scroll it. */
+export function ScrollRegion({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function Notice({ children }: { children: ComponentChildren }) {
   return (
     <div class="notice" role="status">

@@ -1,5 +1,5 @@
 // Administrator pages: purge runs and rules; job-queue health.
-import { CsrfField, formatDateTime, Layout, Notice, type PageFrame } from '../../http/layout.tsx';
+import { CsrfField, formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import type { QueueHealth } from '../../jobs/jobs.repository.ts';
 import type { PurgeOverview } from './admin.service.ts';
 
@@ -29,7 +29,7 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
       {overview.recentRuns.length === 0 ? (
         <p>No purge has run yet.</p>
       ) : (
-        <div class="table-scroll">
+        <ScrollRegion label="Recent purge runs">
           <table>
             <thead>
               <tr>
@@ -64,7 +64,7 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {overview.recentRuns[0] && Object.keys(overview.recentRuns[0].ruleCounts).length > 0 && (
         <>
@@ -90,7 +90,7 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
         </>
       )}
       <h2>Retention rules</h2>
-      <div class="table-scroll">
+      <ScrollRegion label="Retention rules">
         <table>
           <thead>
             <tr>
@@ -111,7 +111,7 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </Layout>
   );
 }

@@ -128,30 +128,28 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
       {policy.sections.map((s) => (
         <section key={s.category} aria-labelledby={`cat-${s.category}`}>
           <h3 id={`cat-${s.category}`}>{s.title}</h3>
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Information</th>
-                  <th scope="col">Why we keep it</th>
-                  <th scope="col">How long</th>
-                  <th scope="col">Who can see it</th>
-                  <th scope="col">In your own copy</th>
+          <table class="stack-table">
+            <thead>
+              <tr>
+                <th scope="col">Information</th>
+                <th scope="col">Why we keep it</th>
+                <th scope="col">How long</th>
+                <th scope="col">Who can see it</th>
+                <th scope="col">In your own copy</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.items.map((i) => (
+                <tr key={`${i.table}.${i.column}`}>
+                  <td data-label="Information">{i.what}</td>
+                  <td data-label="Why we keep it">{i.why}</td>
+                  <td data-label="How long">{i.howLong}</td>
+                  <td data-label="Who can see it">{i.whoCanSee.join(', ')}</td>
+                  <td data-label="In your own copy">{i.inYourCopy ? 'Yes' : 'No'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {s.items.map((i) => (
-                  <tr key={`${i.table}.${i.column}`}>
-                    <td>{i.what}</td>
-                    <td>{i.why}</td>
-                    <td>{i.howLong}</td>
-                    <td>{i.whoCanSee.join(', ')}</td>
-                    <td>{i.inYourCopy ? 'Yes' : 'No'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </table>
         </section>
       ))}
 

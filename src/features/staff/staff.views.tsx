@@ -1,6 +1,6 @@
 // Staff interface pages: sign-in, home, own password, and the administrator's account management.
 import type { FieldErrors } from '../../errors.ts';
-import { CsrfField, ErrorSummary, Field, formatDateTime, Layout, Notice, type PageFrame } from '../../http/layout.tsx';
+import { CsrfField, ErrorSummary, Field, formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import type { StaffMember } from './staff.repository.ts';
 import { canManageStaff, canViewJobQueue, canViewPurgeRuns } from './staff.policy.ts';
 import { roleLabels, roles, type Role } from './roles.ts';
@@ -97,7 +97,7 @@ export function StaffListPage({ library, actor, csrfToken, staff, notice }: Page
           Create a staff account
         </a>
       </p>
-      <div class="table-scroll">
+      <ScrollRegion label="Staff accounts">
         <table>
           <caption>{staff.length} accounts</caption>
           <thead>
@@ -121,7 +121,7 @@ export function StaffListPage({ library, actor, csrfToken, staff, notice }: Page
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </Layout>
   );
 }
