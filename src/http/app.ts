@@ -17,9 +17,9 @@ import { registerPublicRoutes } from '../features/public/public.routes.tsx';
 import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
 import { loadStaffSession } from './auth.ts';
-import { installErrorHandling } from './errors.tsx';
+import { describeError, installErrorHandling, sendError } from './errors.tsx';
 import { installRequestLogging } from './logging.ts';
-import { installSecurityHeaders } from './security.ts';
+import { installSecurityHeaders, setSecurityHeaders } from './security.ts';
 
 export interface BuildOptions {
   /** PEM key and certificate to serve HTTPS directly. */
@@ -38,6 +38,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A malformed URL (bad %-encoding, an over-long id) is answered before any hook runs; without
+    // this it would get Fastify's raw JSON, which echoes the URL, and none of the security headers.
+    frameworkErrors: (err, request, reply) => {
+      setSecurityHeaders(request, reply);
+      void sendError(ctx, request, reply, describeError(err));
+    },
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
@@ -64,9 +70,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   });
 
   app.addHook('onRequest', loadStaffSession(ctx));
-  // Every state-changing request carries the form's (or header's) CSRF token.
+  // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
+  // no route change nothing and go on to the 404/405 answer, not to "this form has expired".
   app.addHook('preHandler', (request, reply, done) => {
-    if (unsafeMethods.has(request.method)) app.csrfProtection(request, reply, done);
+    if (unsafeMethods.has(request.method) && !request.is404) app.csrfProtection(request, reply, done);
     else done();
   });
 

@@ -1,6 +1,7 @@
 // Security headers on every response (G5): a strict first-party Content-Security-Policy, no
 // referrer, no framing, no sniffing, and HSTS whenever the request arrived over TLS (directly or
 // through a trusted proxy's X-Forwarded-Proto).
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './types.ts';
 
 const csp = [
@@ -16,20 +17,25 @@ const csp = [
   "object-src 'none'",
 ].join('; ');
 
+/** Sets the headers on one reply; also called for Fastify's own early errors, which skip hooks. */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('Content-Security-Policy', csp);
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+  reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()');
+  if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  // Staff pages and anything sent to a signed-in person must not sit in a shared cache.
+  if (request.actor || request.url.startsWith('/staff') || request.url.startsWith('/api/v1/staff')) {
+    reply.header('Cache-Control', 'no-store');
+  }
+}
+
 export function installSecurityHeaders(app: App): void {
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('Content-Security-Policy', csp);
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()');
-    if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    // Staff pages and anything sent to a signed-in person must not sit in a shared cache.
-    if (request.actor || request.url.startsWith('/staff') || request.url.startsWith('/api/v1/staff')) {
-      reply.header('Cache-Control', 'no-store');
-    }
+    setSecurityHeaders(request, reply);
     done(null, payload);
   });
 }

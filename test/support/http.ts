@@ -11,9 +11,14 @@ export async function createTestApp(env: TestEnv): Promise<App> {
   return buildApp(env.ctx);
 }
 
+export interface BrowserOptions {
+  /** The client address the server sees (app.inject's remoteAddress; 127.0.0.1 when left out). */
+  remoteAddress?: string;
+}
+
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(readonly app: App, readonly headers: Record<string, string> = {}) {}
+  constructor(readonly app: App, readonly headers: Record<string, string> = {}, readonly options: BrowserOptions = {}) {}
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies) {
@@ -22,7 +27,11 @@ export class Browser {
     }
   }
 
-  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD', url: string, opts: { form?: Record<string, string | string[]>; headers?: Record<string, string>; payload?: string | Buffer } = {}): Promise<LightMyRequestResponse> {
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD',
+    url: string,
+    opts: { form?: Record<string, string | string[]>; headers?: Record<string, string>; payload?: string | Buffer; remoteAddress?: string } = {},
+  ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...this.headers, ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload = opts.payload;
@@ -32,7 +41,8 @@ export class Browser {
       payload = params.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await this.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const remoteAddress = opts.remoteAddress ?? this.options.remoteAddress;
+    const res = await this.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), ...(remoteAddress ? { remoteAddress } : {}) });
     this.remember(res);
     return res;
   }
@@ -57,11 +67,11 @@ export function csrfTokenOf(html: string): string {
 
 let seq = 0;
 /** Creates a staff member with a known password (no forced change) and signs them in. */
-export async function signedInStaff(env: TestEnv, app: App, roles: Role[], headers?: Record<string, string>) {
+export async function signedInStaff(env: TestEnv, app: App, roles: Role[], headers?: Record<string, string>, options?: BrowserOptions) {
   const username = `t${++seq}${roles.join('').replace(/[^a-z]/g, '').slice(0, 10)}${process.pid % 1000}`;
   const password = 'correct horse battery staple';
   await createStaff(env.ctx, { kind: 'system' }, { username, displayName: `Test ${username}`, roles, password });
-  const browser = new Browser(app, headers);
+  const browser = new Browser(app, headers, options);
   const res = await browser.submit('/staff/login', '/staff/login', { username, password });
   if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
   return { browser, username, password };

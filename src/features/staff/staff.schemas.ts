@@ -1,6 +1,6 @@
 // Input schemas for staff forms, the API and the CLI. Messages are written for the person typing.
 import { z } from 'zod';
-import { roles } from './roles.ts';
+import { isRole, type Role } from './roles.ts';
 
 /** A staff user name: lower-case letters, digits, dot, dash, underscore. */
 export const usernameSchema = z
@@ -17,10 +17,13 @@ export const passwordSchema = z
 
 export const displayNameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
 
+// Checked as a whole list so every message lands on the "roles" field (not "roles.1"), where the
+// form shows it next to the check boxes.
 const roleList = z
-  .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(roles, { error: 'Choose roles from the list.' })))
+  .preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.unknown()))
   .refine((r) => r.length > 0, 'Choose at least one role.')
-  .transform((r) => [...new Set(r)].sort());
+  .refine((r) => r.every((v) => typeof v === 'string' && isRole(v)), 'Choose roles from the list.')
+  .transform((r) => [...new Set(r.filter((v): v is Role => typeof v === 'string' && isRole(v)))].sort());
 
 export const createStaffSchema = z.object({
   username: usernameSchema,
