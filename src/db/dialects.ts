@@ -7,6 +7,9 @@ export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
   /** Row-locking suffix for a queue claim: SKIP LOCKED on PostgreSQL; SQLite has one writer anyway. */
   skipLocked(): RawBuilder<unknown>;
+  /** Row-locking suffix that serializes read-then-write sequences (FOR UPDATE on PostgreSQL;
+   * SQLite transactions are serialized already). */
+  forUpdate(): RawBuilder<unknown>;
   /**
    * Makes deleted values unrecoverable from the database files (G2): SQLite checkpoints and
    * truncates its WAL (secure_delete already zeroed the pages); PostgreSQL vacuums the tables.
@@ -20,6 +23,7 @@ export interface DialectOps {
 const sqlite: DialectOps = {
   name: 'sqlite',
   skipLocked: () => sql``,
+  forUpdate: () => sql``,
   async compactAfterPurge(db) {
     // A concurrent reader can keep the checkpoint from completing; try a few times.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -44,6 +48,7 @@ const sqlite: DialectOps = {
 const postgres: DialectOps = {
   name: 'postgres',
   skipLocked: () => sql`FOR UPDATE SKIP LOCKED`,
+  forUpdate: () => sql`FOR UPDATE`,
   async compactAfterPurge(db, tables) {
     for (const t of tables) await sql`VACUUM ${sql.table(t)}`.execute(db);
   },

@@ -95,7 +95,7 @@ export function installErrorHandling(app: App, ctx: AppContext): void {
     if (body.status >= 500) {
       const e = err as Error;
       // The message and stack are scrubbed: a driver error can quote the value that failed (G4).
-      request.log.error({ err: { type: e?.name, message: scrubForLog(String(e?.message ?? e)), stack: scrubForLog(String(e?.stack ?? ''), 4000) } }, 'unhandled error');
+      request.log.error({ error: { type: e?.name, message: scrubForLog(String(e?.message ?? e)), stack: scrubForLog(String(e?.stack ?? ''), 4000) } }, 'unhandled error');
     }
     if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
     return sendError(ctx, request, reply, body);

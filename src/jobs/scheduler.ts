@@ -33,7 +33,7 @@ export class Scheduler {
   start(): void {
     const tick = () =>
       scheduleDueJobs(this.ctx).catch((err: unknown) =>
-        this.ctx.logger.error({ err: { name: err instanceof Error ? err.name : 'Error' } }, 'scheduler tick failed'),
+        this.ctx.logger.error({ error: { name: err instanceof Error ? err.name : 'Error' } }, 'scheduler tick failed'),
       );
     void tick();
     this.timer = setInterval(() => void tick(), this.tickMs);

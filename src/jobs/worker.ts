@@ -25,7 +25,7 @@ export class Worker {
     const loop = async () => {
       if (this.stopped) return;
       this.running = this.drain().then(() => undefined, (err: unknown) => {
-        this.ctx.logger.error({ err: { message: scrubForLog(String(err)) } }, 'worker loop error');
+        this.ctx.logger.error({ error: { message: scrubForLog(String(err)) } }, 'worker loop error');
       });
       await this.running;
       if (!this.stopped) this.timer = setTimeout(() => void loop(), this.ctx.config.jobs.pollMs);

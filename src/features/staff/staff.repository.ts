@@ -1,5 +1,6 @@
 // SQL for staff accounts, roles and sessions. Nothing else in the feature writes SQL.
 import type { Kysely, Transaction } from 'kysely';
+import type { DialectOps } from '../../db/dialects.ts';
 import type { DB } from '../../db/schema.ts';
 import { isRole, type Role } from './roles.ts';
 
@@ -74,16 +75,21 @@ export async function countStaff(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** Active accounts holding a role, e.g. to keep the last administrator from being removed. */
-export async function countActiveWithRole(db: Db, role: Role): Promise<number> {
-  const row = await db
+/**
+ * Ids of the active administrators, locked until the transaction ends, so two administrators
+ * demoting each other at the same moment cannot both succeed.
+ */
+export async function lockActiveAdmins(db: Db, ops: DialectOps): Promise<string[]> {
+  const rows = await db
     .selectFrom('staff')
     .innerJoin('staff_roles', 'staff_roles.staff_id', 'staff.id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('staff_roles.role', '=', role)
+    .select('staff.id')
+    .where('staff_roles.role', '=', 'admin')
     .where('staff.is_disabled', '=', 0)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .orderBy('staff.id')
+    .modifyEnd(ops.forUpdate())
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function insertStaff(

@@ -80,8 +80,10 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
       await staff.changeOwnPassword(ctx, actor, request.staffToken!, form(request));
       return reply.redirect('/staff?notice=password-changed', 303);
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(reply, <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={err.fields} />, 400);
+      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
+      if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
+      const fields = err instanceof ValidationError ? err.fields : {};
+      return sendPage(reply, <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={fields} />, err.status);
     }
   });
 

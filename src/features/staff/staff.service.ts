@@ -1,11 +1,13 @@
 // Staff accounts: creation, sign-in with throttling, sessions, passwords, roles, disabling.
 // Services own the rules and the transactions; SQL lives in staff.repository.ts.
+import type { Transaction } from 'kysely';
 import { addMs, HOUR, iso, MINUTE } from '../../clock.ts';
+import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { newId, newToken, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
-import { assertNotThrottled, clearFailures, recordFailure, throttleKey } from '../../auth/throttle.ts';
+import { attemptSucceeded, reserveAttempt, throttleKey } from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
 import * as repo from './staff.repository.ts';
 import { canManageStaff, type Actor, type StaffActor } from './staff.policy.ts';
@@ -68,9 +70,13 @@ async function findByIdOrUsername(ctx: AppContext, ref: { id?: string; username?
   return s;
 }
 
-/** Guards against leaving the library without an active administrator. */
-async function assertAdminRemains(ctx: AppContext, target: repo.StaffWithHash, losesAdmin: boolean): Promise<void> {
-  if (losesAdmin && target.roles.includes('admin') && !target.isDisabled && (await repo.countActiveWithRole(ctx.db, 'admin')) <= 1) {
+/**
+ * Guards against leaving the library without an active administrator: inside the transaction,
+ * with the administrators' rows locked, `target` must not be the last one.
+ */
+async function assertAdminRemains(ctx: AppContext, trx: Transaction<DB>, targetId: string): Promise<void> {
+  const admins = await repo.lockActiveAdmins(trx, ctx.database.ops);
+  if (admins.includes(targetId) && admins.length <= 1) {
     throw new ConflictError('This is the last active administrator; make someone else an administrator first.');
   }
 }
@@ -78,9 +84,9 @@ async function assertAdminRemains(ctx: AppContext, target: repo.StaffWithHash, l
 export async function updateStaffAccount(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<void> {
   requireStaffManager(actor);
   const data = parseInput(updateStaffSchema, input);
-  const target = await findByIdOrUsername(ctx, { id });
-  await assertAdminRemains(ctx, target, !data.roles.includes('admin'));
+  await findByIdOrUsername(ctx, { id });
   await ctx.db.transaction().execute(async (trx) => {
+    if (!data.roles.includes('admin')) await assertAdminRemains(ctx, trx, id);
     await repo.updateStaff(trx, id, { displayName: data.displayName, nowIso: iso(ctx.clock.now()) });
     await repo.replaceStaffRoles(trx, id, data.roles);
   });
@@ -89,10 +95,10 @@ export async function updateStaffAccount(ctx: AppContext, actor: Actor, id: stri
 /** Disables or re-enables an account; disabling signs it out everywhere at once. */
 export async function setStaffDisabled(ctx: AppContext, actor: Actor, id: string, disabled: boolean): Promise<void> {
   requireStaffManager(actor);
-  const target = await findByIdOrUsername(ctx, { id });
+  await findByIdOrUsername(ctx, { id });
   if (disabled && actor.kind === 'staff' && actor.id === id) throw new ConflictError('You cannot disable your own account.');
-  if (disabled) await assertAdminRemains(ctx, target, true);
   await ctx.db.transaction().execute(async (trx) => {
+    if (disabled) await assertAdminRemains(ctx, trx, id);
     await repo.updateStaff(trx, id, { isDisabled: disabled, nowIso: iso(ctx.clock.now()) });
     if (disabled) await repo.deleteSessionsOf(trx, id);
   });
@@ -113,10 +119,15 @@ export async function resetStaffPassword(ctx: AppContext, actor: Actor, ref: { i
 
 export async function changeOwnPassword(ctx: AppContext, actor: StaffActor, sessionToken: string, input: unknown): Promise<void> {
   const data = parseInput(changePasswordSchema, input);
+  // Guessing the current password here is throttled like signing in (A3): an unattended session
+  // must not become a way to find the password.
+  const userKey = throttleKey(ctx.config.secret, 'staff-user', actor.username, 3);
+  await reserveAttempt(ctx.db, ctx.database.ops, [userKey], ctx.clock.now());
   const me = await repo.findStaffById(ctx.db, actor.id);
   if (!me || !(await verifySecret(me.passwordHash, data.currentPassword))) {
     throw new ValidationError('Please correct the marked fields.', { currentPassword: 'That is not your current password.' });
   }
+  await attemptSucceeded(ctx.db, userKey);
   if (data.newPassword === data.currentPassword) {
     throw new ValidationError('Please correct the marked fields.', { newPassword: 'Choose a password different from the current one.' });
   }
@@ -143,14 +154,11 @@ export async function login(ctx: AppContext, input: unknown, clientAddress: stri
   const now = ctx.clock.now();
   const userKey = throttleKey(ctx.config.secret, 'staff-user', data.username, 3);
   const clientKey = throttleKey(ctx.config.secret, 'staff-client', clientAddress, 20);
-  await assertNotThrottled(ctx.db, [userKey, clientKey], now);
+  await reserveAttempt(ctx.db, ctx.database.ops, [userKey, clientKey], now);
   const staff = await repo.findStaffByUsername(ctx.db, data.username);
   const ok = await verifySecret(staff?.passwordHash ?? null, data.password);
-  if (!staff || !ok || staff.isDisabled) {
-    await recordFailure(ctx.db, [userKey, clientKey], now);
-    throw new UnauthenticatedError(WRONG_LOGIN);
-  }
-  await clearFailures(ctx.db, userKey);
+  if (!staff || !ok || staff.isDisabled) throw new UnauthenticatedError(WRONG_LOGIN);
+  await attemptSucceeded(ctx.db, userKey, [clientKey]);
   const token = newToken();
   const { idleMinutes, maxHours } = ctx.config.staffSession;
   const absolute = addMs(now, maxHours * HOUR);
