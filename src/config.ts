@@ -54,7 +54,16 @@ export class ConfigError extends Error {
   }
 }
 
-const boolWords: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false };
+const boolWords: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  on: true,
+  false: false,
+  '0': false,
+  no: false,
+  off: false,
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -134,13 +143,18 @@ function parseDatabase(r: EnvReader, dataDir: string): DatabaseConfig {
 function parseTrustProxy(r: EnvReader): string[] {
   const v = r.raw('TRUST_PROXY');
   if (v === undefined || ['false', 'no', 'off', 'none'].includes(v.toLowerCase())) return [];
-  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const e of entries) {
     const [addr, bits, extra] = e.split('/');
     const family = net.isIP(addr ?? '');
     const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (!proxyNames.has(e) && (family === 0 || !okBits || extra !== undefined)) {
-      r.problems.push(`TRUST_PROXY entry ${JSON.stringify(e)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal.`);
+      r.problems.push(
+        `TRUST_PROXY entry ${JSON.stringify(e)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal.`,
+      );
     }
   }
   return entries;
@@ -154,7 +168,9 @@ function readSecret(r: EnvReader, dataDir: string, dialect: DatabaseConfig['dial
   }
   if (dialect === 'postgres') {
     // Several instances share one PostgreSQL database; each needs the same key.
-    r.problems.push('CARREL_SECRET must be set when DATABASE_URL points to PostgreSQL (every instance needs the same key).');
+    r.problems.push(
+      'CARREL_SECRET must be set when DATABASE_URL points to PostgreSQL (every instance needs the same key).',
+    );
     return '';
   }
   // The embedded default keeps a generated key beside its database, created once with owner-only access.
@@ -162,17 +178,25 @@ function readSecret(r: EnvReader, dataDir: string, dialect: DatabaseConfig['dial
   try {
     fs.mkdirSync(dataDir, { recursive: true });
     if (!fs.existsSync(file)) {
-      fs.writeFileSync(file, crypto.getRandomValues(new Uint8Array(32)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), ''), { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(
+        file,
+        crypto.getRandomValues(new Uint8Array(32)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), ''),
+        { mode: 0o600, flag: 'wx' },
+      );
     }
     return fs.readFileSync(file, 'utf8').trim();
   } catch (err) {
-    r.problems.push(`DATA_DIR ${JSON.stringify(dataDir)} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); set DATA_DIR to a writable folder or set CARREL_SECRET.`);
+    r.problems.push(
+      `DATA_DIR ${JSON.stringify(dataDir)} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'}); set DATA_DIR to a writable folder or set CARREL_SECRET.`,
+    );
     return '';
   }
 }
 
 function readLibrary(r: EnvReader): LibraryIdentity {
-  const file = path.resolve(r.string('LIBRARY_CONFIG', path.join(import.meta.dirname, '..', 'config', 'library.json')));
+  const file = path.resolve(
+    r.string('LIBRARY_CONFIG', path.join(import.meta.dirname, '..', 'config', 'library.json')),
+  );
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -183,7 +207,10 @@ function readLibrary(r: EnvReader): LibraryIdentity {
   }
   const parsed = libraryIdentitySchema.safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) r.problems.push(`LIBRARY_CONFIG ${path.basename(file)}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      r.problems.push(
+        `LIBRARY_CONFIG ${path.basename(file)}: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+      );
     return libraryIdentitySchema.parse(fallbackLibrary);
   }
   return parsed.data;
@@ -192,8 +219,18 @@ function readLibrary(r: EnvReader): LibraryIdentity {
 const fallbackLibrary = {
   name: 'Library',
   timezone: 'UTC',
-  branches: [{ code: 'MAIN', name: 'Main', address: { street: '-', city: '-', region: '-', postalCode: '-' }, hours: {} }],
-  contacts: { webmaster: { name: '-', email: 'webmaster@example.org' }, headLibrarian: { name: '-', email: 'head@example.org' } },
+  branches: [
+    {
+      code: 'MAIN',
+      name: 'Main',
+      address: { street: '-', city: '-', region: '-', postalCode: '-' },
+      hours: {},
+    },
+  ],
+  contacts: {
+    webmaster: { name: '-', email: 'webmaster@example.org' },
+    headLibrarian: { name: '-', email: 'head@example.org' },
+  },
 };
 
 /** Reads the environment once into a Config; throws ConfigError listing every problem. */
@@ -219,7 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
   if ((certFile === undefined) !== (keyFile === undefined)) {
     r.problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together (or neither).');
   } else if (certFile !== undefined && keyFile !== undefined) {
-    for (const [name, f] of [['TLS_CERT_FILE', certFile], ['TLS_KEY_FILE', keyFile]] as const) {
+    for (const [name, f] of [
+      ['TLS_CERT_FILE', certFile],
+      ['TLS_KEY_FILE', keyFile],
+    ] as const) {
       if (!fs.existsSync(f)) r.problems.push(`${name} file ${f} does not exist.`);
     }
     tls = { certFile, keyFile };
@@ -284,14 +324,34 @@ export async function checkPortFree(host: string, port: number): Promise<string 
 /** One line per variable for `carrel --help` and the README table. */
 export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning: string]> = [
   ['PORT', '8080', 'TCP port for the web server.'],
-  ['HOST', 'localhost', 'Interface to bind (localhost: this machine only); use 0.0.0.0 or a proxy for other machines.'],
+  [
+    'HOST',
+    'localhost',
+    'Interface to bind (localhost: this machine only); use 0.0.0.0 or a proxy for other machines.',
+  ],
   ['PUBLIC_URL', 'http://localhost:PORT', 'The address patrons use to reach the site (absolute links).'],
   ['DATA_DIR', './data', 'Folder for the SQLite database and the generated secret key.'],
-  ['DATABASE_URL', '(SQLite at DATA_DIR/carrel.db)', 'postgres://user:pass@host:5432/db for PostgreSQL, or sqlite:FILE.'],
+  [
+    'DATABASE_URL',
+    '(SQLite at DATA_DIR/carrel.db)',
+    'postgres://user:pass@host:5432/db for PostgreSQL, or sqlite:FILE.',
+  ],
   ['DATABASE_POOL_SIZE', '10', 'Maximum PostgreSQL connections per instance.'],
-  ['CARREL_SECRET', '(generated into DATA_DIR/secret.key)', 'At least 32 characters; signs cookies and keys throttles. Required with PostgreSQL; identical on every instance.'],
-  ['LIBRARY_CONFIG', './config/library.json', "JSON file with the library's name, time zone, branches, hours and contacts."],
-  ['TRUST_PROXY', '(none)', 'Comma-separated proxy addresses/CIDRs (or loopback) whose X-Forwarded-For/-Proto are believed.'],
+  [
+    'CARREL_SECRET',
+    '(generated into DATA_DIR/secret.key)',
+    'At least 32 characters; signs cookies and keys throttles. Required with PostgreSQL; identical on every instance.',
+  ],
+  [
+    'LIBRARY_CONFIG',
+    './config/library.json',
+    "JSON file with the library's name, time zone, branches, hours and contacts.",
+  ],
+  [
+    'TRUST_PROXY',
+    '(none)',
+    'Comma-separated proxy addresses/CIDRs (or loopback) whose X-Forwarded-For/-Proto are believed.',
+  ],
   ['TLS_CERT_FILE / TLS_KEY_FILE', '(unset)', 'PEM certificate and key to serve HTTPS directly.'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
   ['MIGRATE_ON_START', 'true', 'Apply pending database migrations when the server starts.'],
@@ -299,7 +359,11 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
   ['STAFF_SESSION_IDLE_MINUTES', '30', 'Staff sessions end after this much inactivity.'],
   ['STAFF_SESSION_MAX_HOURS', '10', 'Staff sessions end this long after login, active or not.'],
   ['PURGE_INTERVAL_MINUTES', '60', 'How often the purge engine applies every retention rule.'],
-  ['PURGE_BATCH_SIZE', '2000', 'Largest number of rows one purge transaction deletes (it shrinks itself to stay brief).'],
+  [
+    'PURGE_BATCH_SIZE',
+    '2000',
+    'Largest number of rows one purge transaction deletes (it shrinks itself to stay brief).',
+  ],
   ['BODY_LIMIT_KB', '1024', 'Largest request body accepted; larger requests get 413.'],
   ['JOB_POLL_MS', '1000', 'How often an idle worker looks for queued jobs.'],
 ];

@@ -17,7 +17,10 @@ export abstract class DomainError extends Error {
 export class ValidationError extends DomainError {
   readonly status = 400;
   readonly code = 'invalid_input';
-  constructor(message: string, readonly fields: FieldErrors = {}) {
+  constructor(
+    message: string,
+    readonly fields: FieldErrors = {},
+  ) {
     super(message);
   }
 }
@@ -46,7 +49,10 @@ export class ConflictError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   readonly status = 429;
   readonly code = 'too_many_requests';
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }

@@ -23,8 +23,18 @@ const openingHours = z
   .transform((v, ctx) => {
     if (v.toLowerCase() === 'closed') return null;
     const [opens, closes, extra] = v.split('-').map((s) => s.trim());
-    if (extra !== undefined || !opens || !closes || !hhmm.test(opens) || !hhmm.test(closes) || opens >= closes) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not "HH:MM-HH:MM" (opening before closing) or "closed"` });
+    if (
+      extra !== undefined ||
+      !opens ||
+      !closes ||
+      !hhmm.test(opens) ||
+      !hhmm.test(closes) ||
+      opens >= closes
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not "HH:MM-HH:MM" (opening before closing) or "closed"`,
+      });
       return z.NEVER;
     }
     return { opens, closes };
@@ -74,7 +84,12 @@ export const libraryIdentitySchema = z
       const seen = new Set<string>();
       branches.forEach((b: { code?: unknown }, i) => {
         if (typeof b?.code !== 'string') return;
-        if (seen.has(b.code)) ctx.addIssue({ code: 'custom', path: ['branches', i, 'code'], message: `duplicate branch code ${b.code}` });
+        if (seen.has(b.code))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['branches', i, 'code'],
+            message: `duplicate branch code ${b.code}`,
+          });
         seen.add(b.code);
       });
     },

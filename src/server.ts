@@ -20,7 +20,9 @@ export interface RunningServer {
 export async function startServer(ctx: AppContext, parts: ServeParts): Promise<RunningServer> {
   const { config } = ctx;
   let url: string | null = null;
-  const tls = config.tls ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) } : undefined;
+  const tls = config.tls
+    ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) }
+    : undefined;
   const app = parts.web ? await buildApp(ctx, tls ? { https: tls } : {}) : null;
   if (app) {
     await app.listen({ host: config.host, port: config.port });

@@ -2,7 +2,11 @@
 import type { z } from 'zod';
 import { ValidationError, type FieldErrors } from './errors.ts';
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, summary = 'Please correct the marked fields.'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  summary = 'Please correct the marked fields.',
+): z.output<S> {
   const res = schema.safeParse(input);
   if (res.success) return res.data;
   const fields: FieldErrors = {};

@@ -15,7 +15,10 @@ import { createTestApp } from './support/http.ts';
 
 const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 const required = process.env.CARREL_REQUIRE_BROWSER === '1';
-const skip = !executablePath && !required ? 'Chromium is not installed (apt-get install chromium); browser checks skipped' : false;
+const skip =
+  !executablePath && !required
+    ? 'Chromium is not installed (apt-get install chromium); browser checks skipped'
+    : false;
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface AxeViolation {
@@ -31,9 +34,20 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // themselves carry no script, so what axe sees is what a no-JavaScript browser shows.)
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const res = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return res.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
   });
 }
 
@@ -48,10 +62,27 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
     app = await createTestApp(env);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    await createStaff(env.ctx, { kind: 'system' }, { username: 'axe-admin', displayName: 'Axe Admin', roles: ['admin'], password: 'correct horse battery staple' });
+    await createStaff(
+      env.ctx,
+      { kind: 'system' },
+      {
+        username: 'axe-admin',
+        displayName: 'Axe Admin',
+        roles: ['admin'],
+        password: 'correct horse battery staple',
+      },
+    );
     browser = await chromium.launch({
       executablePath: executablePath ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -75,7 +106,9 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
           const res = await page.goto(base + path);
           assert.ok(res, path);
           assert.deepEqual(await axeViolations(page), [], `${path} on ${label}`);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
           assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px on ${label}`);
         }
         assert.deepEqual(await context.cookies(), [], 'reading the public pages set no cookie');
@@ -102,7 +135,14 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
       await signIn(page, 'wrong password here');
       assert.deepEqual(await axeViolations(page), [], 'sign-in page with errors');
       await signIn(page);
-      for (const path of ['/staff', '/staff/admin/staff', '/staff/admin/staff/new', '/staff/admin/purge', '/staff/admin/jobs', '/staff/password']) {
+      for (const path of [
+        '/staff',
+        '/staff/admin/staff',
+        '/staff/admin/staff/new',
+        '/staff/admin/purge',
+        '/staff/admin/jobs',
+        '/staff/password',
+      ]) {
         await page.goto(base + path);
         assert.deepEqual(await axeViolations(page), [], path);
       }
@@ -116,7 +156,10 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
   });
 
   test('with JavaScript off, a staff member signs in, runs the purge and signs out', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 320, height: 640 },
+    });
     const page = await context.newPage();
     try {
       await signIn(page, 'wrong password here');

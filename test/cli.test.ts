@@ -19,7 +19,10 @@ interface Run {
 
 function carrel(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: root });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd: root,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -63,12 +66,29 @@ for (const dialect of dialects) {
       assert.match(m.stdout, /Applied 1 migration\(s\): 0001-foundation/);
       assert.match((await carrel(['migrate'], env)).stdout, /up to date/);
 
-      const created = await carrel(['staff', 'create', '--username', 'Desk.One', '--name', 'Dana Desk', '--role', 'circulation', 'reference'], env);
+      const created = await carrel(
+        [
+          'staff',
+          'create',
+          '--username',
+          'Desk.One',
+          '--name',
+          'Dana Desk',
+          '--role',
+          'circulation',
+          'reference',
+        ],
+        env,
+      );
       assert.equal(created.code, 0, created.stderr);
       assert.match(created.stdout, /desk\.one\s+[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}/);
       assert.match(created.stdout, /shown only now/);
 
-      const chosen = await carrel(['staff', 'create', '--username', 'counsel1', '--name', 'C', '--role', 'counsel', '--password-stdin'], env, 'a long chosen passphrase\n');
+      const chosen = await carrel(
+        ['staff', 'create', '--username', 'counsel1', '--name', 'C', '--role', 'counsel', '--password-stdin'],
+        env,
+        'a long chosen passphrase\n',
+      );
       assert.equal(chosen.code, 0, chosen.stderr);
       assert.match(chosen.stdout, /Created counsel1 \(counsel\)\./);
 
@@ -82,13 +102,26 @@ for (const dialect of dialects) {
     });
 
     test('bad input exits non-zero with one line saying what to fix', async () => {
-      const taken = await carrel(['staff', 'create', '--username', 'desk.one', '--name', 'Again', '--role', 'admin'], env);
+      const taken = await carrel(
+        ['staff', 'create', '--username', 'desk.one', '--name', 'Again', '--role', 'admin'],
+        env,
+      );
       assert.equal(taken.code, 2);
       assert.equal(taken.stderr.trim(), 'carrel: The user name desk.one is taken.');
-      const short = await carrel(['staff', 'create', '--username', 'x1', '--name', 'N', '--role', 'admin', '--password-stdin'], env, 'short\n');
+      const short = await carrel(
+        ['staff', 'create', '--username', 'x1', '--name', 'N', '--role', 'admin', '--password-stdin'],
+        env,
+        'short\n',
+      );
       assert.equal(short.code, 2);
-      assert.match(short.stderr.trim(), /^carrel: Use 3–32 lower-case letters.* Use at least 12 characters\.$/);
-      const role = await carrel(['staff', 'create', '--username', 'x1', '--name', 'N', '--role', 'janitor'], env);
+      assert.match(
+        short.stderr.trim(),
+        /^carrel: Use 3–32 lower-case letters.* Use at least 12 characters\.$/,
+      );
+      const role = await carrel(
+        ['staff', 'create', '--username', 'x1', '--name', 'N', '--role', 'janitor'],
+        env,
+      );
       assert.equal(role.code, 2);
       assert.match(role.stderr, /Allowed choices are admin, circulation/);
       const missing = await carrel(['staff', 'reset-password', 'nobody'], env);
@@ -97,7 +130,8 @@ for (const dialect of dialects) {
       const unknown = await carrel(['frobnicate'], env);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /unknown command 'frobnicate'/);
-      for (const r of [taken, short, role, missing, unknown]) assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+      for (const r of [taken, short, role, missing, unknown])
+        assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
     });
 
     test('purge --dry-run prints counts per rule and removes nothing; purge removes', async () => {
@@ -120,7 +154,12 @@ describe('carrel serve', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const r = await carrel(['serve'], { DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+      const r = await carrel(['serve'], {
+        DATA_DIR: dir,
+        PORT: String(port),
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+      });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /Carrel cannot start because of its configuration:/);
       assert.match(r.stderr, /LOG_LEVEL="loud" is not one of/);
@@ -146,7 +185,8 @@ describe('carrel serve', () => {
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
       const deadline = Date.now() + 20_000;
-      while (!out.includes('is serving') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!out.includes('is serving') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       assert.ok(out.includes('is serving'), `server did not start: ${out}`);
       return { child, output: () => out };
     };
@@ -177,7 +217,16 @@ describe('carrel serve', () => {
   test('--help explains every command and the configuration variables', async () => {
     const r = await carrel(['--help'], {});
     assert.equal(r.code, 0);
-    for (const word of ['serve', 'migrate', 'purge', 'staff', 'demo', 'DATABASE_URL', 'PURGE_INTERVAL_MINUTES']) assert.ok(r.stdout.includes(word), word);
+    for (const word of [
+      'serve',
+      'migrate',
+      'purge',
+      'staff',
+      'demo',
+      'DATABASE_URL',
+      'PURGE_INTERVAL_MINUTES',
+    ])
+      assert.ok(r.stdout.includes(word), word);
     const sub = await carrel(['purge', '--help'], {});
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--dry-run/);

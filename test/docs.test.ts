@@ -12,14 +12,17 @@ const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 test('every environment variable read by src/config.ts is documented in --help and the README', () => {
   const source = fs.readFileSync(path.join(root, 'src', 'config.ts'), 'utf8');
-  const read = new Set([...source.matchAll(/r\.(?:raw|string|int|bool|oneOf)\('([A-Z_]+)'/g)].map((m) => m[1]!));
+  const read = new Set(
+    [...source.matchAll(/r\.(?:raw|string|int|bool|oneOf)\('([A-Z_]+)'/g)].map((m) => m[1]!),
+  );
   assert.ok(read.size >= 15, `found ${read.size} variables`);
   const documented = configDocs.flatMap(([names]) => names.split(' / '));
   for (const name of read) {
     assert.ok(documented.includes(name), `${name} is missing from configDocs`);
     assert.ok(readme.includes(`\`${name}\``), `${name} is missing from the README's configuration table`);
   }
-  for (const name of documented) assert.ok(read.has(name), `configDocs documents ${name}, which config.ts does not read`);
+  for (const name of documented)
+    assert.ok(read.has(name), `configDocs documents ${name}, which config.ts does not read`);
 });
 
 test('the README shows the two commands word for word', () => {

@@ -24,7 +24,12 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 export const backoffMs = (failures: number, freeFailures: number): number =>
   failures <= freeFailures ? 0 : Math.min(1000 * 2 ** (failures - freeFailures - 1), MAX_DELAY_MS);
 
-export const throttleKey = (secret: string, kind: string, value: string, freeFailures: number): ThrottleKey => ({
+export const throttleKey = (
+  secret: string,
+  kind: string,
+  value: string,
+  freeFailures: number,
+): ThrottleKey => ({
   key: hmac(secret, `${kind}:${value}`),
   freeFailures,
 });
@@ -40,7 +45,12 @@ function tooMany(seconds: number): TooManyRequestsError {
  * Counts an attempt against every key, or throws TooManyRequestsError (counting nothing) while
  * any key is blocked.
  */
-export async function reserveAttempt(db: Kysely<DB>, ops: DialectOps, keys: ThrottleKey[], now: Date): Promise<void> {
+export async function reserveAttempt(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  keys: ThrottleKey[],
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('login_throttle')
@@ -50,7 +60,11 @@ export async function reserveAttempt(db: Kysely<DB>, ops: DialectOps, keys: Thro
     const rows = await trx
       .selectFrom('login_throttle')
       .select(['key', 'failures', 'blocked_until'])
-      .where('key', 'in', keys.map((k) => k.key))
+      .where(
+        'key',
+        'in',
+        keys.map((k) => k.key),
+      )
       .orderBy('key')
       .modifyEnd(ops.forUpdate())
       .execute();
@@ -60,7 +74,11 @@ export async function reserveAttempt(db: Kysely<DB>, ops: DialectOps, keys: Thro
       const failures = (rows.find((r) => r.key === k.key)?.failures ?? 0) + 1;
       await trx
         .updateTable('login_throttle')
-        .set({ failures, last_failure_at: iso(now), blocked_until: iso(addMs(now, backoffMs(failures, k.freeFailures))) })
+        .set({
+          failures,
+          last_failure_at: iso(now),
+          blocked_until: iso(addMs(now, backoffMs(failures, k.freeFailures))),
+        })
         .where('key', '=', k.key)
         .execute();
     }
@@ -68,11 +86,20 @@ export async function reserveAttempt(db: Kysely<DB>, ops: DialectOps, keys: Thro
 }
 
 /** After a successful attempt: the account's counter is cleared, a shared client's reservation returned. */
-export async function attemptSucceeded(db: Kysely<DB>, clear: ThrottleKey, giveBack: ThrottleKey[] = []): Promise<void> {
+export async function attemptSucceeded(
+  db: Kysely<DB>,
+  clear: ThrottleKey,
+  giveBack: ThrottleKey[] = [],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('login_throttle').where('key', '=', clear.key).execute();
     for (const k of giveBack) {
-      await trx.updateTable('login_throttle').set((eb) => ({ failures: eb('failures', '-', 1) })).where('key', '=', k.key).where('failures', '>', 0).execute();
+      await trx
+        .updateTable('login_throttle')
+        .set((eb) => ({ failures: eb('failures', '-', 1) }))
+        .where('key', '=', k.key)
+        .where('failures', '>', 0)
+        .execute();
       await trx.deleteFrom('login_throttle').where('key', '=', k.key).where('failures', '<=', 0).execute();
     }
   });

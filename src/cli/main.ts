@@ -6,7 +6,12 @@ import { createContext, type AppContext } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { seedDemo } from '../demo/seed.ts';
-import { ensureInitialAdmin, createStaff, listStaff, resetStaffPassword } from '../features/staff/staff.service.ts';
+import {
+  ensureInitialAdmin,
+  createStaff,
+  listStaff,
+  resetStaffPassword,
+} from '../features/staff/staff.service.ts';
 import { roles } from '../features/staff/roles.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
@@ -15,7 +20,10 @@ import { printBox, progressReporter, readStdinLine } from './terminal.ts';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }
@@ -40,7 +48,10 @@ async function open(cfg: Config, migrate = true): Promise<AppContext> {
 
 const system = { kind: 'system' } as const;
 
-function printCredentials(title: string, accounts: Array<{ username: string; password: string; note?: string }>): void {
+function printCredentials(
+  title: string,
+  accounts: Array<{ username: string; password: string; note?: string }>,
+): void {
   printBox([
     title,
     '',
@@ -52,7 +63,10 @@ function printCredentials(title: string, accounts: Array<{ username: string; pas
 
 const program = new Command('carrel')
   .description("Carrel: a public library's patron services, keeping its privacy promises by construction.")
-  .addHelpText('after', `\nConfiguration (environment variables):\n${configDocs.map(([n, d, m]) => `  ${n} (default ${d})\n      ${m}`).join('\n')}`)
+  .addHelpText(
+    'after',
+    `\nConfiguration (environment variables):\n${configDocs.map(([n, d, m]) => `  ${n} (default ${d})\n      ${m}`).join('\n')}`,
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -69,8 +83,16 @@ program
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // Report the port too, so every problem is listed in one go.
-      const portProblem = opts.web ? await checkPortFree(process.env.HOST?.trim() || 'localhost', Number(process.env.PORT) || 8080).catch(() => null) : null;
-      throw new CliError(new ConfigError([...err.problems, ...(portProblem ? [portProblem] : [])]).message, EXIT.usage);
+      const portProblem = opts.web
+        ? await checkPortFree(
+            process.env.HOST?.trim() || 'localhost',
+            Number(process.env.PORT) || 8080,
+          ).catch(() => null)
+        : null;
+      throw new CliError(
+        new ConfigError([...err.problems, ...(portProblem ? [portProblem] : [])]).message,
+        EXIT.usage,
+      );
     }
     if (opts.web) {
       const portProblem = await checkPortFree(cfg.host, cfg.port);
@@ -97,10 +119,19 @@ program
       if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
       // Another process took the port between the check and the listen, or HOST is not ours.
       await ctx.database.close();
-      throw new CliError(new ConfigError([`Cannot listen on ${cfg.host}:${cfg.port} (${code}); check HOST and PORT.`]).message, EXIT.usage);
+      throw new CliError(
+        new ConfigError([`Cannot listen on ${cfg.host}:${cfg.port} (${code}); check HOST and PORT.`]).message,
+        EXIT.usage,
+      );
     }
-    const parts = Object.entries(opts).filter(([, on]) => on).map(([k]) => k);
-    console.log(server.url ? `Carrel (${parts.join(', ')}) is serving ${cfg.library.name} at ${server.url}` : `Carrel (${parts.join(', ')}) is running.`);
+    const parts = Object.entries(opts)
+      .filter(([, on]) => on)
+      .map(([k]) => k);
+    console.log(
+      server.url
+        ? `Carrel (${parts.join(', ')}) is serving ${cfg.library.name} at ${server.url}`
+        : `Carrel (${parts.join(', ')}) is running.`,
+    );
     const shutdown = async () => {
       await server.stop();
       await ctx.database.close();
@@ -117,7 +148,11 @@ program
     const ctx = await open(config(), false);
     try {
       const applied = await migrateToLatest(ctx.db);
-      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      console.log(
+        applied.length
+          ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+          : 'The database is up to date.',
+      );
     } finally {
       await ctx.database.close();
     }
@@ -133,16 +168,32 @@ program
     try {
       const progress = progressReporter();
       const summary = await runPurge(
-        { db: ctx.db, ops: ctx.database.ops, clock: ctx.clock, inventory: ctx.inventory, logger: ctx.logger.child({}, { level: 'warn' }) },
-        { dryRun: !!opts.dryRun, trigger: 'cli', batchSize: cfg.purge.batchSize, onProgress: progress.update },
+        {
+          db: ctx.db,
+          ops: ctx.database.ops,
+          clock: ctx.clock,
+          inventory: ctx.inventory,
+          logger: ctx.logger.child({}, { level: 'warn' }),
+        },
+        {
+          dryRun: !!opts.dryRun,
+          trigger: 'cli',
+          batchSize: cfg.purge.batchSize,
+          onProgress: progress.update,
+        },
       );
       progress.done();
       const rows = Object.entries(summary.counts);
       const width = Math.max(...rows.map(([id]) => id.length), 4);
       console.log(`${opts.dryRun ? 'Would remove' : 'Removed'} (per rule):`);
-      for (const [id, c] of rows) console.log(`  ${id.padEnd(width)}  ${String(c.purged).padStart(9)}${c.held ? `   (${c.held} kept under legal hold)` : ''}`);
+      for (const [id, c] of rows)
+        console.log(
+          `  ${id.padEnd(width)}  ${String(c.purged).padStart(9)}${c.held ? `   (${c.held} kept under legal hold)` : ''}`,
+        );
       const total = rows.reduce((s, [, c]) => s + c.purged, 0);
-      console.log(`${opts.dryRun ? 'Dry run' : 'Purge'} finished in ${summary.durationMs} ms: ${total} row(s) ${opts.dryRun ? 'would go' : 'removed'}.`);
+      console.log(
+        `${opts.dryRun ? 'Dry run' : 'Purge'} finished in ${summary.durationMs} ms: ${total} row(s) ${opts.dryRun ? 'would go' : 'removed'}.`,
+      );
     } finally {
       await ctx.database.close();
     }
@@ -161,8 +212,16 @@ staff
     const password = opts.passwordStdin ? await readStdinLine() : undefined;
     const ctx = await open(config());
     try {
-      const created = await createStaff(ctx, system, { username: opts.username, displayName: opts.name, roles: opts.role, password });
-      if (created.oneTimePassword) printCredentials(`Created ${created.staff.username}:`, [{ username: created.staff.username, password: created.oneTimePassword }]);
+      const created = await createStaff(ctx, system, {
+        username: opts.username,
+        displayName: opts.name,
+        roles: opts.role,
+        password,
+      });
+      if (created.oneTimePassword)
+        printCredentials(`Created ${created.staff.username}:`, [
+          { username: created.staff.username, password: created.oneTimePassword },
+        ]);
       else console.log(`Created ${created.staff.username} (${created.staff.roles.join(', ')}).`);
     } finally {
       await ctx.database.close();
@@ -177,7 +236,9 @@ staff
     const ctx = await open(config());
     try {
       const password = await resetStaffPassword(ctx, system, { username });
-      printCredentials(`New password for ${username.toLowerCase()}:`, [{ username: username.toLowerCase(), password }]);
+      printCredentials(`New password for ${username.toLowerCase()}:`, [
+        { username: username.toLowerCase(), password },
+      ]);
     } finally {
       await ctx.database.close();
     }
@@ -190,8 +251,12 @@ staff
     const ctx = await open(config());
     try {
       const all = await listStaff(ctx, system);
-      if (all.length === 0) console.log('No staff accounts yet; `carrel serve` creates the first administrator.');
-      for (const s of all) console.log(`${s.username.padEnd(20)} ${(s.isDisabled ? 'disabled' : 'active').padEnd(9)} ${s.roles.join(', ')}`);
+      if (all.length === 0)
+        console.log('No staff accounts yet; `carrel serve` creates the first administrator.');
+      for (const s of all)
+        console.log(
+          `${s.username.padEnd(20)} ${(s.isDisabled ? 'disabled' : 'active').padEnd(9)} ${s.roles.join(', ')}`,
+        );
     } finally {
       await ctx.database.close();
     }
@@ -207,7 +272,11 @@ program
     try {
       const seeded = await seedDemo(ctx);
       if (seeded.length === 0) console.log('The demo data is already there.');
-      else printCredentials('Demo staff accounts:', seeded.map((s) => ({ username: s.username, password: s.password, note: s.roles.join(', ') })));
+      else
+        printCredentials(
+          'Demo staff accounts:',
+          seeded.map((s) => ({ username: s.username, password: s.password, note: s.roles.join(', ') })),
+        );
     } finally {
       await ctx.database.close();
     }
@@ -220,7 +289,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (err instanceof CliError) {
       console.error(err.message);

@@ -40,7 +40,9 @@ const sqlite: DialectOps = {
     return res.rows.map((r) => r.name);
   },
   async listColumns(db, table) {
-    const res = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table}) ORDER BY cid`.execute(db);
+    const res = await sql<{
+      name: string;
+    }>`SELECT name FROM pragma_table_info(${table}) ORDER BY cid`.execute(db);
     return res.rows.map((r) => r.name);
   },
 };

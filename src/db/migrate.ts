@@ -4,8 +4,13 @@ import { migrations } from './migrations/index.ts';
 import type { DB } from './schema.ts';
 
 export class MigrationError extends Error {
-  constructor(readonly migration: string | undefined, cause: unknown) {
-    super(`Migration ${migration ?? '(unknown)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `Migration ${migration ?? '(unknown)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'MigrationError';
   }
 }

@@ -1,5 +1,10 @@
 // The database as Kysely sees it: one entry per table, typed by the feature that owns it.
-import type { LoginThrottleTable, StaffRoleTable, StaffSessionTable, StaffTable } from '../features/staff/staff.table.ts';
+import type {
+  LoginThrottleTable,
+  StaffRoleTable,
+  StaffSessionTable,
+  StaffTable,
+} from '../features/staff/staff.table.ts';
 import type { JobTable } from '../jobs/jobs.table.ts';
 import type { LegalHoldTable, PurgeRunTable } from '../privacy/privacy.table.ts';
 

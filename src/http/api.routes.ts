@@ -19,7 +19,12 @@ const librarySchema = z.object({
       name: z.string(),
       address: z.object({ street: z.string(), city: z.string(), region: z.string(), postalCode: z.string() }),
       phone: z.string().optional(),
-      hours: z.object(Object.fromEntries(weekdays.map((d) => [d, hours])) as Record<(typeof weekdays)[number], typeof hours>),
+      hours: z.object(
+        Object.fromEntries(weekdays.map((d) => [d, hours])) as Record<
+          (typeof weekdays)[number],
+          typeof hours
+        >,
+      ),
     }),
   ),
   contacts: z.object({ webmaster: contact, headLibrarian: contact }),
@@ -67,18 +72,42 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
       name: b.name,
       address: { ...b.address },
       ...(b.phone ? { phone: b.phone } : {}),
-      hours: Object.fromEntries(weekdays.map((d) => [d, b.hours[d] ?? null])) as Record<(typeof weekdays)[number], { opens: string; closes: string } | null>,
+      hours: Object.fromEntries(weekdays.map((d) => [d, b.hours[d] ?? null])) as Record<
+        (typeof weekdays)[number],
+        { opens: string; closes: string } | null
+      >,
     })),
     contacts: lib.contacts,
   };
   const policy = buildPrivacyPolicy(ctx.inventory, ctx.config);
 
-  api.get('/library', { schema: { tags: ['public'], summary: 'The library: name, branches, hours, contacts', response: { 200: librarySchema } } }, async () => library);
+  api.get(
+    '/library',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'The library: name, branches, hours, contacts',
+        response: { 200: librarySchema },
+      },
+    },
+    async () => library,
+  );
 
   api.get(
     '/privacy',
-    { schema: { tags: ['public'], summary: 'The privacy policy generated from the data inventory', response: { 200: policySchema } } },
-    async () => ({ libraryName: policy.libraryName, purgeEveryMinutes: policy.purgeEveryMinutes, tables: policy.tables, sections: policy.sections }),
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'The privacy policy generated from the data inventory',
+        response: { 200: policySchema },
+      },
+    },
+    async () => ({
+      libraryName: policy.libraryName,
+      purgeEveryMinutes: policy.purgeEveryMinutes,
+      tables: policy.tables,
+      sections: policy.sections,
+    }),
   );
 
   api.get(
@@ -87,7 +116,10 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
       schema: {
         tags: ['operations'],
         summary: 'Liveness and database reachability',
-        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }), 503: errorBody },
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }),
+          503: errorBody,
+        },
       },
     },
     async (_request, reply) => {
@@ -95,7 +127,9 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
         await sql`SELECT 1`.execute(ctx.db);
         return { status: 'ok' as const, database: ctx.database.ops.name };
       } catch {
-        return reply.code(503).send({ error: { code: 'database_unavailable', message: 'The database cannot be reached.' } });
+        return reply
+          .code(503)
+          .send({ error: { code: 'database_unavailable', message: 'The database cannot be reached.' } });
       }
     },
   );

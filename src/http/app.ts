@@ -8,7 +8,12 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
 import { newId } from '../ids.ts';
@@ -62,7 +67,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Carrel API', version: '1', description: 'Public and staff JSON API of a Carrel library.' },
+      info: {
+        title: 'Carrel API',
+        version: '1',
+        description: 'Public and staff JSON API of a Carrel library.',
+      },
       servers: [{ url: config.publicUrl.origin }],
     },
     transform: jsonSchemaTransform,

@@ -28,10 +28,15 @@ export function loadStaffSession(ctx: AppContext): onRequestHookHandler {
  * Guards a staff page: sends a signed-out visitor to the sign-in page, a staff member who must
  * change a generated password to that form, and refuses anyone the permission check rejects.
  */
-export function requireStaff(request: FastifyRequest, reply: FastifyReply, permitted: (a: Actor) => boolean = () => true): StaffActor | null {
+export function requireStaff(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permitted: (a: Actor) => boolean = () => true,
+): StaffActor | null {
   const actor = request.actor;
   if (!actor) {
-    if (request.url.startsWith('/api/')) throw new UnauthenticatedError('Sign in to use this part of the API.');
+    if (request.url.startsWith('/api/'))
+      throw new UnauthenticatedError('Sign in to use this part of the API.');
     void reply.redirect('/staff/login', 303);
     return null;
   }
@@ -39,6 +44,7 @@ export function requireStaff(request: FastifyRequest, reply: FastifyReply, permi
     void reply.redirect('/staff/password', 303);
     return null;
   }
-  if (!permitted(actor)) throw new ForbiddenError('Your staff roles do not allow this page. Ask an administrator if you need it.');
+  if (!permitted(actor))
+    throw new ForbiddenError('Your staff roles do not allow this page. Ask an administrator if you need it.');
   return actor;
 }

@@ -32,42 +32,90 @@ const titles: Record<number, string> = {
 /** Maps any thrown value to what the person is told; never leaks internals. */
 export function describeError(err: unknown): ErrorBody {
   if (err instanceof DomainError) {
-    return { status: err.status, code: err.code, message: err.message, ...(err instanceof ValidationError ? { fields: err.fields } : {}) };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      ...(err instanceof ValidationError ? { fields: err.fields } : {}),
+    };
   }
-  const fe = err as Partial<FastifyError> & { validation?: Array<{ instancePath?: string; message?: string }> };
+  const fe = err as Partial<FastifyError> & {
+    validation?: Array<{ instancePath?: string; message?: string }>;
+  };
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
-    return { status: 413, code: 'body_too_large', message: 'The data sent is larger than this site accepts. Please send less at once.' };
+    return {
+      status: 413,
+      code: 'body_too_large',
+      message: 'The data sent is larger than this site accepts. Please send less at once.',
+    };
   }
   if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
     return {
       status: 403,
       code: 'csrf',
-      message: 'This form has expired or was not sent from this site. Go back, reload the page and try again.',
+      message:
+        'This form has expired or was not sent from this site. Go back, reload the page and try again.',
     };
   }
   if (fe.validation) {
     const fields: FieldErrors = {};
-    for (const v of fe.validation) fields[(v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || '_'] ??= v.message ?? 'is not valid';
-    return { status: 400, code: 'invalid_input', message: 'The request is not valid; see the fields.', fields };
+    for (const v of fe.validation)
+      fields[(v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || '_'] ??=
+        v.message ?? 'is not valid';
+    return {
+      status: 400,
+      code: 'invalid_input',
+      message: 'The request is not valid; see the fields.',
+      fields,
+    };
   }
-  if (fe.statusCode === 415) return { status: 415, code: 'unsupported_media_type', message: 'This kind of data is not accepted here.' };
+  if (fe.statusCode === 415)
+    return {
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'This kind of data is not accepted here.',
+    };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, code: 'bad_request', message: 'The request could not be understood. Please check it and try again.' };
+    return {
+      status: fe.statusCode,
+      code: 'bad_request',
+      message: 'The request could not be understood. Please check it and try again.',
+    };
   }
-  return { status: 500, code: 'internal', message: 'Something went wrong on our side. Please try again in a moment; if it keeps happening, tell the library.' };
+  return {
+    status: 500,
+    code: 'internal',
+    message:
+      'Something went wrong on our side. Please try again in a moment; if it keeps happening, tell the library.',
+  };
 }
 
 export const wantsJson = (request: FastifyRequest): boolean => request.url.startsWith('/api/');
 
-export function sendError(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, body: ErrorBody, allow?: string[]) {
+export function sendError(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: ErrorBody,
+  allow?: string[],
+) {
   if (allow) void reply.header('Allow', allow.join(', '));
   if (wantsJson(request)) {
-    return reply.code(body.status).send({ error: { code: body.code, message: body.message, ...(body.fields ? { fields: body.fields } : {}) } });
+    return reply
+      .code(body.status)
+      .send({
+        error: { code: body.code, message: body.message, ...(body.fields ? { fields: body.fields } : {}) },
+      });
   }
   const staffArea = request.url.startsWith('/staff');
   return sendPage(
     reply,
-    <Layout title={titles[body.status] ?? 'Error'} library={ctx.config.library} actor={request.actor} staffArea={staffArea}>
+    <Layout
+      title={titles[body.status] ?? 'Error'}
+      library={ctx.config.library}
+      actor={request.actor}
+      staffArea={staffArea}
+    >
       <h1>{titles[body.status] ?? 'Error'}</h1>
       <p class="lead">{body.message}</p>
       {body.status === 500 && <p class="small">Reference for the library's staff: {request.id}</p>}
@@ -81,7 +129,12 @@ export function sendError(ctx: AppContext, request: FastifyRequest, reply: Fasti
 
 /** Compiles a route pattern ("/staff/:id") to a matcher, to tell 405 from 404. */
 const patternToRegex = (url: string): RegExp =>
-  new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+').replace(/\*/g, '.*')}/?$`);
+  new RegExp(
+    `^${url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\/:[^/]+/g, '/[^/]+')
+      .replace(/\*/g, '.*')}/?$`,
+  );
 
 export function installErrorHandling(app: App, ctx: AppContext): void {
   const routes: Array<{ re: RegExp; methods: string[] }> = [];
@@ -95,7 +148,16 @@ export function installErrorHandling(app: App, ctx: AppContext): void {
     if (body.status >= 500) {
       const e = err as Error;
       // The message and stack are scrubbed: a driver error can quote the value that failed (G4).
-      request.log.error({ error: { type: e?.name, message: scrubForLog(String(e?.message ?? e)), stack: scrubForLog(String(e?.stack ?? ''), 4000) } }, 'unhandled error');
+      request.log.error(
+        {
+          error: {
+            type: e?.name,
+            message: scrubForLog(String(e?.message ?? e)),
+            stack: scrubForLog(String(e?.stack ?? ''), 4000),
+          },
+        },
+        'unhandled error',
+      );
     }
     if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
     return sendError(ctx, request, reply, body);
@@ -106,7 +168,17 @@ export function installErrorHandling(app: App, ctx: AppContext): void {
     const allowed = new Set<string>();
     for (const r of routes) if (r.re.test(path)) r.methods.forEach((m) => allowed.add(m));
     if (allowed.size > 0 && !allowed.has(request.method)) {
-      return sendError(ctx, request, reply, { status: 405, code: 'method_not_allowed', message: `This address does not accept ${request.method} requests.` }, [...allowed].sort());
+      return sendError(
+        ctx,
+        request,
+        reply,
+        {
+          status: 405,
+          code: 'method_not_allowed',
+          message: `This address does not accept ${request.method} requests.`,
+        },
+        [...allowed].sort(),
+      );
     }
     return sendError(ctx, request, reply, {
       status: 404,

@@ -480,7 +480,10 @@ describeEachDialect('HTTP: public pages and API', (env) => {
       for (const [column, c] of Object.entries(t.columns)) {
         if (!c.personal) continue;
         personal++;
-        assert.ok(page.includes(`<td data-label="Information">${c.description}</td>`), `${t.table}.${column}: "${c.description}"`);
+        assert.ok(
+          page.includes(`<td data-label="Information">${c.description}</td>`),
+          `${t.table}.${column}: "${c.description}"`,
+        );
         assert.ok(page.includes(c.purpose), `${t.table}.${column} purpose`);
       }
     }

@@ -134,8 +134,18 @@ interface FieldProps {
 }
 
 /** A labelled input with its hint and error tied to it for screen readers. */
-export function Field({ name, label, value, type = 'text', error, hint, autocomplete, required }: FieldProps) {
-  const describedBy = [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
+export function Field({
+  name,
+  label,
+  value,
+  type = 'text',
+  error,
+  hint,
+  autocomplete,
+  required,
+}: FieldProps) {
+  const describedBy =
+    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div class={error ? 'field has-error' : 'field'}>
       <label for={name}>{label}</label>
@@ -153,7 +163,7 @@ export function Field({ name, label, value, type = 'text', error, hint, autocomp
       <input
         id={name}
         name={name}
-        type={type as "text"} // preact narrows by type; every allowed kind is a text-like input
+        type={type as 'text'} // preact narrows by type; every allowed kind is a text-like input
         value={value}
         autocomplete={autocomplete}
         required={required}
@@ -188,5 +198,7 @@ export function CsrfField({ token }: { token: string }) {
 /** Formats an ISO timestamp in the library's time zone for people. */
 export function formatDateTime(isoText: string | null | undefined, timeZone: string): string {
   if (!isoText) return '—';
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(isoText));
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(isoText),
+  );
 }

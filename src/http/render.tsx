@@ -5,5 +5,8 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(`<!doctype html>\n${renderToString(page)}`);
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html>\n${renderToString(page)}`);
 }

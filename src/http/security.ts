@@ -25,8 +25,12 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
   reply.header('X-Frame-Options', 'DENY');
   reply.header('Cross-Origin-Opener-Policy', 'same-origin');
   reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-  reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()');
-  if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  reply.header(
+    'Permissions-Policy',
+    'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()',
+  );
+  if (request.protocol === 'https')
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   // Staff pages and anything sent to a signed-in person must not sit in a shared cache.
   if (request.actor || request.url.startsWith('/staff') || request.url.startsWith('/api/v1/staff')) {
     reply.header('Cache-Control', 'no-store');

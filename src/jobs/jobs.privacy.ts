@@ -6,7 +6,8 @@ export function jobsInventory(): TableEntry[] {
   return [
     {
       table: 'jobs',
-      description: 'Background work waiting, running or recently finished (purges, and later e-mail sending).',
+      description:
+        'Background work waiting, running or recently finished (purges, and later e-mail sending).',
       primaryKey: 'id',
       columns: {
         id: { personal: false, description: 'Random identifier of the job.' },
@@ -27,8 +28,14 @@ export function jobsInventory(): TableEntry[] {
         run_at: { personal: false, description: 'Earliest time of the next attempt.' },
         locked_at: { personal: false, description: 'When a worker took the job.' },
         locked_by: { personal: false, description: 'Which worker process took the job.' },
-        last_error: { personal: false, description: 'Error of the last failed attempt, with personal values removed.' },
-        unique_key: { personal: false, description: 'Key that stops the same scheduled job being queued twice.' },
+        last_error: {
+          personal: false,
+          description: 'Error of the last failed attempt, with personal values removed.',
+        },
+        unique_key: {
+          personal: false,
+          description: 'Key that stops the same scheduled job being queued twice.',
+        },
         created_at: { personal: false, description: 'When the job was queued.' },
         finished_at: { personal: false, description: 'When the job finished or finally failed.' },
       },

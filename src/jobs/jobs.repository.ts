@@ -9,7 +9,15 @@ export type JobRow = Selectable<JobTable>;
 
 export async function insertJob(
   db: Db,
-  row: { id: string; name: string; payload: string; maxAttempts: number; runAt: string; uniqueKey: string | null; createdAt: string },
+  row: {
+    id: string;
+    name: string;
+    payload: string;
+    maxAttempts: number;
+    runAt: string;
+    uniqueKey: string | null;
+    createdAt: string;
+  },
 ): Promise<boolean> {
   const res = await db
     .insertInto('jobs')
@@ -30,10 +38,20 @@ export async function insertJob(
 }
 
 /** Takes the oldest due job for this worker, atomically; undefined when none is due. */
-export async function claimNextJob(db: Kysely<DB>, ops: DialectOps, nowIso: string, workerId: string): Promise<JobRow | undefined> {
+export async function claimNextJob(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  nowIso: string,
+  workerId: string,
+): Promise<JobRow | undefined> {
   return db
     .updateTable('jobs')
-    .set((eb) => ({ status: 'running', locked_at: nowIso, locked_by: workerId, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      status: 'running',
+      locked_at: nowIso,
+      locked_by: workerId,
+      attempts: eb('attempts', '+', 1),
+    }))
     .where('id', '=', (eb) =>
       eb
         .selectFrom('jobs')
@@ -77,14 +95,25 @@ export async function markJobFailed(db: Db, id: string, nowIso: string, error: s
 export async function releaseStaleJobs(db: Db, staleBeforeIso: string, nowIso: string): Promise<number> {
   const failed = await db
     .updateTable('jobs')
-    .set({ status: 'failed', finished_at: nowIso, locked_at: null, locked_by: null, last_error: 'worker stopped before finishing' })
+    .set({
+      status: 'failed',
+      finished_at: nowIso,
+      locked_at: null,
+      locked_by: null,
+      last_error: 'worker stopped before finishing',
+    })
     .where('status', '=', 'running')
     .where('locked_at', '<', staleBeforeIso)
     .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
     .executeTakeFirst();
   const requeued = await db
     .updateTable('jobs')
-    .set({ status: 'queued', locked_at: null, locked_by: null, last_error: 'worker stopped before finishing' })
+    .set({
+      status: 'queued',
+      locked_at: null,
+      locked_by: null,
+      last_error: 'worker stopped before finishing',
+    })
     .where('status', '=', 'running')
     .where('locked_at', '<', staleBeforeIso)
     .executeTakeFirst();
@@ -95,7 +124,13 @@ export interface QueueHealth {
   byStatus: Record<JobTable['status'], number>;
   byName: Array<{ name: string; status: JobTable['status']; n: number }>;
   oldestQueuedRunAt: string | null;
-  recentFailures: Array<{ id: string; name: string; attempts: number; lastError: string | null; finishedAt: string | null }>;
+  recentFailures: Array<{
+    id: string;
+    name: string;
+    attempts: number;
+    lastError: string | null;
+    finishedAt: string | null;
+  }>;
 }
 
 export async function findQueueHealth(db: Db, nowIso: string): Promise<QueueHealth> {
@@ -125,7 +160,13 @@ export async function findQueueHealth(db: Db, nowIso: string): Promise<QueueHeal
     byStatus,
     byName: rows.map((r) => ({ name: r.name, status: r.status, n: Number(r.n) })),
     oldestQueuedRunAt: (oldest?.m as string | null | undefined) ?? null,
-    recentFailures: failures.map((f) => ({ id: f.id, name: f.name, attempts: f.attempts, lastError: f.last_error, finishedAt: f.finished_at })),
+    recentFailures: failures.map((f) => ({
+      id: f.id,
+      name: f.name,
+      attempts: f.attempts,
+      lastError: f.last_error,
+      finishedAt: f.finished_at,
+    })),
   };
 }
 
@@ -133,4 +174,3 @@ export async function findQueueHealth(db: Db, nowIso: string): Promise<QueueHeal
 export async function findJobByUniqueKey(db: Db, key: string): Promise<JobRow | undefined> {
   return db.selectFrom('jobs').selectAll().where('unique_key', '=', key).executeTakeFirst();
 }
-

@@ -69,14 +69,23 @@ describeEachDialect('job queue', (env) => {
     const e = env();
     const ctx = withJobs(e);
     await enqueueJob(e.ctx.db, e.clock, recordJob, { n: 7 });
-    await enqueueJob(e.ctx.db, e.clock, recordJob, { n: 8 }, { runAt: new Date(e.clock.now().getTime() + 5 * MINUTE) });
+    await enqueueJob(
+      e.ctx.db,
+      e.clock,
+      recordJob,
+      { n: 8 },
+      { runAt: new Date(e.clock.now().getTime() + 5 * MINUTE) },
+    );
     const worker = new Worker(ctx);
     assert.equal(await worker.drain(), 1);
     assert.deepEqual(runs, [7]);
     e.clock.advance(5 * MINUTE);
     assert.equal(await worker.drain(), 1);
     assert.deepEqual(runs, [7, 8]);
-    assert.deepEqual((await jobRows(e)).map((j) => j.status), ['done', 'done']);
+    assert.deepEqual(
+      (await jobRows(e)).map((j) => j.status),
+      ['done', 'done'],
+    );
     assert.equal(await worker.drain(), 0);
   });
 
@@ -132,7 +141,10 @@ describeEachDialect('job queue', (env) => {
   test('a job left running by a crashed worker is taken up again', async () => {
     const e = env();
     await enqueueJob(e.ctx.db, e.clock, recordJob, { n: 9 });
-    await e.ctx.db.updateTable('jobs').set({ status: 'running', attempts: 1, locked_at: iso(e.clock.now()), locked_by: 'dead-worker' }).execute();
+    await e.ctx.db
+      .updateTable('jobs')
+      .set({ status: 'running', attempts: 1, locked_at: iso(e.clock.now()), locked_by: 'dead-worker' })
+      .execute();
     const worker = new Worker(withJobs(e));
     assert.equal(await worker.drain(), 0, 'a recently taken job is left alone');
     e.clock.advance(16 * MINUTE);
@@ -155,7 +167,10 @@ describeEachDialect('job queue', (env) => {
       assert.equal(await scheduleDueJobs(b), 1);
       assert.equal(await scheduleDueJobs(a), 0);
       const keys = (await jobRows(e)).map((j) => j.unique_key);
-      assert.deepEqual(keys, ['test.record@2026-03-02T15:00:00.000Z', 'test.record@2026-03-02T16:00:00.000Z']);
+      assert.deepEqual(keys, [
+        'test.record@2026-03-02T15:00:00.000Z',
+        'test.record@2026-03-02T16:00:00.000Z',
+      ]);
       assert.equal(iso(nextRunAt(a.jobs.recurring[0]!, e.clock.now())), '2026-03-02T17:00:00.000Z');
     } finally {
       await second.close();
@@ -170,10 +185,17 @@ describeEachDialect('job queue', (env) => {
     try {
       const workers = dbs.map((d) => new Worker(withJobs(e, { db: d.db, database: d })));
       const counts = await Promise.all(workers.map((w) => w.drain()));
-      assert.equal(counts.reduce((s, c) => s + c, 0), total);
+      assert.equal(
+        counts.reduce((s, c) => s + c, 0),
+        total,
+      );
       assert.equal(runs.length, total, 'no job ran twice');
-      assert.deepEqual([...new Set(runs)].sort((x, y) => x - y), Array.from({ length: total }, (_, i) => i));
-      if (e.dialect === 'postgres') assert.ok(counts.filter((c) => c > 0).length > 1, `work was shared: ${counts.join(', ')}`);
+      assert.deepEqual(
+        [...new Set(runs)].sort((x, y) => x - y),
+        Array.from({ length: total }, (_, i) => i),
+      );
+      if (e.dialect === 'postgres')
+        assert.ok(counts.filter((c) => c > 0).length > 1, `work was shared: ${counts.join(', ')}`);
     } finally {
       await Promise.all(dbs.map((d) => d.close()));
     }
@@ -181,12 +203,28 @@ describeEachDialect('job queue', (env) => {
 });
 
 test('the registry refuses duplicate names, unregistered or invalid recurring jobs', () => {
-  const a = defineJob({ name: 'test.a', payload: z.object({ x: z.number() }), handler: async () => undefined });
+  const a = defineJob({
+    name: 'test.a',
+    payload: z.object({ x: z.number() }),
+    handler: async () => undefined,
+  });
   const a2 = defineJob({ name: 'test.a', payload: z.object({}), handler: async () => undefined });
   const stray = defineJob({ name: 'test.stray', payload: z.object({}), handler: async () => undefined });
   assert.throws(() => new JobRegistry([a, a2], []), /registered twice/);
   assert.throws(() => new JobRegistry([a], [{ job: stray, everyMinutes: 5, payload: {} }]), /not registered/);
-  assert.throws(() => new JobRegistry([a], [{ job: a, everyMinutes: 5, payload: { x: 'no' } }]), /invalid payload/);
-  assert.throws(() => new JobRegistry([defineJob({ name: 'Bad Name', payload: z.object({}), handler: async () => undefined })], []), /feature\.action/);
-  assert.deepEqual(new JobRegistry([a], [{ job: a, everyMinutes: 5, payload: { x: 1 } }]).names(), ['test.a']);
+  assert.throws(
+    () => new JobRegistry([a], [{ job: a, everyMinutes: 5, payload: { x: 'no' } }]),
+    /invalid payload/,
+  );
+  assert.throws(
+    () =>
+      new JobRegistry(
+        [defineJob({ name: 'Bad Name', payload: z.object({}), handler: async () => undefined })],
+        [],
+      ),
+    /feature\.action/,
+  );
+  assert.deepEqual(new JobRegistry([a], [{ job: a, everyMinutes: 5, payload: { x: 1 } }]).names(), [
+    'test.a',
+  ]);
 });

@@ -29,16 +29,22 @@ export interface RecurringJob {
 export class JobRegistry {
   private readonly byName = new Map<string, JobDefinition>();
 
-  constructor(defs: readonly JobDefinition[], readonly recurring: readonly RecurringJob[]) {
+  constructor(
+    defs: readonly JobDefinition[],
+    readonly recurring: readonly RecurringJob[],
+  ) {
     const problems: string[] = [];
     for (const d of defs) {
-      if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(d.name)) problems.push(`job name ${d.name} is not feature.action`);
+      if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(d.name))
+        problems.push(`job name ${d.name} is not feature.action`);
       if (this.byName.has(d.name)) problems.push(`job ${d.name} is registered twice`);
       this.byName.set(d.name, d);
     }
     for (const r of recurring) {
-      if (this.byName.get(r.job.name) !== r.job) problems.push(`recurring job ${r.job.name} is not registered`);
-      if (!r.job.payload.safeParse(r.payload).success) problems.push(`recurring job ${r.job.name} has an invalid payload`);
+      if (this.byName.get(r.job.name) !== r.job)
+        problems.push(`recurring job ${r.job.name} is not registered`);
+      if (!r.job.payload.safeParse(r.payload).success)
+        problems.push(`recurring job ${r.job.name} has an invalid payload`);
       if (!(r.everyMinutes > 0)) problems.push(`recurring job ${r.job.name} needs a positive interval`);
     }
     if (problems.length) throw new Error(`Job registry is invalid:\n- ${problems.join('\n- ')}`);

@@ -28,12 +28,18 @@ export async function scheduleDueJobs(ctx: AppContext): Promise<number> {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly ctx: AppContext, private readonly tickMs = 15_000) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly tickMs = 15_000,
+  ) {}
 
   start(): void {
     const tick = () =>
       scheduleDueJobs(this.ctx).catch((err: unknown) =>
-        this.ctx.logger.error({ error: { name: err instanceof Error ? err.name : 'Error' } }, 'scheduler tick failed'),
+        this.ctx.logger.error(
+          { error: { name: err instanceof Error ? err.name : 'Error' } },
+          'scheduler tick failed',
+        ),
       );
     void tick();
     this.timer = setInterval(() => void tick(), this.tickMs);

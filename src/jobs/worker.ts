@@ -4,7 +4,14 @@ import { addMs, iso, MINUTE } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { newId } from '../ids.ts';
 import { scrubForLog } from '../log-scrub.ts';
-import { claimNextJob, markJobDone, markJobFailed, markJobRetry, releaseStaleJobs, type JobRow } from './jobs.repository.ts';
+import {
+  claimNextJob,
+  markJobDone,
+  markJobFailed,
+  markJobRetry,
+  releaseStaleJobs,
+  type JobRow,
+} from './jobs.repository.ts';
 
 /** A running job taking longer than this is presumed dead (its process crashed) and re-queued. */
 export const JOB_STALE_AFTER_MS = 15 * MINUTE;
@@ -24,9 +31,12 @@ export class Worker {
     this.stopped = false;
     const loop = async () => {
       if (this.stopped) return;
-      this.running = this.drain().then(() => undefined, (err: unknown) => {
-        this.ctx.logger.error({ error: { message: scrubForLog(String(err)) } }, 'worker loop error');
-      });
+      this.running = this.drain().then(
+        () => undefined,
+        (err: unknown) => {
+          this.ctx.logger.error({ error: { message: scrubForLog(String(err)) } }, 'worker loop error');
+        },
+      );
       await this.running;
       if (!this.stopped) this.timer = setTimeout(() => void loop(), this.ctx.config.jobs.pollMs);
     };

@@ -17,10 +17,13 @@ describeEachDialect('data inventory matches the schema (G1)', (env) => {
         continue;
       }
       const columns = await ctx.database.ops.listColumns(ctx.db, table);
-      for (const c of columns) if (!(c in entry.columns)) problems.push(`column ${table}.${c} is not in the inventory`);
-      for (const c of Object.keys(entry.columns)) if (!columns.includes(c)) problems.push(`inventory names ${table}.${c}, which does not exist`);
+      for (const c of columns)
+        if (!(c in entry.columns)) problems.push(`column ${table}.${c} is not in the inventory`);
+      for (const c of Object.keys(entry.columns))
+        if (!columns.includes(c)) problems.push(`inventory names ${table}.${c}, which does not exist`);
     }
-    for (const t of declared.keys()) if (!tables.includes(t)) problems.push(`inventory names table ${t}, which does not exist`);
+    for (const t of declared.keys())
+      if (!tables.includes(t)) problems.push(`inventory names table ${t}, which does not exist`);
     assert.deepEqual(problems, []);
     assert.ok(tables.length >= 7, 'the foundation tables exist');
   });
@@ -52,7 +55,9 @@ test('checkInventory reports rules and columns that do not line up', () => {
   const problems = checkInventory(bad);
   assert.ok(problems.some((p) => p.includes('primary key nope')));
   assert.ok(problems.some((p) => p.includes('things.created_at is not declared')));
-  assert.ok(problems.some((p) => p.includes('things.email is personal but its retention rule things.missing')));
+  assert.ok(
+    problems.some((p) => p.includes('things.email is personal but its retention rule things.missing')),
+  );
   assert.ok(problems.some((p) => p.includes('hold date column when')));
   assert.ok(problems.some((p) => p.includes('hold subject column who')));
   assert.deepEqual(checkInventory([...bad.slice(0, 0)]), []);

@@ -114,22 +114,27 @@ export function checkInventory(inv: Inventory): string[] {
     if (tables.has(t.table)) problems.push(`table ${t.table} is declared twice`);
     tables.add(t.table);
     const cols = new Set(Object.keys(t.columns));
-    if (!cols.has(t.primaryKey)) problems.push(`${t.table}: primary key ${t.primaryKey} is not a declared column`);
+    if (!cols.has(t.primaryKey))
+      problems.push(`${t.table}: primary key ${t.primaryKey} is not a declared column`);
     const localRules = new Set(t.retention.map((r) => r.id));
     for (const r of t.retention) {
       if (ruleIds.has(r.id)) problems.push(`retention rule ${r.id} is declared twice`);
       ruleIds.add(r.id);
       if (!cols.has(r.after)) problems.push(`${r.id}: column ${t.table}.${r.after} is not declared`);
-      for (const w of r.where ?? []) if (!cols.has(w.column)) problems.push(`${r.id}: condition column ${w.column} is not declared`);
+      for (const w of r.where ?? [])
+        if (!cols.has(w.column)) problems.push(`${r.id}: condition column ${w.column} is not declared`);
       if (durationMs(r.period) < 0) problems.push(`${r.id}: negative period`);
     }
     for (const [name, c] of Object.entries(t.columns)) {
       if (c.personal && !localRules.has(c.retention)) {
-        problems.push(`${t.table}.${name} is personal but its retention rule ${c.retention} is not a rule of ${t.table}`);
+        problems.push(
+          `${t.table}.${name} is personal but its retention rule ${c.retention} is not a rule of ${t.table}`,
+        );
       }
     }
     if (t.holdScope) {
-      if (!cols.has(t.holdScope.dateColumn)) problems.push(`${t.table}: hold date column ${t.holdScope.dateColumn} is not declared`);
+      if (!cols.has(t.holdScope.dateColumn))
+        problems.push(`${t.table}: hold date column ${t.holdScope.dateColumn} is not declared`);
       if (t.holdScope.subject && !cols.has(t.holdScope.subject.column)) {
         problems.push(`${t.table}: hold subject column ${t.holdScope.subject.column} is not declared`);
       }

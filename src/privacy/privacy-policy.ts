@@ -56,7 +56,9 @@ export function buildPrivacyPolicy(inventory: Inventory, config: Config): Privac
         what: c.description,
         why: c.purpose,
         howLong: rules.get(c.retention)?.description ?? c.retention,
-        whoCanSee: c.readableBy.length ? c.readableBy.map((r) => roleLabels[r]) : ['Nobody: it is checked by the software only'],
+        whoCanSee: c.readableBy.length
+          ? c.readableBy.map((r) => roleLabels[r])
+          : ['Nobody: it is checked by the software only'],
         inYourCopy: c.inExport,
         clauses: c.clauses,
       });
@@ -70,7 +72,11 @@ export function buildPrivacyPolicy(inventory: Inventory, config: Config): Privac
   const tables = inventory.map((t) => ({
     table: t.table,
     description: t.description,
-    columns: Object.entries(t.columns).map(([name, c]) => ({ name, personal: c.personal, description: c.description })),
+    columns: Object.entries(t.columns).map(([name, c]) => ({
+      name,
+      personal: c.personal,
+      description: c.description,
+    })),
     retention: t.retention.map((r) => ({ id: r.id, description: r.description })),
   }));
   return {

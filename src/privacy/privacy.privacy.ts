@@ -9,13 +9,19 @@ export function privacyInventory(): TableEntry[] {
       primaryKey: 'id',
       columns: {
         id: { personal: false, description: 'Random identifier of the run.' },
-        trigger: { personal: false, description: 'What started the run: the schedule, a staff member, or the command line.' },
+        trigger: {
+          personal: false,
+          description: 'What started the run: the schedule, a staff member, or the command line.',
+        },
         is_dry_run: { personal: false, description: 'Whether the run only counted.' },
         started_at: { personal: false, description: 'When the run started.' },
         finished_at: { personal: false, description: 'When the run finished.' },
         outcome: { personal: false, description: 'running, ok or failed.' },
         duration_ms: { personal: false, description: 'How long the run took.' },
-        rule_counts: { personal: false, description: 'Per retention rule: rows removed and rows kept under a legal hold.' },
+        rule_counts: {
+          personal: false,
+          description: 'Per retention rule: rows removed and rows kept under a legal hold.',
+        },
         longest_batch_ms: { personal: false, description: 'Longest single write of the run.' },
         error_code: { personal: false, description: 'Kind of error if the run failed.' },
       },
@@ -30,13 +36,17 @@ export function privacyInventory(): TableEntry[] {
     },
     {
       table: 'legal_holds',
-      description: 'Orders to preserve specific records under legal process; the purge engine skips exactly those records (G6).',
+      description:
+        'Orders to preserve specific records under legal process; the purge engine skips exactly those records (G6).',
       primaryKey: 'id',
       columns: {
         id: { personal: false, description: 'Random identifier of the hold.' },
         case_ref: { personal: false, description: "The library's reference for the legal request." },
         reason: { personal: false, description: 'Why the hold was placed, e.g. the kind of process served.' },
-        subject_kind: { personal: false, description: 'Whether the hold concerns a patron or a staff member.' },
+        subject_kind: {
+          personal: false,
+          description: 'Whether the hold concerns a patron or a staff member.',
+        },
         subject_id: {
           personal: true,
           category: 'legal',

@@ -26,7 +26,14 @@ export async function insertPurgeRun(
   const id = newId();
   await db
     .insertInto('purge_runs')
-    .values({ id, trigger: run.trigger, is_dry_run: run.isDryRun ? 1 : 0, started_at: run.startedAt, outcome: 'running', rule_counts: '{}' })
+    .values({
+      id,
+      trigger: run.trigger,
+      is_dry_run: run.isDryRun ? 1 : 0,
+      started_at: run.startedAt,
+      outcome: 'running',
+      rule_counts: '{}',
+    })
     .execute();
   return id;
 }
@@ -34,7 +41,14 @@ export async function insertPurgeRun(
 export async function finishPurgeRun(
   db: Db,
   id: string,
-  r: { finishedAt: string; outcome: 'ok' | 'failed'; durationMs: number; ruleCounts: PurgeRun['ruleCounts']; longestBatchMs: number; errorCode: string | null },
+  r: {
+    finishedAt: string;
+    outcome: 'ok' | 'failed';
+    durationMs: number;
+    ruleCounts: PurgeRun['ruleCounts'];
+    longestBatchMs: number;
+    errorCode: string | null;
+  },
 ): Promise<void> {
   await db
     .updateTable('purge_runs')
@@ -51,7 +65,12 @@ export async function finishPurgeRun(
 }
 
 export async function findRecentPurgeRuns(db: Db, limit: number): Promise<PurgeRun[]> {
-  const rows = await db.selectFrom('purge_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('purge_runs')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     trigger: r.trigger,

@@ -14,27 +14,59 @@ import { runPurge, type PurgeOptions } from './purge.ts';
 
 const purge = (env: TestEnv, opts: Partial<PurgeOptions> = {}) =>
   runPurge(
-    { db: env.ctx.db, ops: env.ctx.database.ops, clock: env.clock, inventory: env.ctx.inventory, logger: env.ctx.logger },
+    {
+      db: env.ctx.db,
+      ops: env.ctx.database.ops,
+      clock: env.clock,
+      inventory: env.ctx.inventory,
+      logger: env.ctx.logger,
+    },
     { dryRun: false, trigger: 'cli', batchSize: 1000, ...opts },
   );
 
-async function addStaff(env: TestEnv, username: string, o: { disabled?: boolean; updatedAt?: Date } = {}): Promise<string> {
+async function addStaff(
+  env: TestEnv,
+  username: string,
+  o: { disabled?: boolean; updatedAt?: Date } = {},
+): Promise<string> {
   const id = newId();
   const at = iso(o.updatedAt ?? env.clock.now());
   await env.ctx.db
     .insertInto('staff')
-    .values({ id, username, display_name: username, password_hash: 'x', is_disabled: o.disabled ? 1 : 0, must_change_password: 0, created_at: at, updated_at: at, password_changed_at: at })
+    .values({
+      id,
+      username,
+      display_name: username,
+      password_hash: 'x',
+      is_disabled: o.disabled ? 1 : 0,
+      must_change_password: 0,
+      created_at: at,
+      updated_at: at,
+      password_changed_at: at,
+    })
     .execute();
   return id;
 }
 
 /** A session created at `createdAt`, expiring `expiresIn` ms after now (negative: already expired). */
-async function addSession(env: TestEnv, staffId: string, createdAt: Date, expiresIn: number): Promise<string> {
+async function addSession(
+  env: TestEnv,
+  staffId: string,
+  createdAt: Date,
+  expiresIn: number,
+): Promise<string> {
   const id = newId();
   const exp = iso(new Date(env.clock.now().getTime() + expiresIn));
   await env.ctx.db
     .insertInto('staff_sessions')
-    .values({ id, staff_id: staffId, created_at: iso(createdAt), last_seen_at: iso(createdAt), expires_at: exp, absolute_expires_at: exp })
+    .values({
+      id,
+      staff_id: staffId,
+      created_at: iso(createdAt),
+      last_seen_at: iso(createdAt),
+      expires_at: exp,
+      absolute_expires_at: exp,
+    })
     .execute();
   return id;
 }
@@ -65,7 +97,8 @@ describeEachDialect('purge engine (G2)', (env) => {
     assert.equal(run?.isDryRun, false);
     assert.equal(run?.ruleCounts['staff_sessions.expired']?.purged, 2);
     const stored = JSON.stringify(await e.ctx.db.selectFrom('purge_runs').selectAll().execute());
-    for (const id of [a, expired1, expired2, live, 'purge-a']) assert.ok(!stored.includes(id), 'purge records hold counts, never identities');
+    for (const id of [a, expired1, expired2, live, 'purge-a'])
+      assert.ok(!stored.includes(id), 'purge records hold counts, never identities');
   });
 
   test('is idempotent: a second run finds nothing more to remove', async () => {
@@ -74,22 +107,47 @@ describeEachDialect('purge engine (G2)', (env) => {
     await addSession(e, a, e.clock.now(), -MINUTE);
     assert.equal((await purge(e)).counts['staff_sessions.expired']?.purged, 1);
     const again = await purge(e);
-    assert.equal(Object.values(again.counts).reduce((s, c) => s + c.purged, 0), 0);
+    assert.equal(
+      Object.values(again.counts).reduce((s, c) => s + c.purged, 0),
+      0,
+    );
   });
 
   test('deletes in batches no larger than the batch size', async () => {
     const e = env();
     const old = iso(new Date(e.clock.now().getTime() - 2 * DAY));
-    const rows = Array.from({ length: 237 }, (_, i) => ({ key: `k${i}`, failures: 1, last_failure_at: old, blocked_until: old }));
+    const rows = Array.from({ length: 237 }, (_, i) => ({
+      key: `k${i}`,
+      failures: 1,
+      last_failure_at: old,
+      blocked_until: old,
+    }));
     await e.ctx.db.insertInto('login_throttle').values(rows).execute();
-    await e.ctx.db.insertInto('login_throttle').values({ key: 'fresh', failures: 1, last_failure_at: iso(e.clock.now()), blocked_until: iso(e.clock.now()) }).execute();
+    await e.ctx.db
+      .insertInto('login_throttle')
+      .values({
+        key: 'fresh',
+        failures: 1,
+        last_failure_at: iso(e.clock.now()),
+        blocked_until: iso(e.clock.now()),
+      })
+      .execute();
     const progress: number[] = [];
-    const summary = await purge(e, { batchSize: 20, onProgress: (id, n) => id === 'login_throttle.stale' && progress.push(n) });
+    const summary = await purge(e, {
+      batchSize: 20,
+      onProgress: (id, n) => id === 'login_throttle.stale' && progress.push(n),
+    });
     assert.equal(summary.counts['login_throttle.stale']?.purged, 237);
-    assert.ok(progress.length >= 12, `237 rows in batches of at most 20 take at least 12 batches (saw ${progress.length})`);
+    assert.ok(
+      progress.length >= 12,
+      `237 rows in batches of at most 20 take at least 12 batches (saw ${progress.length})`,
+    );
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! - progress[i - 1]! <= 20);
     const left = await e.ctx.db.selectFrom('login_throttle').select('key').execute();
-    assert.deepEqual(left.map((r) => r.key), ['fresh']);
+    assert.deepEqual(
+      left.map((r) => r.key),
+      ['fresh'],
+    );
   });
 
   test('a dry run counts what would go and removes nothing', async () => {
@@ -108,10 +166,15 @@ describeEachDialect('purge engine (G2)', (env) => {
     const e = env();
     const longAgo = new Date(e.clock.now().getTime() - 400 * DAY);
     await addStaff(e, 'gone-disabled', { disabled: true, updatedAt: longAgo });
-    await addStaff(e, 'recently-disabled', { disabled: true, updatedAt: new Date(e.clock.now().getTime() - 30 * DAY) });
+    await addStaff(e, 'recently-disabled', {
+      disabled: true,
+      updatedAt: new Date(e.clock.now().getTime() - 30 * DAY),
+    });
     await addStaff(e, 'active-old', { updatedAt: longAgo });
     await purge(e);
-    const left = (await e.ctx.db.selectFrom('staff').select('username').orderBy('username').execute()).map((r) => r.username);
+    const left = (await e.ctx.db.selectFrom('staff').select('username').orderBy('username').execute()).map(
+      (r) => r.username,
+    );
     assert.deepEqual(left, ['active-old', 'recently-disabled']);
   });
 });
@@ -137,7 +200,12 @@ describeEachDialect('legal holds protect exactly their rows (G6)', (env) => {
   });
 
   const hold = (e: TestEnv, h: Partial<Parameters<typeof insertLegalHold>[1]>) =>
-    insertLegalHold(e.ctx.db, { caseRef: 'CASE-1', reason: 'preservation request', createdAt: iso(e.clock.now()), ...h });
+    insertLegalHold(e.ctx.db, {
+      caseRef: 'CASE-1',
+      reason: 'preservation request',
+      createdAt: iso(e.clock.now()),
+      ...h,
+    });
 
   test('a hold on one person and period keeps only that person’s rows in that period', async () => {
     const e = env();
@@ -174,7 +242,10 @@ describeEachDialect('legal holds protect exactly their rows (G6)', (env) => {
     const e = env();
     const released = await hold(e, { subject: { kind: 'staff', id: a } });
     await releaseLegalHold(e.ctx.db, released, iso(e.clock.now()));
-    await hold(e, { subject: { kind: 'staff', id: b }, expiresAt: iso(new Date(e.clock.now().getTime() - MINUTE)) });
+    await hold(e, {
+      subject: { kind: 'staff', id: b },
+      expiresAt: iso(new Date(e.clock.now().getTime() - MINUTE)),
+    });
     await purge(e);
     assert.equal((await sessionIds(e)).size, 0);
   });
@@ -182,7 +253,10 @@ describeEachDialect('legal holds protect exactly their rows (G6)', (env) => {
   test('a hold cannot name a table whose rows concern nobody: tables without a hold scope are unaffected', async () => {
     const e = env();
     const old = iso(day(3));
-    await e.ctx.db.insertInto('login_throttle').values({ key: 'x', failures: 1, last_failure_at: old, blocked_until: old }).execute();
+    await e.ctx.db
+      .insertInto('login_throttle')
+      .values({ key: 'x', failures: 1, last_failure_at: old, blocked_until: old })
+      .execute();
     await hold(e, { tableName: 'login_throttle' });
     await purge(e);
     assert.equal((await e.ctx.db.selectFrom('login_throttle').select('key').execute()).length, 0);
@@ -202,8 +276,15 @@ describeEachDialect('a purged value is gone from the database (G2)', (env, diale
     await addStaff(e, canary, { disabled: true, updatedAt: longAgo });
     if (dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(e.ctx.db);
     const before = await findValueEverywhere(e.ctx, canary);
-    assert.ok(before.some((s) => s.where === 'staff.username'), 'the search helper finds the value in its table');
-    if (dialect === 'sqlite') assert.ok(before.some((s) => s.where.startsWith('file ')), 'and in the raw database file');
+    assert.ok(
+      before.some((s) => s.where === 'staff.username'),
+      'the search helper finds the value in its table',
+    );
+    if (dialect === 'sqlite')
+      assert.ok(
+        before.some((s) => s.where.startsWith('file ')),
+        'and in the raw database file',
+      );
     const summary = await purge(e);
     assert.equal(summary.counts['staff.closed']?.purged, 1);
     assert.deepEqual(await findValueEverywhere(e.ctx, canary), []);

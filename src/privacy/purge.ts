@@ -87,11 +87,18 @@ async function countWhere(db: Kysely<DB>, t: TableEntry, where: RawBuilder<unkno
 }
 
 /** Deletes one batch of expired, unheld rows; returns how many went. */
-async function deleteBatch(db: Kysely<DB>, t: TableEntry, eligible: RawBuilder<unknown>, limit: number): Promise<number> {
+async function deleteBatch(
+  db: Kysely<DB>,
+  t: TableEntry,
+  eligible: RawBuilder<unknown>,
+  limit: number,
+): Promise<number> {
   const pk = sql.ref(t.primaryKey);
   const res = await db.transaction().execute((trx) =>
     sql`DELETE FROM ${sql.table(t.table)} WHERE ${pk} IN (
-          SELECT ${col(t.primaryKey)} FROM ${sql.table(t.table)} AS ${TARGET} WHERE ${eligible} LIMIT ${limit})`.execute(trx),
+          SELECT ${col(t.primaryKey)} FROM ${sql.table(t.table)} AS ${TARGET} WHERE ${eligible} LIMIT ${limit})`.execute(
+      trx,
+    ),
   );
   return Number(res.numAffectedRows ?? 0n);
 }
@@ -101,7 +108,11 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
   const { db, clock, inventory, logger } = deps;
   const started = clock.now();
   const t0 = performance.now();
-  const runId = await insertPurgeRun(db, { trigger: opts.trigger, isDryRun: opts.dryRun, startedAt: iso(started) });
+  const runId = await insertPurgeRun(db, {
+    trigger: opts.trigger,
+    isDryRun: opts.dryRun,
+    startedAt: iso(started),
+  });
   const counts: Record<string, RuleCount> = {};
   const touched = new Set<string>();
   const targetMs = opts.targetBatchMs ?? 25;
@@ -135,7 +146,11 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
           }
           if (purged > 0) touched.add(t.table);
         }
-        counts[rule.id] = { table: t.table, purged, held: t.holdScope ? await countWhere(db, t, sql`${expired} AND ${held}`) : 0 };
+        counts[rule.id] = {
+          table: t.table,
+          purged,
+          held: t.holdScope ? await countWhere(db, t, sql`${expired} AND ${held}`) : 0,
+        };
       }
     }
     if (touched.size > 0) await deps.ops.compactAfterPurge(db, [...touched]);
@@ -148,8 +163,17 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
       longestBatchMs: Math.round(longest),
       errorCode: null,
     });
-    logger.info({ purgeRun: runId, dryRun: opts.dryRun, trigger: opts.trigger, durationMs: durationMsTotal, counts }, 'purge finished');
-    return { runId, dryRun: opts.dryRun, counts, durationMs: durationMsTotal, longestBatchMs: Math.round(longest) };
+    logger.info(
+      { purgeRun: runId, dryRun: opts.dryRun, trigger: opts.trigger, durationMs: durationMsTotal, counts },
+      'purge finished',
+    );
+    return {
+      runId,
+      dryRun: opts.dryRun,
+      counts,
+      durationMs: durationMsTotal,
+      longestBatchMs: Math.round(longest),
+    };
   } catch (err) {
     const code = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.name) : 'Error';
     await finishPurgeRun(db, runId, {

@@ -110,7 +110,11 @@ export async function createTestEnv(dialect: Dialect, opts: EnvOptions = {}): Pr
 }
 
 /** Declares a suite once per database; `env()` is a fresh, migrated environment for that suite. */
-export function describeEachDialect(title: string, body: (env: () => TestEnv, dialect: Dialect) => void, opts: EnvOptions = {}): void {
+export function describeEachDialect(
+  title: string,
+  body: (env: () => TestEnv, dialect: Dialect) => void,
+  opts: EnvOptions = {},
+): void {
   for (const dialect of dialects) {
     describe(`${title} [${dialect}]`, () => {
       let env: TestEnv | undefined;

@@ -17,7 +17,9 @@ export async function findValueEverywhere(ctx: AppContext, value: string): Promi
     for (const column of await database.ops.listColumns(db, table)) {
       const res = await sql<{ n: number }>`
         SELECT COUNT(*) AS n FROM ${sql.table(table)}
-        WHERE CAST(${sql.ref(column)} AS TEXT) LIKE ${`%${value.replace(/[%_\\]/g, '\\$&')}%`} ESCAPE '\\'`.execute(db);
+        WHERE CAST(${sql.ref(column)} AS TEXT) LIKE ${`%${value.replace(/[%_\\]/g, '\\$&')}%`} ESCAPE '\\'`.execute(
+        db,
+      );
       const n = Number(res.rows[0]?.n ?? 0);
       if (n > 0) found.push({ where: `${table}.${column}`, count: n });
     }

@@ -18,11 +18,16 @@ export interface BrowserOptions {
 
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(readonly app: App, readonly headers: Record<string, string> = {}, readonly options: BrowserOptions = {}) {}
+  constructor(
+    readonly app: App,
+    readonly headers: Record<string, string> = {},
+    readonly options: BrowserOptions = {},
+  ) {}
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies) {
-      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0) this.cookies.delete(c.name);
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0)
+        this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
   }
@@ -30,19 +35,31 @@ export class Browser {
   async request(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD',
     url: string,
-    opts: { form?: Record<string, string | string[]>; headers?: Record<string, string>; payload?: string | Buffer; remoteAddress?: string } = {},
+    opts: {
+      form?: Record<string, string | string[]>;
+      headers?: Record<string, string>;
+      payload?: string | Buffer;
+      remoteAddress?: string;
+    } = {},
   ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...this.headers, ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload = opts.payload;
     if (opts.form) {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(opts.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+      for (const [k, v] of Object.entries(opts.form))
+        for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
       payload = params.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const remoteAddress = opts.remoteAddress ?? this.options.remoteAddress;
-    const res = await this.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), ...(remoteAddress ? { remoteAddress } : {}) });
+    const res = await this.app.inject({
+      method,
+      url,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+      ...(remoteAddress ? { remoteAddress } : {}),
+    });
     this.remember(res);
     return res;
   }
@@ -52,7 +69,12 @@ export class Browser {
   }
 
   /** Loads the page holding a form, takes its CSRF token, and submits the form. */
-  async submit(pageUrl: string, action: string, form: Record<string, string | string[]>, headers?: Record<string, string>) {
+  async submit(
+    pageUrl: string,
+    action: string,
+    form: Record<string, string | string[]>,
+    headers?: Record<string, string>,
+  ) {
     const page = await this.get(pageUrl, headers);
     const token = csrfTokenOf(page.body);
     return this.request('POST', action, { form: { _csrf: token, ...form }, ...(headers ? { headers } : {}) });
@@ -67,10 +89,23 @@ export function csrfTokenOf(html: string): string {
 
 let seq = 0;
 /** Creates a staff member with a known password (no forced change) and signs them in. */
-export async function signedInStaff(env: TestEnv, app: App, roles: Role[], headers?: Record<string, string>, options?: BrowserOptions) {
-  const username = `t${++seq}${roles.join('').replace(/[^a-z]/g, '').slice(0, 10)}${process.pid % 1000}`;
+export async function signedInStaff(
+  env: TestEnv,
+  app: App,
+  roles: Role[],
+  headers?: Record<string, string>,
+  options?: BrowserOptions,
+) {
+  const username = `t${++seq}${roles
+    .join('')
+    .replace(/[^a-z]/g, '')
+    .slice(0, 10)}${process.pid % 1000}`;
   const password = 'correct horse battery staple';
-  await createStaff(env.ctx, { kind: 'system' }, { username, displayName: `Test ${username}`, roles, password });
+  await createStaff(
+    env.ctx,
+    { kind: 'system' },
+    { username, displayName: `Test ${username}`, roles, password },
+  );
   const browser = new Browser(app, headers, options);
   const res = await browser.submit('/staff/login', '/staff/login', { username, password });
   if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode} ${res.body.slice(0, 200)}`);

@@ -33,7 +33,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('absolute_expires_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('staff_sessions_expires_idx').on('staff_sessions').column('expires_at').execute();
+  await db.schema
+    .createIndex('staff_sessions_expires_idx')
+    .on('staff_sessions')
+    .column('expires_at')
+    .execute();
   await db.schema.createIndex('staff_sessions_staff_idx').on('staff_sessions').column('staff_id').execute();
 
   await db.schema
@@ -43,7 +47,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_failure_at', 'text', (c) => c.notNull())
     .addColumn('blocked_until', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('login_throttle_last_idx').on('login_throttle').column('last_failure_at').execute();
+  await db.schema
+    .createIndex('login_throttle_last_idx')
+    .on('login_throttle')
+    .column('last_failure_at')
+    .execute();
 
   await db.schema
     .createTable('jobs')
@@ -96,11 +104,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // A hold names a subject, or a table whose rows it keeps whole; never neither (G6: only those).
     .addCheckConstraint('legal_holds_scope', sql`subject_id IS NOT NULL OR table_name IS NOT NULL`)
     .execute();
-  await db.schema.createIndex('legal_holds_subject_idx').on('legal_holds').columns(['subject_kind', 'subject_id']).execute();
+  await db.schema
+    .createIndex('legal_holds_subject_idx')
+    .on('legal_holds')
+    .columns(['subject_kind', 'subject_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['legal_holds', 'purge_runs', 'jobs', 'login_throttle', 'staff_sessions', 'staff_roles', 'staff']) {
+  for (const t of [
+    'legal_holds',
+    'purge_runs',
+    'jobs',
+    'login_throttle',
+    'staff_sessions',
+    'staff_roles',
+    'staff',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

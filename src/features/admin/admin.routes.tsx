@@ -8,18 +8,34 @@ import { canRunPurge, canViewJobQueue, canViewPurgeRuns } from '../staff/staff.p
 import { getJobHealth, getPurgeOverview, queuePurgeNow } from './admin.service.ts';
 import { JobsPage, PurgePage } from './admin.views.tsx';
 
-const notices: Record<string, string> = { queued: 'A purge has been queued; it runs within a few seconds. Reload this page to see it.' };
+const notices: Record<string, string> = {
+  queued: 'A purge has been queued; it runs within a few seconds. Reload this page to see it.',
+};
 
 export function registerAdminRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
 
-  app.get('/staff/admin/purge', { schema: { querystring: z.object({ notice: z.string().max(40).optional() }) } }, async (request, reply) => {
-    const actor = requireStaff(request, reply, canViewPurgeRuns);
-    if (!actor) return reply;
-    const overview = await getPurgeOverview(ctx, actor);
-    const notice = request.query.notice ? notices[request.query.notice] : undefined;
-    return sendPage(reply, <PurgePage library={library} actor={actor} csrfToken={reply.generateCsrf()} overview={overview} canRun={canRunPurge(actor)} notice={notice} />);
-  });
+  app.get(
+    '/staff/admin/purge',
+    { schema: { querystring: z.object({ notice: z.string().max(40).optional() }) } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewPurgeRuns);
+      if (!actor) return reply;
+      const overview = await getPurgeOverview(ctx, actor);
+      const notice = request.query.notice ? notices[request.query.notice] : undefined;
+      return sendPage(
+        reply,
+        <PurgePage
+          library={library}
+          actor={actor}
+          csrfToken={reply.generateCsrf()}
+          overview={overview}
+          canRun={canRunPurge(actor)}
+          notice={notice}
+        />,
+      );
+    },
+  );
 
   app.post('/staff/admin/purge/run', async (request, reply) => {
     const actor = requireStaff(request, reply, canRunPurge);
@@ -32,6 +48,9 @@ export function registerAdminRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canViewJobQueue);
     if (!actor) return reply;
     const health = await getJobHealth(ctx, actor);
-    return sendPage(reply, <JobsPage library={library} actor={actor} csrfToken={reply.generateCsrf()} health={health} />);
+    return sendPage(
+      reply,
+      <JobsPage library={library} actor={actor} csrfToken={reply.generateCsrf()} health={health} />,
+    );
   });
 }

@@ -20,11 +20,19 @@ export interface PurgeOverview {
 }
 
 export async function getPurgeOverview(ctx: AppContext, actor: Actor): Promise<PurgeOverview> {
-  if (!canViewPurgeRuns(actor)) throw new ForbiddenError('Only administrators and the privacy officer can see purge runs.');
+  if (!canViewPurgeRuns(actor))
+    throw new ForbiddenError('Only administrators and the privacy officer can see purge runs.');
   const now = ctx.clock.now();
   const recurring = ctx.jobs.recurring.find((r) => r.job.name === purgeJob.name);
   return {
-    rules: ctx.inventory.flatMap((t) => t.retention.map((r) => ({ id: r.id, table: t.table, description: r.description, period: describeDuration(r.period) }))),
+    rules: ctx.inventory.flatMap((t) =>
+      t.retention.map((r) => ({
+        id: r.id,
+        table: t.table,
+        description: r.description,
+        period: describeDuration(r.period),
+      })),
+    ),
     recentRuns: await findRecentPurgeRuns(ctx.db, 20),
     nextRunAt: recurring ? iso(nextRunAt(recurring, now)) : null,
     activeLegalHolds: await countActiveLegalHolds(ctx.db, iso(now)),
@@ -38,7 +46,10 @@ export async function queuePurgeNow(ctx: AppContext, actor: Actor): Promise<void
   await enqueueJob(ctx.db, ctx.clock, purgeJob, { trigger: 'manual' });
 }
 
-export async function getJobHealth(ctx: AppContext, actor: Actor): Promise<QueueHealth & { registered: string[] }> {
+export async function getJobHealth(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<QueueHealth & { registered: string[] }> {
   if (!canViewJobQueue(actor)) throw new ForbiddenError('Only an administrator can see the job queue.');
   return { ...(await findQueueHealth(ctx.db, iso(ctx.clock.now()))), registered: ctx.jobs.names() };
 }

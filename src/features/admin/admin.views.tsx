@@ -1,11 +1,25 @@
 // Administrator pages: purge runs and rules; job-queue health.
-import { CsrfField, formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
+import {
+  CsrfField,
+  formatDateTime,
+  Layout,
+  Notice,
+  ScrollRegion,
+  type PageFrame,
+} from '../../http/layout.tsx';
 import type { QueueHealth } from '../../jobs/jobs.repository.ts';
 import type { PurgeOverview } from './admin.service.ts';
 
 const triggerLabel = { schedule: 'Schedule', manual: 'Staff ("run now")', cli: 'Command line' } as const;
 
-export function PurgePage({ library, actor, csrfToken, overview, canRun, notice }: PageFrame & { overview: PurgeOverview; canRun: boolean; notice?: string }) {
+export function PurgePage({
+  library,
+  actor,
+  csrfToken,
+  overview,
+  canRun,
+  notice,
+}: PageFrame & { overview: PurgeOverview; canRun: boolean; notice?: string }) {
   const tz = library.timezone;
   return (
     <Layout title="Purging" library={library} actor={actor} csrfToken={csrfToken} staffArea>
@@ -36,10 +50,18 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
                 <th scope="col">Started</th>
                 <th scope="col">Started by</th>
                 <th scope="col">Outcome</th>
-                <th scope="col" class="num">Rows removed</th>
-                <th scope="col" class="num">Kept under hold</th>
-                <th scope="col" class="num">Duration</th>
-                <th scope="col" class="num">Longest write</th>
+                <th scope="col" class="num">
+                  Rows removed
+                </th>
+                <th scope="col" class="num">
+                  Kept under hold
+                </th>
+                <th scope="col" class="num">
+                  Duration
+                </th>
+                <th scope="col" class="num">
+                  Longest write
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -52,8 +74,14 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
                       {r.isDryRun ? ' (dry run)' : ''}
                     </td>
                     <td>{triggerLabel[r.trigger]}</td>
-                    <td class={r.outcome === 'failed' ? 'status-failed' : r.outcome === 'ok' ? 'status-ok' : ''}>
-                      {r.outcome === 'failed' ? `Failed (${r.errorCode ?? 'error'})` : r.outcome === 'ok' ? 'Completed' : 'Running'}
+                    <td
+                      class={r.outcome === 'failed' ? 'status-failed' : r.outcome === 'ok' ? 'status-ok' : ''}
+                    >
+                      {r.outcome === 'failed'
+                        ? `Failed (${r.errorCode ?? 'error'})`
+                        : r.outcome === 'ok'
+                          ? 'Completed'
+                          : 'Running'}
                     </td>
                     <td class="num">{counts.reduce((s, c) => s + c.purged, 0)}</td>
                     <td class="num">{counts.reduce((s, c) => s + c.held, 0)}</td>
@@ -73,8 +101,12 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
             <thead>
               <tr>
                 <th scope="col">Rule</th>
-                <th scope="col" class="num">Removed</th>
-                <th scope="col" class="num">Kept under hold</th>
+                <th scope="col" class="num">
+                  Removed
+                </th>
+                <th scope="col" class="num">
+                  Kept under hold
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -116,7 +148,12 @@ export function PurgePage({ library, actor, csrfToken, overview, canRun, notice 
   );
 }
 
-export function JobsPage({ library, actor, csrfToken, health }: PageFrame & { health: QueueHealth & { registered: string[] } }) {
+export function JobsPage({
+  library,
+  actor,
+  csrfToken,
+  health,
+}: PageFrame & { health: QueueHealth & { registered: string[] } }) {
   const tz = library.timezone;
   return (
     <Layout title="Background jobs" library={library} actor={actor} csrfToken={csrfToken} staffArea>
@@ -131,7 +168,9 @@ export function JobsPage({ library, actor, csrfToken, health }: PageFrame & { he
         <dt>Failed (kept 30 days)</dt>
         <dd class={health.byStatus.failed > 0 ? 'status-failed' : ''}>{health.byStatus.failed}</dd>
         <dt>Oldest job waiting since</dt>
-        <dd>{health.oldestQueuedRunAt ? formatDateTime(health.oldestQueuedRunAt, tz) : 'Nothing is waiting'}</dd>
+        <dd>
+          {health.oldestQueuedRunAt ? formatDateTime(health.oldestQueuedRunAt, tz) : 'Nothing is waiting'}
+        </dd>
       </dl>
       <h2>By kind</h2>
       <table>
@@ -139,7 +178,9 @@ export function JobsPage({ library, actor, csrfToken, health }: PageFrame & { he
           <tr>
             <th scope="col">Job</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">Count</th>
+            <th scope="col" class="num">
+              Count
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -161,7 +202,9 @@ export function JobsPage({ library, actor, csrfToken, health }: PageFrame & { he
             <tr>
               <th scope="col">Job</th>
               <th scope="col">Failed at</th>
-              <th scope="col" class="num">Attempts</th>
+              <th scope="col" class="num">
+                Attempts
+              </th>
               <th scope="col">Last error</th>
             </tr>
           </thead>

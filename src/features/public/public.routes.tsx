@@ -12,5 +12,7 @@ export function registerPublicRoutes(app: App, ctx: AppContext): void {
 
   app.get('/', (_request, reply) => sendPage(reply, <HomePage library={library} />));
   app.get('/contact', (_request, reply) => sendPage(reply, <ContactPage library={library} />));
-  app.get('/privacy', (_request, reply) => sendPage(reply, <PrivacyPage library={library} policy={policy} />));
+  app.get('/privacy', (_request, reply) =>
+    sendPage(reply, <PrivacyPage library={library} policy={policy} />),
+  );
 }

@@ -43,8 +43,9 @@ export function HomePage({ library }: { library: LibraryIdentity }) {
     <Layout title="Welcome" library={library}>
       <h1>{library.name}</h1>
       <p class="lead">
-        Welcome. Who reads what is nobody's business but the reader's: this library keeps only what it needs to lend
-        you books, deletes it on a schedule, and tells you exactly what it holds on its <a href="/privacy">privacy page</a>.
+        Welcome. Who reads what is nobody's business but the reader's: this library keeps only what it needs
+        to lend you books, deletes it on a schedule, and tells you exactly what it holds on its{' '}
+        <a href="/privacy">privacy page</a>.
       </p>
       <h2>Our {library.branches.length === 1 ? 'branch' : 'branches'}</h2>
       <ul class="cards">
@@ -115,13 +116,15 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
     <Layout title="Privacy policy" library={library}>
       <h1>Privacy policy</h1>
       <p class="lead">
-        Transaction records, e-mail and anything else that could link you with the materials or subjects you use are
-        confidential. They are not given to anyone but you, and records leave the library only under process, order or
-        subpoena authorized by law — which the library resists until a court has found good cause.
+        Transaction records, e-mail and anything else that could link you with the materials or subjects you
+        use are confidential. They are not given to anyone but you, and records leave the library only under
+        process, order or subpoena authorized by law — which the library resists until a court has found good
+        cause.
       </p>
       <p>
-        This page is generated from the same list of data that the library's software uses to delete information on
-        schedule, so it describes exactly what the software keeps. It changes when the software changes.
+        This page is generated from the same list of data that the library's software uses to delete
+        information on schedule, so it describes exactly what the software keeps. It changes when the software
+        changes.
       </p>
 
       <h2 id="collected">What we keep, why, and for how long</h2>
@@ -155,27 +158,27 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
 
       <h2 id="purging">How information is deleted</h2>
       <p>
-        Every {policy.purgeEveryMinutes === 60 ? 'hour' : `${policy.purgeEveryMinutes} minutes`} the software applies
-        each of the rules above by itself; nobody has to remember to run it. Deleted information is overwritten in the
-        database file, not just hidden. Each run is recorded only as counts — how many records each rule removed — never
-        whose.
+        Every {policy.purgeEveryMinutes === 60 ? 'hour' : `${policy.purgeEveryMinutes} minutes`} the software
+        applies each of the rules above by itself; nobody has to remember to run it. Deleted information is
+        overwritten in the database file, not just hidden. Each run is recorded only as counts — how many
+        records each rule removed — never whose.
       </p>
       <p>
-        The one exception is a <strong>legal hold</strong>: when valid legal process requires the library to preserve
-        specific records, exactly those records are kept until the hold ends, and nothing new is collected because of
-        it.
+        The one exception is a <strong>legal hold</strong>: when valid legal process requires the library to
+        preserve specific records, exactly those records are kept until the hold ends, and nothing new is
+        collected because of it.
       </p>
 
       <h2 id="website">Visiting this website</h2>
       <ul>
         <li>You can read every public page without signing in, without cookies and without JavaScript.</li>
         <li>
-          The site loads nothing from other companies: no advertising, no analytics services, no fonts or scripts from
-          elsewhere. It tells your browser not to send the address of the page you came from.
+          The site loads nothing from other companies: no advertising, no analytics services, no fonts or
+          scripts from elsewhere. It tells your browser not to send the address of the page you came from.
         </li>
         <li>
-          The server's logs record which kind of page was requested, the result and how long it took — never your
-          network address, what you searched for, or your card number.
+          The server's logs record which kind of page was requested, the result and how long it took — never
+          your network address, what you searched for, or your card number.
         </li>
       </ul>
 
@@ -199,7 +202,8 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
         ))}
       </ul>
       <p class="small">
-        The complete list, column by column, is available as <a href="/api/v1/privacy">machine-readable data</a>.
+        The complete list, column by column, is available as{' '}
+        <a href="/api/v1/privacy">machine-readable data</a>.
       </p>
     </Layout>
   );

@@ -1,5 +1,12 @@
 // Staff roles. A staff member may hold several; permissions are plain functions in staff.policy.ts.
-export const roles = ['admin', 'circulation', 'reference', 'webmaster', 'privacy-officer', 'counsel'] as const;
+export const roles = [
+  'admin',
+  'circulation',
+  'reference',
+  'webmaster',
+  'privacy-officer',
+  'counsel',
+] as const;
 export type Role = (typeof roles)[number];
 
 export const roleLabels: Record<Role, string> = {

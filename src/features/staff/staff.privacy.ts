@@ -41,9 +41,15 @@ export function staffInventory(config: Config): TableEntry[] {
           inExport: false,
         },
         is_disabled: { personal: false, description: 'Whether the account may sign in.' },
-        must_change_password: { personal: false, description: 'Whether a new password must be chosen at next sign-in.' },
+        must_change_password: {
+          personal: false,
+          description: 'Whether a new password must be chosen at next sign-in.',
+        },
         created_at: { personal: false, description: 'When the account was created.' },
-        updated_at: { personal: false, description: 'When the account was last changed; also when it was disabled.' },
+        updated_at: {
+          personal: false,
+          description: 'When the account was last changed; also when it was disabled.',
+        },
         password_changed_at: { personal: false, description: 'When the password was last set.' },
       },
       retention: [
@@ -124,7 +130,8 @@ export function staffInventory(config: Config): TableEntry[] {
         key: {
           personal: true,
           category: 'network',
-          description: 'Keyed hash of the user name or the network address that failed to sign in; neither is stored as such.',
+          description:
+            'Keyed hash of the user name or the network address that failed to sign in; neither is stored as such.',
           purpose: 'Slowing down password guessing with growing delays.',
           clauses: ['A3', 'W2'],
           retention: 'login_throttle.stale',
@@ -138,7 +145,8 @@ export function staffInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'login_throttle.stale',
-          description: 'A failed-attempt counter is deleted 24 hours after the last failed attempt, or at the next successful sign-in.',
+          description:
+            'A failed-attempt counter is deleted 24 hours after the last failed attempt, or at the next successful sign-in.',
           after: 'last_failure_at',
           period: { hours: 24 },
         },

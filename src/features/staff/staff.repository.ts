@@ -24,15 +24,33 @@ export interface StaffWithHash extends StaffMember {
 async function rolesFor(db: Db, ids: string[]): Promise<Map<string, Role[]>> {
   const map = new Map<string, Role[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return map;
-  const rows = await db.selectFrom('staff_roles').select(['staff_id', 'role']).where('staff_id', 'in', ids).orderBy('role').execute();
+  const rows = await db
+    .selectFrom('staff_roles')
+    .select(['staff_id', 'role'])
+    .where('staff_id', 'in', ids)
+    .orderBy('role')
+    .execute();
   for (const r of rows) if (isRole(r.role)) map.get(r.staff_id)?.push(r.role);
   return map;
 }
 
-const columns = ['id', 'username', 'display_name', 'password_hash', 'is_disabled', 'must_change_password', 'created_at', 'updated_at'] as const;
+const columns = [
+  'id',
+  'username',
+  'display_name',
+  'password_hash',
+  'is_disabled',
+  'must_change_password',
+  'created_at',
+  'updated_at',
+] as const;
 
 export async function findStaffByUsername(db: Db, username: string): Promise<StaffWithHash | undefined> {
-  const row = await db.selectFrom('staff').select(columns).where('username', '=', username).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff')
+    .select(columns)
+    .where('username', '=', username)
+    .executeTakeFirst();
   if (!row) return undefined;
   const roles = (await rolesFor(db, [row.id])).get(row.id) ?? [];
   return toStaff(row, roles);
@@ -45,7 +63,16 @@ export async function findStaffById(db: Db, id: string): Promise<StaffWithHash |
 }
 
 function toStaff(
-  row: { id: string; username: string; display_name: string; password_hash: string; is_disabled: number; must_change_password: number; created_at: string; updated_at: string },
+  row: {
+    id: string;
+    username: string;
+    display_name: string;
+    password_hash: string;
+    is_disabled: number;
+    must_change_password: number;
+    created_at: string;
+    updated_at: string;
+  },
   roles: Role[],
 ): StaffWithHash {
   return {
@@ -63,7 +90,10 @@ function toStaff(
 
 export async function findAllStaff(db: Db, limit = 1000): Promise<StaffMember[]> {
   const rows = await db.selectFrom('staff').select(columns).orderBy('username').limit(limit).execute();
-  const roles = await rolesFor(db, rows.map((r) => r.id));
+  const roles = await rolesFor(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const { passwordHash: _omit, ...rest } = toStaff(r, roles.get(r.id) ?? []);
     return rest;
@@ -71,7 +101,10 @@ export async function findAllStaff(db: Db, limit = 1000): Promise<StaffMember[]>
 }
 
 export async function countStaff(db: Db): Promise<number> {
-  const row = await db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -94,7 +127,15 @@ export async function lockActiveAdmins(db: Db, ops: DialectOps): Promise<string[
 
 export async function insertStaff(
   db: Db,
-  s: { id: string; username: string; displayName: string; passwordHash: string; mustChangePassword: boolean; nowIso: string; roles: Role[] },
+  s: {
+    id: string;
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    mustChangePassword: boolean;
+    nowIso: string;
+    roles: Role[];
+  },
 ): Promise<void> {
   await db
     .insertInto('staff')
@@ -115,13 +156,23 @@ export async function insertStaff(
 
 export async function replaceStaffRoles(db: Db, staffId: string, roles: Role[]): Promise<void> {
   await db.deleteFrom('staff_roles').where('staff_id', '=', staffId).execute();
-  if (roles.length) await db.insertInto('staff_roles').values(roles.map((role) => ({ staff_id: staffId, role }))).execute();
+  if (roles.length)
+    await db
+      .insertInto('staff_roles')
+      .values(roles.map((role) => ({ staff_id: staffId, role })))
+      .execute();
 }
 
 export async function updateStaff(
   db: Db,
   id: string,
-  set: { displayName?: string; isDisabled?: boolean; passwordHash?: string; mustChangePassword?: boolean; nowIso: string },
+  set: {
+    displayName?: string;
+    isDisabled?: boolean;
+    passwordHash?: string;
+    mustChangePassword?: boolean;
+    nowIso: string;
+  },
 ): Promise<void> {
   await db
     .updateTable('staff')
@@ -129,7 +180,10 @@ export async function updateStaff(
       updated_at: set.nowIso,
       ...(set.displayName !== undefined && { display_name: set.displayName }),
       ...(set.isDisabled !== undefined && { is_disabled: set.isDisabled ? 1 : 0 }),
-      ...(set.passwordHash !== undefined && { password_hash: set.passwordHash, password_changed_at: set.nowIso }),
+      ...(set.passwordHash !== undefined && {
+        password_hash: set.passwordHash,
+        password_changed_at: set.nowIso,
+      }),
       ...(set.mustChangePassword !== undefined && { must_change_password: set.mustChangePassword ? 1 : 0 }),
     })
     .where('id', '=', id)
@@ -142,7 +196,14 @@ export async function insertSession(
 ): Promise<void> {
   await db
     .insertInto('staff_sessions')
-    .values({ id: s.id, staff_id: s.staffId, created_at: s.nowIso, last_seen_at: s.nowIso, expires_at: s.expiresAt, absolute_expires_at: s.absoluteExpiresAt })
+    .values({
+      id: s.id,
+      staff_id: s.staffId,
+      created_at: s.nowIso,
+      last_seen_at: s.nowIso,
+      expires_at: s.expiresAt,
+      absolute_expires_at: s.absoluteExpiresAt,
+    })
     .execute();
 }
 
@@ -155,7 +216,11 @@ export async function findSession(db: Db, id: string) {
 }
 
 export async function touchSession(db: Db, id: string, nowIso: string, expiresAt: string): Promise<void> {
-  await db.updateTable('staff_sessions').set({ last_seen_at: nowIso, expires_at: expiresAt }).where('id', '=', id).execute();
+  await db
+    .updateTable('staff_sessions')
+    .set({ last_seen_at: nowIso, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

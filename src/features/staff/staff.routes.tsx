@@ -22,16 +22,22 @@ import {
 } from './staff.views.tsx';
 
 type Form = Record<string, string | string[] | undefined>;
-const form = (request: FastifyRequest): Form => (request.body && typeof request.body === 'object' ? (request.body as Form) : {});
+const form = (request: FastifyRequest): Form =>
+  request.body && typeof request.body === 'object' ? (request.body as Form) : {};
 const text = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const list = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
 const noticeQuery = { querystring: z.object({ notice: z.string().max(40).optional() }) };
 
 export function registerStaffRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
   const tz = library.timezone;
-  const frame = (request: FastifyRequest, reply: FastifyReply) => ({ library, actor: request.actor, csrfToken: reply.generateCsrf() });
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({
+    library,
+    actor: request.actor,
+    csrfToken: reply.generateCsrf(),
+  });
 
   app.get('/staff/login', (request, reply) => {
     if (request.actor) return reply.redirect('/staff', 303);
@@ -41,16 +47,32 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/login', async (request, reply) => {
     const body = form(request);
     try {
-      const { token, actor } = await staff.login(ctx, { username: text(body.username), password: text(body.password) }, request.ip);
+      const { token, actor } = await staff.login(
+        ctx,
+        { username: text(body.username), password: text(body.password) },
+        request.ip,
+      );
       void reply.setCookie(STAFF_COOKIE, token, staffCookieOptions(request));
       return reply.redirect(actor.mustChangePassword ? '/staff/password' : '/staff', 303);
     } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof UnauthenticatedError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
+      if (!(
+        err instanceof ValidationError ||
+        err instanceof UnauthenticatedError ||
+        err instanceof TooManyRequestsError
+      ))
+        throw err;
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
       const fields = err instanceof ValidationError ? err.fields : {};
       return sendPage(
         reply,
-        <LoginPage library={library} csrfToken={reply.generateCsrf()} error={err.message} fields={fields} username={text(body.username)?.slice(0, 64)} />,
+        <LoginPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          error={err.message}
+          fields={fields}
+          username={text(body.username)?.slice(0, 64)}
+        />,
         err.status,
       );
     }
@@ -81,9 +103,14 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
       return reply.redirect('/staff?notice=password-changed', 303);
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
       const fields = err instanceof ValidationError ? err.fields : {};
-      return sendPage(reply, <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={fields} />, err.status);
+      return sendPage(
+        reply,
+        <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={fields} />,
+        err.status,
+      );
     }
   });
 
@@ -104,13 +131,30 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
     const body = form(request);
-    const values = { username: text(body.username), displayName: text(body.displayName), roles: list(body.roles) };
+    const values = {
+      username: text(body.username),
+      displayName: text(body.displayName),
+      roles: list(body.roles),
+    };
     try {
       const created = await staff.createStaff(ctx, actor, values);
-      return sendPage(reply, <OneTimePasswordPage {...frame(request, reply)} member={created.staff} password={created.oneTimePassword!} created />, 201);
+      return sendPage(
+        reply,
+        <OneTimePasswordPage
+          {...frame(request, reply)}
+          member={created.staff}
+          password={created.oneTimePassword!}
+          created
+        />,
+        201,
+      );
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return sendPage(reply, <NewStaffPage {...frame(request, reply)} error={err.message} fields={err.fields} values={values} />, 400);
+      return sendPage(
+        reply,
+        <NewStaffPage {...frame(request, reply)} error={err.message} fields={err.fields} values={values} />,
+        400,
+      );
     }
   });
 
@@ -118,7 +162,10 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
     const member = await staff.getStaff(ctx, actor, request.params.id);
-    return sendPage(reply, <EditStaffPage {...frame(request, reply)} member={member} values={member} timezone={tz} />);
+    return sendPage(
+      reply,
+      <EditStaffPage {...frame(request, reply)} member={member} values={member} timezone={tz} />,
+    );
   });
 
   app.post('/staff/admin/staff/:id', { schema: idParams }, async (request, reply) => {
@@ -132,7 +179,18 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const member = await staff.getStaff(ctx, actor, request.params.id);
-      return sendPage(reply, <EditStaffPage {...frame(request, reply)} member={member} values={values} timezone={tz} error={err.message} fields={err.fields} />, 400);
+      return sendPage(
+        reply,
+        <EditStaffPage
+          {...frame(request, reply)}
+          member={member}
+          values={values}
+          timezone={tz}
+          error={err.message}
+          fields={err.fields}
+        />,
+        400,
+      );
     }
   });
 
@@ -141,10 +199,16 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     if (!actor) return reply;
     const password = await staff.resetStaffPassword(ctx, actor, { id: request.params.id });
     const member = await staff.getStaff(ctx, actor, request.params.id);
-    return sendPage(reply, <OneTimePasswordPage {...frame(request, reply)} member={member} password={password} created={false} />);
+    return sendPage(
+      reply,
+      <OneTimePasswordPage {...frame(request, reply)} member={member} password={password} created={false} />,
+    );
   });
 
-  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     app.post(`/staff/admin/staff/:id/${action}`, { schema: idParams }, async (request, reply) => {
       const actor = requireStaff(request, reply, canManageStaff);
       if (!actor) return reply;

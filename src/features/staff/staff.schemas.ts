@@ -15,7 +15,11 @@ export const passwordSchema = z
   .min(12, 'Use at least 12 characters.')
   .max(256, 'Use at most 256 characters.');
 
-export const displayNameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(100, 'Use at most 100 characters.');
 
 // Checked as a whole list so every message lands on the "roles" field (not "roles.1"), where the
 // form shows it next to the check boxes.
@@ -50,4 +54,7 @@ export const changePasswordSchema = z
     newPassword: passwordSchema,
     confirmPassword: z.string(),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'The two new passwords differ.',
+  });

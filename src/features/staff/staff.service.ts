@@ -4,7 +4,13 @@ import type { Transaction } from 'kysely';
 import { addMs, HOUR, iso, MINUTE } from '../../clock.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../errors.ts';
 import { newId, newToken, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
 import { attemptSucceeded, reserveAttempt, throttleKey } from '../../auth/throttle.ts';
@@ -34,7 +40,9 @@ export async function createStaff(ctx: AppContext, actor: Actor, input: unknown)
   const id = newId();
   await ctx.db.transaction().execute(async (trx) => {
     if (await repo.findStaffByUsername(trx, data.username)) {
-      throw new ValidationError('Please correct the marked fields.', { username: `The user name ${data.username} is taken.` });
+      throw new ValidationError('Please correct the marked fields.', {
+        username: `The user name ${data.username} is taken.`,
+      });
     }
     await repo.insertStaff(trx, {
       id,
@@ -65,8 +73,13 @@ export async function getStaff(ctx: AppContext, actor: Actor, id: string): Promi
 }
 
 async function findByIdOrUsername(ctx: AppContext, ref: { id?: string; username?: string }) {
-  const s = ref.id ? await repo.findStaffById(ctx.db, ref.id) : await repo.findStaffByUsername(ctx.db, (ref.username ?? '').trim().toLowerCase());
-  if (!s) throw new NotFoundError(ref.username ? `There is no staff account named ${ref.username}.` : 'There is no such staff account.');
+  const s = ref.id
+    ? await repo.findStaffById(ctx.db, ref.id)
+    : await repo.findStaffByUsername(ctx.db, (ref.username ?? '').trim().toLowerCase());
+  if (!s)
+    throw new NotFoundError(
+      ref.username ? `There is no staff account named ${ref.username}.` : 'There is no such staff account.',
+    );
   return s;
 }
 
@@ -77,11 +90,18 @@ async function findByIdOrUsername(ctx: AppContext, ref: { id?: string; username?
 async function assertAdminRemains(ctx: AppContext, trx: Transaction<DB>, targetId: string): Promise<void> {
   const admins = await repo.lockActiveAdmins(trx, ctx.database.ops);
   if (admins.includes(targetId) && admins.length <= 1) {
-    throw new ConflictError('This is the last active administrator; make someone else an administrator first.');
+    throw new ConflictError(
+      'This is the last active administrator; make someone else an administrator first.',
+    );
   }
 }
 
-export async function updateStaffAccount(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<void> {
+export async function updateStaffAccount(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: unknown,
+): Promise<void> {
   requireStaffManager(actor);
   const data = parseInput(updateStaffSchema, input);
   await findByIdOrUsername(ctx, { id });
@@ -93,10 +113,16 @@ export async function updateStaffAccount(ctx: AppContext, actor: Actor, id: stri
 }
 
 /** Disables or re-enables an account; disabling signs it out everywhere at once. */
-export async function setStaffDisabled(ctx: AppContext, actor: Actor, id: string, disabled: boolean): Promise<void> {
+export async function setStaffDisabled(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  disabled: boolean,
+): Promise<void> {
   requireStaffManager(actor);
   await findByIdOrUsername(ctx, { id });
-  if (disabled && actor.kind === 'staff' && actor.id === id) throw new ConflictError('You cannot disable your own account.');
+  if (disabled && actor.kind === 'staff' && actor.id === id)
+    throw new ConflictError('You cannot disable your own account.');
   await ctx.db.transaction().execute(async (trx) => {
     if (disabled) await assertAdminRemains(ctx, trx, id);
     await repo.updateStaff(trx, id, { isDisabled: disabled, nowIso: iso(ctx.clock.now()) });
@@ -105,19 +131,32 @@ export async function setStaffDisabled(ctx: AppContext, actor: Actor, id: string
 }
 
 /** Sets a new random password, shown once, to be changed at next sign-in; ends the account's sessions. */
-export async function resetStaffPassword(ctx: AppContext, actor: Actor, ref: { id?: string; username?: string }): Promise<string> {
+export async function resetStaffPassword(
+  ctx: AppContext,
+  actor: Actor,
+  ref: { id?: string; username?: string },
+): Promise<string> {
   requireStaffManager(actor);
   const target = await findByIdOrUsername(ctx, ref);
   const password = generatePassword();
   const passwordHash = await hashSecret(password);
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.updateStaff(trx, target.id, { passwordHash, mustChangePassword: true, nowIso: iso(ctx.clock.now()) });
+    await repo.updateStaff(trx, target.id, {
+      passwordHash,
+      mustChangePassword: true,
+      nowIso: iso(ctx.clock.now()),
+    });
     await repo.deleteSessionsOf(trx, target.id);
   });
   return password;
 }
 
-export async function changeOwnPassword(ctx: AppContext, actor: StaffActor, sessionToken: string, input: unknown): Promise<void> {
+export async function changeOwnPassword(
+  ctx: AppContext,
+  actor: StaffActor,
+  sessionToken: string,
+  input: unknown,
+): Promise<void> {
   const data = parseInput(changePasswordSchema, input);
   // Guessing the current password here is throttled like signing in (A3): an unattended session
   // must not become a way to find the password.
@@ -125,15 +164,23 @@ export async function changeOwnPassword(ctx: AppContext, actor: StaffActor, sess
   await reserveAttempt(ctx.db, ctx.database.ops, [userKey], ctx.clock.now());
   const me = await repo.findStaffById(ctx.db, actor.id);
   if (!me || !(await verifySecret(me.passwordHash, data.currentPassword))) {
-    throw new ValidationError('Please correct the marked fields.', { currentPassword: 'That is not your current password.' });
+    throw new ValidationError('Please correct the marked fields.', {
+      currentPassword: 'That is not your current password.',
+    });
   }
   await attemptSucceeded(ctx.db, userKey);
   if (data.newPassword === data.currentPassword) {
-    throw new ValidationError('Please correct the marked fields.', { newPassword: 'Choose a password different from the current one.' });
+    throw new ValidationError('Please correct the marked fields.', {
+      newPassword: 'Choose a password different from the current one.',
+    });
   }
   const passwordHash = await hashSecret(data.newPassword);
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.updateStaff(trx, actor.id, { passwordHash, mustChangePassword: false, nowIso: iso(ctx.clock.now()) });
+    await repo.updateStaff(trx, actor.id, {
+      passwordHash,
+      mustChangePassword: false,
+      nowIso: iso(ctx.clock.now()),
+    });
     // Other sessions (another desk, a forgotten browser) end; this one stays signed in.
     await repo.deleteSessionsOf(trx, actor.id, sha256(sessionToken));
   });
@@ -201,7 +248,12 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   }
   if (now.getTime() - Date.parse(session.last_seen_at) >= TOUCH_EVERY_MS) {
     const idleEnd = addMs(now, ctx.config.staffSession.idleMinutes * MINUTE).getTime();
-    await repo.touchSession(ctx.db, id, iso(now), iso(new Date(Math.min(idleEnd, Date.parse(session.absolute_expires_at)))));
+    await repo.touchSession(
+      ctx.db,
+      id,
+      iso(now),
+      iso(new Date(Math.min(idleEnd, Date.parse(session.absolute_expires_at)))),
+    );
   }
   return toActor(staff);
 }
@@ -215,7 +267,11 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
 export async function ensureInitialAdmin(ctx: AppContext): Promise<CreatedStaff | null> {
   if ((await repo.countStaff(ctx.db)) > 0) return null;
   try {
-    return await createStaff(ctx, { kind: 'system' }, { username: 'admin', displayName: 'Administrator', roles: ['admin'] });
+    return await createStaff(
+      ctx,
+      { kind: 'system' },
+      { username: 'admin', displayName: 'Administrator', roles: ['admin'] },
+    );
   } catch (err) {
     // Another instance starting at the same moment created it first.
     if (err instanceof ValidationError && err.fields.username) return null;

@@ -1,6 +1,15 @@
 // Staff interface pages: sign-in, home, own password, and the administrator's account management.
 import type { FieldErrors } from '../../errors.ts';
-import { CsrfField, ErrorSummary, Field, formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  formatDateTime,
+  Layout,
+  Notice,
+  ScrollRegion,
+  type PageFrame,
+} from '../../http/layout.tsx';
 import type { StaffMember } from './staff.repository.ts';
 import { canManageStaff, canViewJobQueue, canViewPurgeRuns } from './staff.policy.ts';
 import { roleLabels, roles, type Role } from './roles.ts';
@@ -11,15 +20,35 @@ interface FormState {
   fields?: FieldErrors;
 }
 
-export function LoginPage({ library, csrfToken, error, fields, username }: PageFrame & FormState & { username?: string }) {
+export function LoginPage({
+  library,
+  csrfToken,
+  error,
+  fields,
+  username,
+}: PageFrame & FormState & { username?: string }) {
   return (
     <Layout title="Staff sign-in" library={library} staffArea>
       <h1>Staff sign-in</h1>
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/login" class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field name="username" label="User name" value={username} autocomplete="username" error={fields?.username} required />
-        <Field name="password" label="Password" type="password" autocomplete="current-password" error={fields?.password} required />
+        <Field
+          name="username"
+          label="User name"
+          value={username}
+          autocomplete="username"
+          error={fields?.username}
+          required
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          error={fields?.password}
+          required
+        />
         <button type="submit">Sign in</button>
       </form>
       <p class="small">Forgotten your password? An administrator can set a new one for you.</p>
@@ -30,15 +59,26 @@ export function LoginPage({ library, csrfToken, error, fields, username }: PageF
 export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame & { notice?: string }) {
   const a = actor!;
   const links: Array<[string, string, string]> = [];
-  if (canManageStaff(a)) links.push(['/staff/admin/staff', 'Staff accounts', 'Create accounts, set roles, disable, reset passwords.']);
-  if (canViewPurgeRuns(a)) links.push(['/staff/admin/purge', 'Purging', 'Retention rules, recent purge runs and the next scheduled run.']);
+  if (canManageStaff(a))
+    links.push([
+      '/staff/admin/staff',
+      'Staff accounts',
+      'Create accounts, set roles, disable, reset passwords.',
+    ]);
+  if (canViewPurgeRuns(a))
+    links.push([
+      '/staff/admin/purge',
+      'Purging',
+      'Retention rules, recent purge runs and the next scheduled run.',
+    ]);
   if (canViewJobQueue(a)) links.push(['/staff/admin/jobs', 'Background jobs', 'Health of the job queue.']);
   return (
     <Layout title="Staff home" library={library} actor={a} csrfToken={csrfToken} staffArea>
       <h1>Hello, {a.displayName}</h1>
       {notice && <Notice>{notice}</Notice>}
       <p>
-        Your roles: {a.roles.map((r) => (
+        Your roles:{' '}
+        {a.roles.map((r) => (
           <span class="tag" key={r}>
             {roleLabels[r]}
           </span>
@@ -66,11 +106,20 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
   return (
     <Layout title="Change password" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>Change your password</h1>
-      {actor?.mustChangePassword && <Notice>Your password was set for you. Choose your own before you continue.</Notice>}
+      {actor?.mustChangePassword && (
+        <Notice>Your password was set for you. Choose your own before you continue.</Notice>
+      )}
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/password" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" error={fields?.currentPassword} required />
+        <Field
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          autocomplete="current-password"
+          error={fields?.currentPassword}
+          required
+        />
         <Field
           name="newPassword"
           label="New password"
@@ -80,14 +129,27 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
           error={fields?.newPassword}
           required
         />
-        <Field name="confirmPassword" label="New password again" type="password" autocomplete="new-password" error={fields?.confirmPassword} required />
+        <Field
+          name="confirmPassword"
+          label="New password again"
+          type="password"
+          autocomplete="new-password"
+          error={fields?.confirmPassword}
+          required
+        />
         <button type="submit">Change password</button>
       </form>
     </Layout>
   );
 }
 
-export function StaffListPage({ library, actor, csrfToken, staff, notice }: PageFrame & { staff: StaffMember[]; notice?: string }) {
+export function StaffListPage({
+  library,
+  actor,
+  csrfToken,
+  staff,
+  notice,
+}: PageFrame & { staff: StaffMember[]; notice?: string }) {
   return (
     <Layout title="Staff accounts" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>Staff accounts</h1>
@@ -116,7 +178,13 @@ export function StaffListPage({ library, actor, csrfToken, staff, notice }: Page
                 </td>
                 <td>{s.displayName}</td>
                 <td>{s.roles.map((r) => roleLabels[r]).join(', ')}</td>
-                <td>{s.isDisabled ? 'Disabled' : s.mustChangePassword ? 'Active (password to be changed)' : 'Active'}</td>
+                <td>
+                  {s.isDisabled
+                    ? 'Disabled'
+                    : s.mustChangePassword
+                      ? 'Active (password to be changed)'
+                      : 'Active'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -128,7 +196,11 @@ export function StaffListPage({ library, actor, csrfToken, staff, notice }: Page
 
 function RoleChecks({ selected, error }: { selected: readonly string[]; error?: string }) {
   return (
-    <fieldset class={error ? 'field has-error checks' : 'field checks'} id="roles" aria-describedby={error ? 'roles-error' : undefined}>
+    <fieldset
+      class={error ? 'field has-error checks' : 'field checks'}
+      id="roles"
+      aria-describedby={error ? 'roles-error' : undefined}
+    >
       <legend>Roles</legend>
       {error && (
         <p class="error" id="roles-error">
@@ -151,17 +223,41 @@ export interface StaffFormValues {
   roles?: readonly string[];
 }
 
-export function NewStaffPage({ library, actor, csrfToken, error, fields, values }: PageFrame & FormState & { values: StaffFormValues }) {
+export function NewStaffPage({
+  library,
+  actor,
+  csrfToken,
+  error,
+  fields,
+  values,
+}: PageFrame & FormState & { values: StaffFormValues }) {
   return (
     <Layout title="Create a staff account" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>Create a staff account</h1>
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/admin/staff/new" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field name="username" label="User name" value={values.username} hint="3–32 lower-case letters, digits, dots, dashes or underscores." error={fields?.username} autocomplete="off" required />
-        <Field name="displayName" label="Name" value={values.displayName} error={fields?.displayName} autocomplete="off" required />
+        <Field
+          name="username"
+          label="User name"
+          value={values.username}
+          hint="3–32 lower-case letters, digits, dots, dashes or underscores."
+          error={fields?.username}
+          autocomplete="off"
+          required
+        />
+        <Field
+          name="displayName"
+          label="Name"
+          value={values.displayName}
+          error={fields?.displayName}
+          autocomplete="off"
+          required
+        />
         <RoleChecks selected={values.roles ?? []} error={fields?.roles} />
-        <p class="hint">A password is generated and shown once; the new staff member must change it at first sign-in.</p>
+        <p class="hint">
+          A password is generated and shown once; the new staff member must change it at first sign-in.
+        </p>
         <button type="submit">Create account</button>
       </form>
     </Layout>
@@ -180,7 +276,13 @@ export function EditStaffPage({
 }: PageFrame & FormState & { member: StaffMember; values: StaffFormValues; timezone: string }) {
   const self = actor?.id === member.id;
   return (
-    <Layout title={`Staff account ${member.username}`} library={library} actor={actor} csrfToken={csrfToken} staffArea>
+    <Layout
+      title={`Staff account ${member.username}`}
+      library={library}
+      actor={actor}
+      csrfToken={csrfToken}
+      staffArea
+    >
       <h1>Staff account {member.username}</h1>
       <dl class="facts">
         <dt>Status</dt>
@@ -191,7 +293,14 @@ export function EditStaffPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action={`/staff/admin/staff/${member.id}`} class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field name="displayName" label="Name" value={values.displayName} error={fields?.displayName} autocomplete="off" required />
+        <Field
+          name="displayName"
+          label="Name"
+          value={values.displayName}
+          error={fields?.displayName}
+          autocomplete="off"
+          required
+        />
         <RoleChecks selected={values.roles ?? []} error={fields?.roles} />
         <button type="submit">Save changes</button>
       </form>
@@ -206,7 +315,10 @@ export function EditStaffPage({
       {!self && (
         <>
           <h2>{member.isDisabled ? 'Enable' : 'Disable'} the account</h2>
-          <form method="post" action={`/staff/admin/staff/${member.id}/${member.isDisabled ? 'enable' : 'disable'}`}>
+          <form
+            method="post"
+            action={`/staff/admin/staff/${member.id}/${member.isDisabled ? 'enable' : 'disable'}`}
+          >
             <CsrfField token={csrfToken!} />
             <p>
               {member.isDisabled
@@ -226,11 +338,21 @@ export function EditStaffPage({
   );
 }
 
-export function OneTimePasswordPage({ library, actor, csrfToken, member, password, created }: PageFrame & { member: StaffMember; password: string; created: boolean }) {
+export function OneTimePasswordPage({
+  library,
+  actor,
+  csrfToken,
+  member,
+  password,
+  created,
+}: PageFrame & { member: StaffMember; password: string; created: boolean }) {
   return (
     <Layout title="Password shown once" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>{created ? `Account ${member.username} created` : `New password for ${member.username}`}</h1>
-      <p>Give this password to {member.displayName} privately. It is shown only now and cannot be looked up later.</p>
+      <p>
+        Give this password to {member.displayName} privately. It is shown only now and cannot be looked up
+        later.
+      </p>
       <p>
         <span class="secret">{password}</span>
       </p>
