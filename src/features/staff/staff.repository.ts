@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DialectOps } from '../../db/dialects.ts';
 import type { DB } from '../../db/schema.ts';
+import type { StaffTable } from './staff.table.ts';
 import { isRole, type Role } from './roles.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -62,19 +63,7 @@ export async function findStaffById(db: Db, id: string): Promise<StaffWithHash |
   return toStaff(row, (await rolesFor(db, [row.id])).get(row.id) ?? []);
 }
 
-function toStaff(
-  row: {
-    id: string;
-    username: string;
-    display_name: string;
-    password_hash: string;
-    is_disabled: number;
-    must_change_password: number;
-    created_at: string;
-    updated_at: string;
-  },
-  roles: Role[],
-): StaffWithHash {
+function toStaff(row: Pick<StaffTable, (typeof columns)[number]>, roles: Role[]): StaffWithHash {
   return {
     id: row.id,
     username: row.username,

@@ -217,6 +217,23 @@ function RoleChecks({ selected, error }: { selected: readonly string[]; error?: 
   );
 }
 
+/** The fields a new and an existing account share. */
+function NameAndRoles({ values, fields }: { values: StaffFormValues; fields?: FieldErrors }) {
+  return (
+    <>
+      <Field
+        name="displayName"
+        label="Name"
+        value={values.displayName}
+        error={fields?.displayName}
+        autocomplete="off"
+        required
+      />
+      <RoleChecks selected={values.roles ?? []} error={fields?.roles} />
+    </>
+  );
+}
+
 export interface StaffFormValues {
   username?: string;
   displayName?: string;
@@ -246,15 +263,7 @@ export function NewStaffPage({
           autocomplete="off"
           required
         />
-        <Field
-          name="displayName"
-          label="Name"
-          value={values.displayName}
-          error={fields?.displayName}
-          autocomplete="off"
-          required
-        />
-        <RoleChecks selected={values.roles ?? []} error={fields?.roles} />
+        <NameAndRoles values={values} fields={fields} />
         <p class="hint">
           A password is generated and shown once; the new staff member must change it at first sign-in.
         </p>
@@ -293,15 +302,7 @@ export function EditStaffPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action={`/staff/admin/staff/${member.id}`} class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field
-          name="displayName"
-          label="Name"
-          value={values.displayName}
-          error={fields?.displayName}
-          autocomplete="off"
-          required
-        />
-        <RoleChecks selected={values.roles ?? []} error={fields?.roles} />
+        <NameAndRoles values={values} fields={fields} />
         <button type="submit">Save changes</button>
       </form>
       <h2>Password</h2>
