@@ -55,7 +55,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  installRequestLogging(app);
+  installRequestLogging(app, ctx.logger);
   installSecurityHeaders(app);
   installErrorHandling(app, ctx);
 
@@ -78,6 +78,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     hideUntagged: true,
   });
 
+  // Declared up front so every request object has the same shape (Fastify's advice for speed).
+  app.decorateRequest('actor', null);
+  app.decorateRequest('staffToken', null);
   app.addHook('onRequest', loadStaffSession(ctx));
   // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
   // no route change nothing and go on to the 404/405 answer, not to "this form has expired".

@@ -12,15 +12,17 @@ export const staffCookieOptions = (request: FastifyRequest) =>
   ({ path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' }) as const;
 
 export function loadStaffSession(ctx: AppContext): onRequestHookHandler {
-  return async (request) => {
-    request.actor = null;
-    request.staffToken = null;
-    // Only the staff area and the staff API look at the cookie; public pages never touch a session.
-    if (!request.url.startsWith('/staff') && !request.url.startsWith('/api/v1/staff')) return;
+  return (request, _reply, done) => {
+    // Only the staff area and the staff API look at the cookie; public pages never touch a session
+    // (and pay nothing for this hook).
+    if (!request.url.startsWith('/staff') && !request.url.startsWith('/api/v1/staff')) return done();
     const token = request.cookies[STAFF_COOKIE];
-    if (!token || token.length > 100) return;
-    request.actor = await authenticateSession(ctx, token);
-    if (request.actor) request.staffToken = token;
+    if (!token || token.length > 100) return done();
+    authenticateSession(ctx, token).then((actor) => {
+      request.actor = actor;
+      if (actor) request.staffToken = token;
+      done();
+    }, done);
   };
 }
 

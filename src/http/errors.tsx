@@ -101,11 +101,9 @@ export function sendError(
 ) {
   if (allow) void reply.header('Allow', allow.join(', '));
   if (wantsJson(request)) {
-    return reply
-      .code(body.status)
-      .send({
-        error: { code: body.code, message: body.message, ...(body.fields ? { fields: body.fields } : {}) },
-      });
+    return reply.code(body.status).send({
+      error: { code: body.code, message: body.message, ...(body.fields ? { fields: body.fields } : {}) },
+    });
   }
   const staffArea = request.url.startsWith('/staff');
   return sendPage(

@@ -17,18 +17,19 @@ const csp = [
   "object-src 'none'",
 ].join('; ');
 
+const everyResponse = {
+  'Content-Security-Policy': csp,
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()',
+};
+
 /** Sets the headers on one reply; also called for Fastify's own early errors, which skip hooks. */
 export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('Content-Security-Policy', csp);
-  reply.header('Referrer-Policy', 'no-referrer');
-  reply.header('X-Content-Type-Options', 'nosniff');
-  reply.header('X-Frame-Options', 'DENY');
-  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-  reply.header(
-    'Permissions-Policy',
-    'camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=()',
-  );
+  reply.headers(everyResponse);
   if (request.protocol === 'https')
     reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   // Staff pages and anything sent to a signed-in person must not sit in a shared cache.
