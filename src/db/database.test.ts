@@ -32,6 +32,7 @@ describeEachDialect(
           .insertInto('staff_sessions')
           .values({
             id: 'x',
+            secret_hash: 'h',
             staff_id: 'missing',
             created_at: now,
             last_seen_at: now,

@@ -1,5 +1,6 @@
 // Builds the Fastify application: plugins, hooks (security headers, request logs, staff sessions,
 // CSRF), the error mapper, and every feature's routes. One function, explicit dependencies.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
@@ -16,7 +17,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
-import { newId } from '../ids.ts';
 import { registerAdminRoutes } from '../features/admin/admin.routes.tsx';
 import { registerPublicRoutes } from '../features/public/public.routes.tsx';
 import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
@@ -39,7 +39,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // G4: Fastify's own request logs carry the URL and client address; Carrel writes its own.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    genReqId: () => newId(),
+    // Request ids need no time order, only uniqueness.
+    genReqId: () => crypto.randomUUID(),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

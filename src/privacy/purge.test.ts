@@ -61,6 +61,7 @@ async function addSession(
     .insertInto('staff_sessions')
     .values({
       id,
+      secret_hash: 'h',
       staff_id: staffId,
       created_at: iso(createdAt),
       last_seen_at: iso(createdAt),

@@ -130,7 +130,9 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
           purged = await countWhere(db, t, eligible);
           opts.onProgress?.(rule.id, purged);
         } else {
-          let size = opts.batchSize;
+          // Start small and grow while batches stay quick: the first batch of a rule pays for
+          // loading its pages, and a large first batch would be the run's longest write.
+          let size = Math.min(opts.batchSize, 200);
           for (;;) {
             const b0 = performance.now();
             const n = await deleteBatch(db, t, eligible, size);

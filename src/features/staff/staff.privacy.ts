@@ -78,7 +78,8 @@ export function staffInventory(config: Config): TableEntry[] {
       description: 'Signed-in staff sessions.',
       primaryKey: 'id',
       columns: {
-        id: { personal: false, description: 'Hash of the session cookie.' },
+        id: { personal: false, description: 'Identifier of the session, the first part of its cookie.' },
+        secret_hash: { personal: false, description: "One-way hash of the cookie's secret part." },
         staff_id: {
           personal: true,
           category: 'activity',

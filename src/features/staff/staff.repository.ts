@@ -181,12 +181,20 @@ export async function updateStaff(
 
 export async function insertSession(
   db: Db,
-  s: { id: string; staffId: string; nowIso: string; expiresAt: string; absoluteExpiresAt: string },
+  s: {
+    id: string;
+    secretHash: string;
+    staffId: string;
+    nowIso: string;
+    expiresAt: string;
+    absoluteExpiresAt: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('staff_sessions')
     .values({
       id: s.id,
+      secret_hash: s.secretHash,
       staff_id: s.staffId,
       created_at: s.nowIso,
       last_seen_at: s.nowIso,
@@ -199,7 +207,7 @@ export async function insertSession(
 export async function findSession(db: Db, id: string) {
   return db
     .selectFrom('staff_sessions')
-    .select(['id', 'staff_id', 'last_seen_at', 'expires_at', 'absolute_expires_at'])
+    .select(['id', 'secret_hash', 'staff_id', 'last_seen_at', 'expires_at', 'absolute_expires_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 }

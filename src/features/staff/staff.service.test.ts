@@ -65,8 +65,13 @@ const fieldError = (field: string, message: RegExp) => (err: unknown) => {
   return true;
 };
 
+// A session cookie is "<id>.<secret>"; the row is found by the id.
 const sessionRow = (env: TestEnv, token: string) =>
-  env.ctx.db.selectFrom('staff_sessions').selectAll().where('id', '=', sha256(token)).executeTakeFirst();
+  env.ctx.db
+    .selectFrom('staff_sessions')
+    .selectAll()
+    .where('id', '=', token.split('.')[0]!)
+    .executeTakeFirst();
 
 describeEachDialect('staff accounts', (env) => {
   test('creating an account rejects each bad field with a message for that field', async () => {
@@ -347,12 +352,18 @@ describeEachDialect('staff accounts', (env) => {
     const { token } = await login(ctx, { username: s.username, password: s.password }, uniqueIp());
     const rows = await ctx.db
       .selectFrom('staff_sessions')
-      .select(['id'])
+      .select(['id', 'secret_hash'])
       .where('staff_id', '=', s.staff.id)
       .execute();
+    const [id, secret] = token.split('.');
     assert.deepEqual(
-      rows.map((r) => r.id),
-      [sha256(token)],
+      rows.map((r) => [r.id, r.secret_hash]),
+      [[id, sha256(secret!)]],
+    );
+    assert.deepEqual(
+      await findValueEverywhere(ctx, secret!),
+      [],
+      'the secret part is in no table (nor in the file)',
     );
     assert.deepEqual(
       await findValueEverywhere(ctx, token),

@@ -11,7 +11,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../errors.ts';
-import { newId, newToken, sha256 } from '../../ids.ts';
+import { newId, newToken, sameHash, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
 import { attemptSucceeded, reserveAttempt, throttleKey } from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
@@ -182,7 +182,7 @@ export async function changeOwnPassword(
       nowIso: iso(ctx.clock.now()),
     });
     // Other sessions (another desk, a forgotten browser) end; this one stays signed in.
-    await repo.deleteSessionsOf(trx, actor.id, sha256(sessionToken));
+    await repo.deleteSessionsOf(trx, actor.id, sessionIdOf(sessionToken) ?? undefined);
   });
 }
 
@@ -206,11 +206,14 @@ export async function login(ctx: AppContext, input: unknown, clientAddress: stri
   const ok = await verifySecret(staff?.passwordHash ?? null, data.password);
   if (!staff || !ok || staff.isDisabled) throw new UnauthenticatedError(WRONG_LOGIN);
   await attemptSucceeded(ctx.db, userKey, [clientKey]);
-  const token = newToken();
+  const id = newId();
+  const secret = newToken();
+  const token = `${id}.${secret}`;
   const { idleMinutes, maxHours } = ctx.config.staffSession;
   const absolute = addMs(now, maxHours * HOUR);
   await repo.insertSession(ctx.db, {
-    id: sha256(token),
+    id,
+    secretHash: sha256(secret),
     staffId: staff.id,
     nowIso: iso(now),
     expiresAt: iso(new Date(Math.min(addMs(now, idleMinutes * MINUTE).getTime(), absolute.getTime()))),
@@ -231,11 +234,24 @@ const toActor = (s: repo.StaffMember): StaffActor => ({
 /** Session activity is written at most this often, to keep page views from becoming writes. */
 const TOUCH_EVERY_MS = MINUTE;
 
+/**
+ * A session cookie is "<id>.<secret>": the id (time-ordered, so expired sessions are purged in
+ * index order) finds the row; the secret, stored only as a hash, proves the cookie is genuine.
+ */
+function parseSessionToken(token: string): { id: string; secret: string } | null {
+  const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+  return m ? { id: m[1]!, secret: m[2]! } : null;
+}
+
+const sessionIdOf = (token: string): string | null => parseSessionToken(token)?.id ?? null;
+
 /** The signed-in staff member for a session cookie, or null when it is unknown or expired. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<StaffActor | null> {
-  const id = sha256(token);
+  const parsed = parseSessionToken(token);
+  if (!parsed) return null;
+  const { id } = parsed;
   const session = await repo.findSession(ctx.db, id);
-  if (!session) return null;
+  if (!session || !sameHash(session.secret_hash, sha256(parsed.secret))) return null;
   const now = ctx.clock.now();
   if (Date.parse(session.expires_at) <= now.getTime()) {
     await repo.deleteSession(ctx.db, id);
@@ -260,7 +276,11 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
 
 /** Destroys the session on the server (A4); the cookie alone is worthless afterwards. */
 export async function logout(ctx: AppContext, token: string): Promise<void> {
-  await repo.deleteSession(ctx.db, sha256(token));
+  const parsed = parseSessionToken(token);
+  const session = parsed ? await repo.findSession(ctx.db, parsed.id) : undefined;
+  // Only the holder of the secret can end a session (a guessed id cannot sign someone out).
+  if (parsed && session && sameHash(session.secret_hash, sha256(parsed.secret)))
+    await repo.deleteSession(ctx.db, parsed.id);
 }
 
 /** First start: creates the initial administrator when there is no staff account at all. */

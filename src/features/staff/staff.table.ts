@@ -17,8 +17,10 @@ export interface StaffRoleTable {
 }
 
 export interface StaffSessionTable {
-  /** SHA-256 of the cookie token: a stolen database does not yield usable sessions. */
+  /** Time-ordered id, the first part of the cookie (so expired sessions purge in index order). */
   id: string;
+  /** SHA-256 of the cookie's secret part: a stolen database does not yield usable sessions. */
+  secret_hash: string;
   staff_id: string;
   created_at: string;
   last_seen_at: string;
