@@ -481,7 +481,7 @@ describeEachDialect('HTTP: public pages and API', (env) => {
         if (!c.personal) continue;
         personal++;
         assert.ok(
-          page.includes(`<td data-label="Information">${c.description}</td>`),
+          page.includes(`<td role="cell" data-label="Information">${c.description}</td>`),
           `${t.table}.${column}: "${c.description}"`,
         );
         assert.ok(page.includes(c.purpose), `${t.table}.${column} purpose`);

@@ -131,24 +131,46 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
       {policy.sections.map((s) => (
         <section key={s.category} aria-labelledby={`cat-${s.category}`}>
           <h3 id={`cat-${s.category}`}>{s.title}</h3>
-          <table class="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">Information</th>
-                <th scope="col">Why we keep it</th>
-                <th scope="col">How long</th>
-                <th scope="col">Who can see it</th>
-                <th scope="col">In your own copy</th>
+          {/* Explicit roles keep the table's meaning for screen readers when the phone layout
+              turns its rows into blocks (browsers drop table semantics on display changes). */}
+          <table class="stack-table" role="table">
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">
+                  Information
+                </th>
+                <th scope="col" role="columnheader">
+                  Why we keep it
+                </th>
+                <th scope="col" role="columnheader">
+                  How long
+                </th>
+                <th scope="col" role="columnheader">
+                  Who can see it
+                </th>
+                <th scope="col" role="columnheader">
+                  In your own copy
+                </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {s.items.map((i) => (
-                <tr key={`${i.table}.${i.column}`}>
-                  <td data-label="Information">{i.what}</td>
-                  <td data-label="Why we keep it">{i.why}</td>
-                  <td data-label="How long">{i.howLong}</td>
-                  <td data-label="Who can see it">{i.whoCanSee.join(', ')}</td>
-                  <td data-label="In your own copy">{i.inYourCopy ? 'Yes' : 'No'}</td>
+                <tr role="row" key={`${i.table}.${i.column}`}>
+                  <td role="cell" data-label="Information">
+                    {i.what}
+                  </td>
+                  <td role="cell" data-label="Why we keep it">
+                    {i.why}
+                  </td>
+                  <td role="cell" data-label="How long">
+                    {i.howLong}
+                  </td>
+                  <td role="cell" data-label="Who can see it">
+                    {i.whoCanSee.join(', ')}
+                  </td>
+                  <td role="cell" data-label="In your own copy">
+                    {i.inYourCopy ? 'Yes' : 'No'}
+                  </td>
                 </tr>
               ))}
             </tbody>
