@@ -33,7 +33,7 @@ export function describeDuration(d: Duration): string {
   if (d.days) parts.push(plural(d.days, 'day'));
   if (d.hours) parts.push(plural(d.hours, 'hour'));
   if (d.minutes) parts.push(plural(d.minutes, 'minute'));
-  return parts.length ? parts.join(' ') : 'immediately';
+  return parts.length ? parts.join(' ') : 'no delay';
 }
 
 /** A condition on the row besides its age, e.g. only finished jobs. Values are fixed in code. */
