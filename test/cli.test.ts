@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPgDatabase, dialects } from './support/env.ts';
+import { freePort } from './support/net.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'carrel.mjs');
@@ -31,15 +32,6 @@ function carrel(args: string[], env: Record<string, string>, input?: string): Pr
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 for (const dialect of dialects) {
   describe(`carrel CLI [${dialect}]`, () => {

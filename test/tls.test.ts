@@ -4,22 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { freePort } from './support/net.ts';
 import { createTestEnv, type TestEnv } from './support/env.ts';
 import { csrfTokenOf } from './support/http.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 const cookiesOf = (res: Res): string[] => {
   const v = res.headers['set-cookie'];

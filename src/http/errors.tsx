@@ -90,7 +90,7 @@ export function describeError(err: unknown): ErrorBody {
   };
 }
 
-export const wantsJson = (request: FastifyRequest): boolean => request.url.startsWith('/api/');
+const wantsJson = (request: FastifyRequest): boolean => request.url.startsWith('/api/');
 
 export function sendError(
   ctx: AppContext,

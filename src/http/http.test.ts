@@ -2,16 +2,15 @@
 // CSRF, the staff sign-in flow and cookies (A4), role-guarded admin pages, and public pages that
 // need no cookies or JavaScript (W1) and publish the policy generated from the inventory (G3).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect, type TestEnv } from '../../test/support/env.ts';
 import { findValueEverywhere } from '../../test/support/find-value.ts';
-import { Browser, createTestApp, csrfTokenOf, signedInStaff } from '../../test/support/http.ts';
+import { Browser, createTestApp, csrfTokenOf, signedInStaff, useTestApp } from '../../test/support/http.ts';
 import { createStaff } from '../features/staff/staff.service.ts';
 import type { Role } from '../features/staff/roles.ts';
 import { weekdays } from '../library.ts';
 import { STAFF_COOKIE } from './auth.ts';
-import type { App } from './types.ts';
 
 const PASSWORD = 'reading-room-lamp-1907';
 let seq = 0;
@@ -65,16 +64,10 @@ const jsonRequest = (browser: Browser, method: 'POST' | 'PUT', url: string, payl
   browser.request(method, url, { payload, headers: { 'content-type': 'application/json' } });
 
 describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
-  let app: App;
-  before(async () => {
-    app = await createTestApp(env());
-  });
-  after(async () => {
-    await app.close();
-  });
+  const app = useTestApp(env);
 
   test('every kind of response carries the security headers (G5)', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     const cases: Array<[string, LightMyRequestResponse, number, RegExp]> = [
       ['HTML page', await b.get('/'), 200, /^text\/html/],
       ['JSON API', await b.get('/api/v1/library'), 200, /^application\/json/],
@@ -104,7 +97,7 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
   });
 
   test('no HSTS over plain HTTP, nor when an untrusted client claims X-Forwarded-Proto: https', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     assert.equal((await b.get('/')).headers['strict-transport-security'], undefined);
     const claimed = await b.get('/', { 'x-forwarded-proto': 'https' });
     assert.equal(claimed.statusCode, 200);
@@ -116,7 +109,7 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
   });
 
   test('an unknown address gets a helpful HTML page, or a JSON error under /api/v1', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     const page = await b.get('/catalog/no-such-record');
     assert.equal(page.statusCode, 404);
     assert.match(page.body, /<title>Page not found/);
@@ -134,7 +127,7 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
   });
 
   test('a method an address does not accept gets 405 with an Allow header, before any CSRF check', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     for (const [method, url] of [
       ['PUT', '/contact'],
       ['DELETE', '/contact'],
@@ -162,7 +155,7 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
 
   test('a form posted without its CSRF token, or with another session’s token, is refused even with the right password', async () => {
     const username = await makeStaff(env(), ['circulation']);
-    const noToken = new Browser(app);
+    const noToken = new Browser(app());
     const res1 = await noToken.request('POST', '/staff/login', { form: { username, password: PASSWORD } });
     assert.equal(res1.statusCode, 403);
     assert.match(
@@ -171,9 +164,9 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
     );
     assert.equal(cookieNamed(res1, STAFF_COOKIE), undefined, 'not signed in');
 
-    const other = new Browser(app);
+    const other = new Browser(app());
     const foreignToken = csrfTokenOf((await other.get('/staff/login')).body);
-    const victim = new Browser(app);
+    const victim = new Browser(app());
     await victim.get('/staff/login'); // has its own CSRF secret cookie
     const res2 = await victim.request('POST', '/staff/login', {
       form: { _csrf: foreignToken, username, password: PASSWORD },
@@ -188,7 +181,7 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
   });
 
   test('bad JSON or an unsupported body type gets a plain 4xx error, never a stack trace', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     const bad = await jsonRequest(b, 'POST', '/api/v1/health', '{"question": oops');
     assert.equal(bad.statusCode, 400);
     assert.match(String(bad.headers['content-type']), /^application\/json/);
@@ -209,16 +202,10 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
 });
 
 describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
-  let app: App;
-  before(async () => {
-    app = await createTestApp(env());
-  });
-  after(async () => {
-    await app.close();
-  });
+  const app = useTestApp(env);
 
   test('signed out, staff pages send you to the sign-in page', async () => {
-    const b = new Browser(app);
+    const b = new Browser(app());
     for (const url of [
       '/staff',
       '/staff/admin/staff',
@@ -235,7 +222,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
 
   test('a wrong password gets 401 and keeps the user name, never the password', async () => {
     const username = await makeStaff(env(), ['reference']);
-    const b = new Browser(app);
+    const b = new Browser(app());
     const typed = 'Wrong-Pass-Zq81-xyzzy';
     const res = await b.submit('/staff/login', '/staff/login', { username, password: typed });
     assert.equal(res.statusCode, 401);
@@ -249,7 +236,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
 
   test('signing in sets an HttpOnly, SameSite=Lax session cookie (not Secure over plain HTTP); sign-out destroys the session (A4)', async () => {
     const username = await makeStaff(env(), ['reference']);
-    const b = new Browser(app);
+    const b = new Browser(app());
     const res = await b.submit('/staff/login', '/staff/login', { username, password: PASSWORD });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/staff');
@@ -280,7 +267,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
     assert.equal(b.cookies.has(STAFF_COOKIE), false, 'the cookie is cleared');
     assert.deepEqual(await sessions(), [], 'the session row is deleted on the server');
 
-    const replay = new Browser(app);
+    const replay = new Browser(app());
     replay.cookies.set(STAFF_COOKIE, token);
     const again = await replay.get('/staff');
     assert.equal(again.statusCode, 303, 'the old cookie no longer signs anyone in');
@@ -288,9 +275,9 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
   });
 
   test('admin pages: 200 for an administrator, 403 for circulation; the privacy officer sees purging only', async () => {
-    const admin = await signedInStaff(env(), app, ['admin']);
-    const circulation = await signedInStaff(env(), app, ['circulation']);
-    const officer = await signedInStaff(env(), app, ['privacy-officer']);
+    const admin = await signedInStaff(env(), app(), ['admin']);
+    const circulation = await signedInStaff(env(), app(), ['circulation']);
+    const officer = await signedInStaff(env(), app(), ['privacy-officer']);
     const pages: Array<[string, RegExp]> = [
       ['/staff/admin/staff', /<h1>Staff accounts<\/h1>/],
       ['/staff/admin/purge', /<h1>Purging<\/h1>/],
@@ -327,12 +314,12 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
         .execute();
     const before = (await purgeJobs()).length;
 
-    const officer = await signedInStaff(env(), app, ['privacy-officer']);
+    const officer = await signedInStaff(env(), app(), ['privacy-officer']);
     const refused = await officer.browser.submit('/staff/admin/purge', '/staff/admin/purge/run', {});
     assert.equal(refused.statusCode, 403);
     assert.equal((await purgeJobs()).length, before, 'nothing queued');
 
-    const admin = await signedInStaff(env(), app, ['admin']);
+    const admin = await signedInStaff(env(), app(), ['admin']);
     const res = await admin.browser.submit('/staff/admin/purge', '/staff/admin/purge/run', {});
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/staff/admin/purge?notice=queued');
@@ -345,7 +332,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
   });
 
   test('the new-account form re-renders with 400, a message per field, and what was typed', async () => {
-    const admin = await signedInStaff(env(), app, ['admin']);
+    const admin = await signedInStaff(env(), app(), ['admin']);
     const countBefore = (await env().ctx.db.selectFrom('staff').select('id').execute()).length;
     const res = await admin.browser.submit('/staff/admin/staff/new', '/staff/admin/staff/new', {
       username: 'Jo Bad!',
@@ -383,7 +370,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
 
   test('a new account’s one-time password is shown once, and must be replaced before anything else', async () => {
     const { ctx } = env();
-    const admin = await signedInStaff(env(), app, ['admin']);
+    const admin = await signedInStaff(env(), app(), ['admin']);
     const created = await admin.browser.submit('/staff/admin/staff/new', '/staff/admin/staff/new', {
       username: 'pat.newhire',
       displayName: 'Pat Newhire',
@@ -400,7 +387,7 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
     assert.ok(!detail.body.includes(oneTime!), 'not shown again');
     assert.match((await admin.browser.get('/staff/admin/staff')).body, /Active \(password to be changed\)/);
 
-    const b = new Browser(app);
+    const b = new Browser(app());
     const signIn = await b.submit('/staff/login', '/staff/login', {
       username: 'pat.newhire',
       password: oneTime!,
@@ -445,17 +432,11 @@ describeEachDialect('HTTP: staff sign-in, sessions and admin pages', (env) => {
 });
 
 describeEachDialect('HTTP: public pages and API', (env) => {
-  let app: App;
-  before(async () => {
-    app = await createTestApp(env());
-  });
-  after(async () => {
-    await app.close();
-  });
+  const app = useTestApp(env);
 
   test('public pages need no cookies, set none, run no script and reference no other site (W1, G5)', async () => {
     for (const url of ['/', '/contact', '/privacy']) {
-      const res = await new Browser(app).get(url);
+      const res = await new Browser(app()).get(url);
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.headers['set-cookie'], undefined, `${url} sets no cookie`);
       assert.doesNotMatch(res.body, /<script/i, `${url} has no script`);
@@ -465,16 +446,16 @@ describeEachDialect('HTTP: public pages and API', (env) => {
       for (const u of urls) assert.match(u, /^(\/(?!\/)|#|mailto:|tel:)/, `${url} references ${u}`);
     }
     // The only stylesheet pulls in nothing from elsewhere either.
-    const css = await new Browser(app).get('/assets/site.css');
+    const css = await new Browser(app()).get('/assets/site.css');
     assert.doesNotMatch(css.body, /@import|url\(\s*['"]?(https?:)?\/\//i);
     // Pages for staff and errors link the policy too.
     for (const url of ['/staff/login', '/no-such-page'])
-      assert.match((await new Browser(app).get(url)).body, /href="\/privacy"/, url);
+      assert.match((await new Browser(app()).get(url)).body, /href="\/privacy"/, url);
   });
 
   test('the privacy page lists every piece of personal data in the inventory, and both contacts (G3)', async () => {
     const { ctx, config } = env();
-    const page = decodeHtml((await new Browser(app).get('/privacy')).body);
+    const page = decodeHtml((await new Browser(app()).get('/privacy')).body);
     let personal = 0;
     for (const t of ctx.inventory) {
       for (const [column, c] of Object.entries(t.columns)) {
@@ -496,7 +477,7 @@ describeEachDialect('HTTP: public pages and API', (env) => {
   });
 
   test('the OpenAPI document is valid JSON describing the public API', async () => {
-    const res = await new Browser(app).get('/api/v1/openapi.json');
+    const res = await new Browser(app()).get('/api/v1/openapi.json');
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^application\/json/);
     const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, unknown> };
@@ -506,7 +487,7 @@ describeEachDialect('HTTP: public pages and API', (env) => {
 
   test('/api/v1/library returns the configured branches and their hours', async () => {
     const { config } = env();
-    const res = await new Browser(app).get('/api/v1/library');
+    const res = await new Browser(app()).get('/api/v1/library');
     assert.equal(res.statusCode, 200);
     const body = res.json() as {
       name: string;
@@ -529,7 +510,7 @@ describeEachDialect('HTTP: public pages and API', (env) => {
   });
 
   test('/api/v1/health reports the database', async () => {
-    const res = await new Browser(app).get('/api/v1/health');
+    const res = await new Browser(app()).get('/api/v1/health');
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ok', database: env().dialect });
   });
@@ -538,31 +519,25 @@ describeEachDialect('HTTP: public pages and API', (env) => {
 describeEachDialect(
   'HTTP behind a trusted proxy',
   (env) => {
-    let app: App;
-    before(async () => {
-      app = await createTestApp(env());
-    });
-    after(async () => {
-      await app.close();
-    });
+    const app = useTestApp(env);
 
     test('HSTS is sent when the trusted proxy says the request came over TLS, and only then', async () => {
-      const tls = await new Browser(app, { 'x-forwarded-proto': 'https' }).get('/');
+      const tls = await new Browser(app(), { 'x-forwarded-proto': 'https' }).get('/');
       assert.match(String(tls.headers['strict-transport-security']), /^max-age=\d{7,}/);
       assertSecurityHeaders(tls, 'over TLS');
       assert.equal(
-        (await new Browser(app).get('/')).headers['strict-transport-security'],
+        (await new Browser(app()).get('/')).headers['strict-transport-security'],
         undefined,
         'plain request through the proxy',
       );
       assert.equal(
-        (await new Browser(app, { 'x-forwarded-proto': 'http' }).get('/')).headers[
+        (await new Browser(app(), { 'x-forwarded-proto': 'http' }).get('/')).headers[
           'strict-transport-security'
         ],
         undefined,
       );
       const untrusted = await new Browser(
-        app,
+        app(),
         { 'x-forwarded-proto': 'https' },
         { remoteAddress: '203.0.113.50' },
       ).get('/');
@@ -576,7 +551,7 @@ describeEachDialect(
 
     test('behind TLS the session cookie is also Secure; over plain HTTP it is not (A4)', async () => {
       const username = await makeStaff(env(), ['reference']);
-      const tls = new Browser(app, { 'x-forwarded-proto': 'https' });
+      const tls = new Browser(app(), { 'x-forwarded-proto': 'https' });
       const res = await tls.submit('/staff/login', '/staff/login', { username, password: PASSWORD });
       assert.equal(res.statusCode, 303);
       const cookie = cookieNamed(res, STAFF_COOKIE);
@@ -590,12 +565,12 @@ describeEachDialect(
         /carrel_staff=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax/,
       );
 
-      const plain = new Browser(app, { 'x-forwarded-proto': 'http' });
+      const plain = new Browser(app(), { 'x-forwarded-proto': 'http' });
       const res2 = await plain.submit('/staff/login', '/staff/login', { username, password: PASSWORD });
       assert.equal(res2.statusCode, 303);
       assert.ok(!cookieNamed(res2, STAFF_COOKIE)?.secure);
 
-      const spoofed = new Browser(app, { 'x-forwarded-proto': 'https' }, { remoteAddress: '203.0.113.51' });
+      const spoofed = new Browser(app(), { 'x-forwarded-proto': 'https' }, { remoteAddress: '203.0.113.51' });
       const res3 = await spoofed.submit('/staff/login', '/staff/login', { username, password: PASSWORD });
       assert.equal(res3.statusCode, 303);
       assert.ok(!cookieNamed(res3, STAFF_COOKIE)?.secure, 'an untrusted claim of TLS does not count');
@@ -607,16 +582,10 @@ describeEachDialect(
 describeEachDialect(
   'HTTP request size limit',
   (env) => {
-    let app: App;
-    before(async () => {
-      app = await createTestApp(env());
-    });
-    after(async () => {
-      await app.close();
-    });
+    const app = useTestApp(env);
 
     test('a body over BODY_LIMIT_KB gets 413 with a plain message; a small one goes through', async () => {
-      const b = new Browser(app);
+      const b = new Browser(app());
       const big = await b.submit('/staff/login', '/staff/login', {
         username: 'someone',
         password: 'x'.repeat(2000),

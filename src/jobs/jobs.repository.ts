@@ -169,8 +169,3 @@ export async function findQueueHealth(db: Db, nowIso: string): Promise<QueueHeal
     })),
   };
 }
-
-/** Used by tests and the admin page to find a job by its deduplication key. */
-export async function findJobByUniqueKey(db: Db, key: string): Promise<JobRow | undefined> {
-  return db.selectFrom('jobs').selectAll().where('unique_key', '=', key).executeTakeFirst();
-}

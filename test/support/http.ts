@@ -1,5 +1,6 @@
 // In-process HTTP for tests: a tiny browser over app.inject that keeps cookies, fills CSRF
 // tokens from the page's form, and signs staff in through the real sign-in form.
+import { after, before } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import type { App } from '../../src/http/types.ts';
@@ -14,6 +15,21 @@ export async function createTestApp(env: TestEnv): Promise<App> {
 export interface BrowserOptions {
   /** The client address the server sees (app.inject's remoteAddress; 127.0.0.1 when left out). */
   remoteAddress?: string;
+}
+
+/** The app for the enclosing suite: built before its tests, closed after them. */
+export function useTestApp(env: () => TestEnv): () => App {
+  let app: App | undefined;
+  before(async () => {
+    app = await createTestApp(env());
+  });
+  after(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('test app not ready');
+    return app;
+  };
 }
 
 export class Browser {

@@ -61,38 +61,32 @@ export function HomePage({ library }: { library: LibraryIdentity }) {
   );
 }
 
+function ContactCard({ title, person }: { title: string; person: LibraryIdentity['contacts']['webmaster'] }) {
+  return (
+    <li class="card">
+      <h2>{title}</h2>
+      <p>{person.name}</p>
+      <p>
+        E-mail: <a href={`mailto:${person.email}`}>{person.email}</a>
+        {person.phone && (
+          <>
+            <br />
+            Phone: {person.phone}
+          </>
+        )}
+      </p>
+    </li>
+  );
+}
+
 export function ContactPage({ library }: { library: LibraryIdentity }) {
   const { webmaster, headLibrarian } = library.contacts;
   return (
     <Layout title="Contact" library={library}>
       <h1>Contact us</h1>
       <ul class="cards">
-        <li class="card">
-          <h2>About this website</h2>
-          <p>{webmaster.name}</p>
-          <p>
-            E-mail: <a href={`mailto:${webmaster.email}`}>{webmaster.email}</a>
-            {webmaster.phone && (
-              <>
-                <br />
-                Phone: {webmaster.phone}
-              </>
-            )}
-          </p>
-        </li>
-        <li class="card">
-          <h2>About the library and its policies</h2>
-          <p>{headLibrarian.name}</p>
-          <p>
-            E-mail: <a href={`mailto:${headLibrarian.email}`}>{headLibrarian.email}</a>
-            {headLibrarian.phone && (
-              <>
-                <br />
-                Phone: {headLibrarian.phone}
-              </>
-            )}
-          </p>
-        </li>
+        <ContactCard title="About this website" person={webmaster} />
+        <ContactCard title="About the library and its policies" person={headLibrarian} />
       </ul>
       <h2>Branches</h2>
       <ul>
