@@ -41,6 +41,10 @@ export interface Config {
   /** Seed demo data (staff accounts for each role) when the database is new. */
   demoData: boolean;
   staffSession: { idleMinutes: number; maxHours: number };
+  /** Patron sessions (A4): a short idle time-out when the patron says the computer is public. */
+  patronSession: { idleMinutes: number; publicIdleMinutes: number; maxHours: number };
+  /** How long reading history, lapsed accounts and the staff access log are kept. */
+  patrons: { lapsedAfterDays: number; accessLogDays: number };
   purge: { intervalMinutes: number; batchSize: number };
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimitBytes: number;
@@ -281,6 +285,15 @@ export function loadConfig(env: Env = process.env): Config {
       idleMinutes: r.int('STAFF_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
       maxHours: r.int('STAFF_SESSION_MAX_HOURS', 10, 1, 24 * 7),
     },
+    patronSession: {
+      idleMinutes: r.int('PATRON_SESSION_IDLE_MINUTES', 20, 1, 24 * 60),
+      publicIdleMinutes: r.int('PATRON_PUBLIC_IDLE_MINUTES', 5, 1, 60),
+      maxHours: r.int('PATRON_SESSION_MAX_HOURS', 4, 1, 24 * 7),
+    },
+    patrons: {
+      lapsedAfterDays: r.int('PATRON_LAPSED_DAYS', 3 * 365, 30, 20 * 365),
+      accessLogDays: r.int('ACCESS_LOG_DAYS', 365, 7, 10 * 365),
+    },
     purge: {
       intervalMinutes: r.int('PURGE_INTERVAL_MINUTES', 60, 1, 24 * 60),
       batchSize: r.int('PURGE_BATCH_SIZE', 2000, 10, 100_000),
@@ -358,6 +371,23 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
   ['DEMO_DATA', 'true', 'On a new, empty database, create demo staff accounts (credentials printed once).'],
   ['STAFF_SESSION_IDLE_MINUTES', '30', 'Staff sessions end after this much inactivity.'],
   ['STAFF_SESSION_MAX_HOURS', '10', 'Staff sessions end this long after login, active or not.'],
+  ['PATRON_SESSION_IDLE_MINUTES', '20', 'Patron sessions end after this much inactivity.'],
+  [
+    'PATRON_PUBLIC_IDLE_MINUTES',
+    '5',
+    'Idle time-out when the patron ticked "I am on a public computer" (A4).',
+  ],
+  ['PATRON_SESSION_MAX_HOURS', '4', 'Patron sessions end this long after sign-in, active or not.'],
+  [
+    'PATRON_LAPSED_DAYS',
+    '1095',
+    'An account is deleted this long after its card expired, if nothing is out.',
+  ],
+  [
+    'ACCESS_LOG_DAYS',
+    '365',
+    'Entries of the staff access log (who opened which patron record) are kept this long.',
+  ],
   ['PURGE_INTERVAL_MINUTES', '60', 'How often the purge engine applies every retention rule.'],
   [
     'PURGE_BATCH_SIZE',

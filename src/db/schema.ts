@@ -5,6 +5,18 @@ import type {
   StaffSessionTable,
   StaffTable,
 } from '../features/staff/staff.table.ts';
+import type { BibRecordTable, ItemTable } from '../features/catalog/catalog.table.ts';
+import type {
+  CirculationCountTable,
+  HoldTable,
+  LoanTable,
+  ReadingHistoryTable,
+} from '../features/circulation/circulation.table.ts';
+import type {
+  PatronAccessLogTable,
+  PatronSessionTable,
+  PatronTable,
+} from '../features/patrons/patrons.table.ts';
 import type { JobTable } from '../jobs/jobs.table.ts';
 import type { LegalHoldTable, PurgeRunTable } from '../privacy/privacy.table.ts';
 
@@ -16,4 +28,13 @@ export interface DB {
   jobs: JobTable;
   purge_runs: PurgeRunTable;
   legal_holds: LegalHoldTable;
+  bib_records: BibRecordTable;
+  items: ItemTable;
+  patrons: PatronTable;
+  patron_sessions: PatronSessionTable;
+  patron_access_log: PatronAccessLogTable;
+  loans: LoanTable;
+  circulation_counts: CirculationCountTable;
+  reading_history: ReadingHistoryTable;
+  holds: HoldTable;
 }

@@ -10,6 +10,7 @@ export const personalCategories = {
   credential: 'Secrets for signing in (stored only as one-way hashes)',
   account: 'Account settings and status',
   activity: 'What someone did and when (sessions, sign-in attempts)',
+  borrowing: 'What someone borrows or has asked for (loans, holds, reading history)',
   network: 'Network information derived from a visit',
   legal: 'Records kept because of legal process',
 } as const;
@@ -44,10 +45,10 @@ export interface RowCondition {
 }
 
 /**
- * A retention rule: rows whose `after` column is older than `period` are deleted.
+ * An age rule: rows whose `after` column is older than `period` are deleted by the purge engine.
  * `after` holds an ISO timestamp; the rule fires when after + period <= now.
  */
-export interface RetentionRule {
+export interface AgeRule {
   /** Stable id, used in purge-run counts and on the privacy page, e.g. "staff_sessions.expired". */
   id: string;
   /** Plain-language sentence for the privacy page: when this data goes. */
@@ -56,6 +57,22 @@ export interface RetentionRule {
   period: Duration;
   where?: RowCondition[];
 }
+
+/**
+ * An event rule: rows are deleted by the transaction of an event (a check-in deletes its loan,
+ * C1), not by age. The purge engine has nothing to do for it; the privacy page and the purge
+ * page show it, and each feature's tests prove the deletion happens.
+ */
+export interface EventRule {
+  id: string;
+  description: string;
+  /** The event, in words for the purge page, e.g. "check-in". */
+  event: string;
+}
+
+export type RetentionRule = AgeRule | EventRule;
+
+export const isAgeRule = (r: RetentionRule): r is AgeRule => !('event' in r);
 
 interface ColumnBase {
   /** What the column holds, in a sentence a patron understands. */
@@ -120,6 +137,7 @@ export function checkInventory(inv: Inventory): string[] {
     for (const r of t.retention) {
       if (ruleIds.has(r.id)) problems.push(`retention rule ${r.id} is declared twice`);
       ruleIds.add(r.id);
+      if (!isAgeRule(r)) continue;
       if (!cols.has(r.after)) problems.push(`${r.id}: column ${t.table}.${r.after} is not declared`);
       for (const w of r.where ?? [])
         if (!cols.has(w.column)) problems.push(`${r.id}: condition column ${w.column} is not declared`);

@@ -7,7 +7,7 @@ import { iso, type Clock } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { scrubForLog } from '../log-scrub.ts';
-import { durationMs, type Inventory, type RetentionRule, type TableEntry } from './inventory.ts';
+import { durationMs, isAgeRule, type AgeRule, type Inventory, type TableEntry } from './inventory.ts';
 import { finishPurgeRun, insertPurgeRun } from './purge-runs.repository.ts';
 
 export interface PurgeDeps {
@@ -47,7 +47,7 @@ export interface PurgeSummary {
 const TARGET = sql.raw('purge_target');
 const col = (name: string) => sql.ref(`purge_target.${name}`);
 
-function conditionSql(r: RetentionRule, cutoff: string): RawBuilder<unknown> {
+function conditionSql(r: AgeRule, cutoff: string): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`${col(r.after)} IS NOT NULL`, sql`${col(r.after)} <= ${cutoff}`];
   for (const w of r.where ?? []) {
     if (w.op === 'is null') parts.push(sql`${col(w.column)} IS NULL`);
@@ -120,6 +120,7 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
   try {
     for (const t of inventory) {
       for (const rule of t.retention) {
+        if (!isAgeRule(rule)) continue;
         const now = clock.now();
         const cutoff = iso(new Date(now.getTime() - durationMs(rule.period)));
         const expired = conditionSql(rule, cutoff);

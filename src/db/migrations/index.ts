@@ -1,7 +1,9 @@
 // The ordered list of migrations. Add new ones at the end; never edit or reorder a released one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.ts';
+import * as m0002 from './0002-circulation.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-circulation': m0002,
 };

@@ -5,7 +5,7 @@ import { ForbiddenError } from '../../errors.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { findQueueHealth, type QueueHealth } from '../../jobs/jobs.repository.ts';
 import { nextRunAt } from '../../jobs/scheduler.ts';
-import { describeDuration } from '../../privacy/inventory.ts';
+import { describeDuration, durationMs, isAgeRule } from '../../privacy/inventory.ts';
 import { countActiveLegalHolds } from '../../privacy/legal-holds.repository.ts';
 import { purgeJob } from '../../privacy/privacy.jobs.ts';
 import { findRecentPurgeRuns, type PurgeRun } from '../../privacy/purge-runs.repository.ts';
@@ -30,7 +30,11 @@ export async function getPurgeOverview(ctx: AppContext, actor: Actor): Promise<P
         id: r.id,
         table: t.table,
         description: r.description,
-        period: describeDuration(r.period),
+        period: !isAgeRule(r)
+          ? `at ${r.event}`
+          : durationMs(r.period) === 0
+            ? 'as soon as it is due'
+            : `after ${describeDuration(r.period)}`,
       })),
     ),
     recentRuns: await findRecentPurgeRuns(ctx.db, 20),

@@ -128,7 +128,7 @@ export function PurgePage({
             <tr>
               <th scope="col">Rule</th>
               <th scope="col">Table</th>
-              <th scope="col">Deleted after</th>
+              <th scope="col">Deleted</th>
               <th scope="col">What it does</th>
             </tr>
           </thead>

@@ -1,0 +1,48 @@
+// Kysely row types for patron accounts, their sessions and the staff access log (A1–A6).
+export interface PatronTable {
+  id: string;
+  card_number: string;
+  name: string;
+  home_branch: string;
+  email: string | null;
+  phone: string | null;
+  /** An age band ("child", "teen", "adult") only when a loan rule needs one; never a birth date (A1). */
+  age_band: string | null;
+  /** argon2id hash of the PIN or passphrase (A2). */
+  pin_hash: string;
+  /** 1 after staff issued a one-time PIN: the patron must choose their own at next sign-in. */
+  pin_must_change: number;
+  card_expires_at: string;
+  /** Why staff blocked the card; null when not blocked. */
+  block_reason: string | null;
+  blocked_at: string | null;
+  /** Reading history opt-in (C3), off by default. */
+  keep_history: number;
+  /** Items currently out; kept by check-out/check-in so closing and lapsing need no loan query. */
+  open_loans: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PatronSessionTable {
+  /** Time-ordered id, the first part of the cookie. */
+  id: string;
+  /** SHA-256 of the cookie's secret part. */
+  secret_hash: string;
+  patron_id: string;
+  /** 1 when the patron said "I am on a public computer": a much shorter idle timeout (A4). */
+  is_public_terminal: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  absolute_expires_at: string;
+}
+
+export interface PatronAccessLogTable {
+  id: string;
+  staff_id: string;
+  patron_id: string;
+  viewed_at: string;
+  /** Why the record was opened, from a fixed list (never a title or subject, A6). */
+  purpose: string;
+}
