@@ -18,6 +18,10 @@ import {
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
 import { registerAdminRoutes } from '../features/admin/admin.routes.tsx';
+import { registerCatalogAdminRoutes } from '../features/catalog/catalog-admin.routes.tsx';
+import { registerCatalogRoutes } from '../features/catalog/catalog.routes.tsx';
+import { registerCirculationRoutes } from '../features/circulation/circulation.routes.tsx';
+import { registerPatronRoutes } from '../features/patrons/patrons.routes.tsx';
 import { registerPublicRoutes } from '../features/public/public.routes.tsx';
 import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
@@ -82,6 +86,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // Declared up front so every request object has the same shape (Fastify's advice for speed).
   app.decorateRequest('actor', null);
   app.decorateRequest('staffToken', null);
+  app.decorateRequest('patron', null);
   app.addHook('onRequest', loadStaffSession(ctx));
   // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
   // no route change nothing and go on to the 404/405 answer, not to "this form has expired".
@@ -97,6 +102,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerPublicRoutes(app, ctx);
   registerStaffRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
+  registerCatalogAdminRoutes(app, ctx);
+  registerPatronRoutes(app, ctx);
+  registerCirculationRoutes(app, ctx);
   await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
 
   await app.ready();

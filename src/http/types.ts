@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PatronActor } from '../features/patrons/patron-actor.ts';
 import type { StaffActor } from '../features/staff/staff.policy.ts';
 
 export type App = FastifyInstance<
@@ -23,5 +24,7 @@ declare module 'fastify' {
     actor: StaffActor | null;
     /** The raw staff session token from the cookie, for sign-out and password changes. */
     staffToken: string | null;
+    /** The signed-in patron, or null (set by the patron-session hook on patron pages). */
+    patron: PatronActor | null;
   }
 }
