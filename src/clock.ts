@@ -13,3 +13,57 @@ export const addMs = (d: Date, ms: number): Date => new Date(d.getTime() + ms);
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(tz: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    dayFormatters.set(tz, f);
+  }
+  return f;
+}
+
+function localParts(
+  d: Date,
+  tz: string,
+): { y: number; m: number; d: number; h: number; min: number; s: number } {
+  const p = Object.fromEntries(
+    dayFormatter(tz)
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
+  return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! };
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in the library's time zone. */
+export function localDay(d: Date, tz: string): string {
+  const p = localParts(d, tz);
+  return `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+}
+
+/**
+ * The last second (23:59:59) of the local day that is `days` after the day of `d`, as an instant.
+ * Due dates and hold-shelf expiry end with the library's day, whatever the time of check-out.
+ */
+export function endOfLocalDay(d: Date, tz: string, days = 0): Date {
+  const p = localParts(d, tz);
+  // Guess in UTC, then correct by the zone's offset at that moment (twice, across DST changes).
+  let t = Date.UTC(p.y, p.m - 1, p.d + days, 23, 59, 59);
+  for (let i = 0; i < 2; i++) {
+    const q = localParts(new Date(t), tz);
+    const shown = Date.UTC(q.y, q.m - 1, q.d, q.h, q.min, q.s);
+    const wanted = Date.UTC(p.y, p.m - 1, p.d + days, 23, 59, 59);
+    t += wanted - shown;
+  }
+  return new Date(t);
+}

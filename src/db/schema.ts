@@ -8,6 +8,7 @@ import type {
 import type { BibRecordTable, ItemTable } from '../features/catalog/catalog.table.ts';
 import type {
   CirculationCountTable,
+  CirculationOverrideTable,
   HoldTable,
   LoanTable,
   ReadingHistoryTable,
@@ -35,6 +36,7 @@ export interface DB {
   patron_access_log: PatronAccessLogTable;
   loans: LoanTable;
   circulation_counts: CirculationCountTable;
+  circulation_overrides: CirculationOverrideTable;
   reading_history: ReadingHistoryTable;
   holds: HoldTable;
 }

@@ -156,7 +156,10 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
         };
       }
     }
-    if (touched.size > 0) await deps.ops.compactAfterPurge(db, [...touched]);
+    // Tables emptied by events (a check-in deletes its loan, C1) are compacted on every run, so a
+    // deleted link leaves the database files (SQLite WAL, PostgreSQL dead tuples) within one interval.
+    for (const t of inventory) if (t.retention.some((r) => !isAgeRule(r))) touched.add(t.table);
+    if (!opts.dryRun && touched.size > 0) await deps.ops.compactAfterPurge(db, [...touched]);
     const durationMsTotal = Math.round(performance.now() - t0);
     await finishPurgeRun(db, runId, {
       finishedAt: iso(clock.now()),

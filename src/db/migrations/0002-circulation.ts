@@ -144,6 +144,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['status', 'shelf_expires_at'])
     .execute();
 
+  // Who overrode a loan rule, which rule, why — no patron and no item (staff accountability only).
+  await db.schema
+    .createTable('circulation_overrides')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('staff_id', 'text', (c) => c.notNull())
+    .addColumn('branch_code', 'text', (c) => c.notNull())
+    .addColumn('rule', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('patron_access_log')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -167,6 +178,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of [
     'patron_access_log',
+    'circulation_overrides',
     'holds',
     'reading_history',
     'circulation_counts',

@@ -43,7 +43,10 @@ export function catalogInventory(): TableEntry[] {
           personal: false,
           description: 'Available, on loan, in transit, on the hold shelf, lost, damaged or missing.',
         },
-        transit_to: { personal: false, description: 'Branch an item in transit is going to.' },
+        transit_to: {
+          personal: false,
+          description: 'Branch an item in transit is going to, or whose hold shelf it is on.',
+        },
         created_at: { personal: false, description: 'When the copy was added.' },
         updated_at: { personal: false, description: 'When the copy last changed.' },
       },

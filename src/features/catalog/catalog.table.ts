@@ -46,7 +46,7 @@ export interface ItemTable {
   /** Material type code used by loan rules, e.g. book, dvd. */
   material_type: string;
   status: ItemStatus;
-  /** Branch an in-transit item is travelling to. */
+  /** Branch an in-transit item is travelling to, or whose hold shelf it is on. */
   transit_to: string | null;
   created_at: string;
   updated_at: string;

@@ -128,5 +128,44 @@ export function circulationInventory(): TableEntry[] {
       },
       retention: [],
     },
+    {
+      table: 'circulation_overrides',
+      description: 'Loan rules a staff member overrode, with the reason; no patron and no item are recorded.',
+      primaryKey: 'id',
+      columns: {
+        id: { personal: false, description: 'Identifier of the override.' },
+        staff_id: {
+          personal: true,
+          category: 'activity',
+          description: 'The staff member who overrode a rule.',
+          purpose: 'Accountability for exceptions to loan rules.',
+          clauses: ['A6'],
+          retention: 'circulation_overrides.expired',
+          readableBy: ['admin', 'privacy-officer'],
+          inExport: false,
+        },
+        branch_code: { personal: false, description: 'Branch of the desk.' },
+        rule: { personal: false, description: 'Which rule was overridden, e.g. loan limit.' },
+        reason: {
+          personal: true,
+          category: 'activity',
+          description: 'The reason the staff member gave (staff are told not to name the patron).',
+          purpose: 'Accountability for exceptions to loan rules.',
+          clauses: ['A6'],
+          retention: 'circulation_overrides.expired',
+          readableBy: ['admin', 'privacy-officer'],
+          inExport: false,
+        },
+        created_at: { personal: false, description: 'When.' },
+      },
+      retention: [
+        {
+          id: 'circulation_overrides.expired',
+          description: 'A record of an overridden loan rule is deleted after one year.',
+          after: 'created_at',
+          period: { days: 365 },
+        },
+      ],
+    },
   ];
 }

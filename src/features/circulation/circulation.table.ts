@@ -64,3 +64,13 @@ export interface HoldTable {
   /** Short code on the hold-shelf slip instead of the patron's name (C4). */
   pickup_code: string | null;
 }
+
+/** A staff override of a loan rule: which rule, why, by whom; never the patron or the item. */
+export interface CirculationOverrideTable {
+  id: string;
+  staff_id: string;
+  branch_code: string;
+  rule: string;
+  reason: string;
+  created_at: string;
+}

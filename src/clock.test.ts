@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { endOfLocalDay, localDay } from './clock.ts';
+
+test('localDay counts days in the library time zone', () => {
+  // 03:00 UTC is still the previous evening in Chicago.
+  assert.equal(localDay(new Date('2026-03-02T03:00:00Z'), 'America/Chicago'), '2026-03-01');
+  assert.equal(localDay(new Date('2026-03-02T03:00:00Z'), 'Europe/Berlin'), '2026-03-02');
+});
+
+test('endOfLocalDay is 23:59:59 local time, n days later, across a DST change', () => {
+  const tz = 'America/Chicago';
+  // 2026-03-08 is the US spring-forward day.
+  const due = endOfLocalDay(new Date('2026-03-02T15:00:00Z'), tz, 21);
+  assert.equal(due.toISOString(), '2026-03-24T04:59:59.000Z'); // CDT, UTC-5
+  const before = endOfLocalDay(new Date('2026-03-02T15:00:00Z'), tz, 0);
+  assert.equal(before.toISOString(), '2026-03-03T05:59:59.000Z'); // CST, UTC-6
+  assert.equal(localDay(due, tz), '2026-03-23');
+});

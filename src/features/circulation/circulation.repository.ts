@@ -1,0 +1,524 @@
+// SQL for loans, holds, reading history and circulation counts. Services own the transactions.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DialectOps } from '../../db/dialects.ts';
+import type { DB } from '../../db/schema.ts';
+import type { ItemTable } from '../catalog/catalog.table.ts';
+import type { PatronTable } from '../patrons/patrons.table.ts';
+import type { CirculationAction, HoldTable, LoanTable } from './circulation.table.ts';
+
+export type ItemRow = Selectable<ItemTable>;
+export type LoanRow = Selectable<LoanTable>;
+export type HoldRow = Selectable<HoldTable>;
+
+/** Reads a patron row and, on PostgreSQL, locks it, so limit checks and counters serialize. */
+export async function lockPatron(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  id: string,
+): Promise<Selectable<PatronTable> | undefined> {
+  const res = await sql<
+    Selectable<PatronTable>
+  >`SELECT * FROM patrons WHERE id = ${id} ${ops.forUpdate()}`.execute(db);
+  return res.rows[0];
+}
+
+// ---- items ----------------------------------------------------------------------------------
+
+export async function findItemByBarcodeForUpdate(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  barcode: string,
+): Promise<(ItemRow & { title: string }) | undefined> {
+  const res = await sql<ItemRow & { title: string }>`
+    SELECT items.*, bib_records.title AS title
+    FROM items JOIN bib_records ON bib_records.id = items.bib_id
+    WHERE items.barcode = ${barcode} ${ops.forUpdate()}`.execute(db);
+  return res.rows[0];
+}
+
+export async function findItemById(db: Kysely<DB>, id: string): Promise<ItemRow | undefined> {
+  return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateItemStatus(
+  db: Kysely<DB>,
+  id: string,
+  status: ItemRow['status'],
+  transitTo: string | null,
+  nowIso: string,
+): Promise<void> {
+  await db
+    .updateTable('items')
+    .set({ status, transit_to: transitTo, updated_at: nowIso })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function findItemsOfRecord(db: Kysely<DB>, bibId: string): Promise<ItemRow[]> {
+  return db
+    .selectFrom('items')
+    .selectAll()
+    .where('bib_id', '=', bibId)
+    .orderBy('barcode')
+    .limit(500)
+    .execute();
+}
+
+// ---- loans ----------------------------------------------------------------------------------
+
+export async function findLoanByItem(db: Kysely<DB>, itemId: string): Promise<LoanRow | undefined> {
+  return db.selectFrom('loans').selectAll().where('item_id', '=', itemId).executeTakeFirst();
+}
+
+export async function findLoanById(db: Kysely<DB>, id: string): Promise<LoanRow | undefined> {
+  return db.selectFrom('loans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface LoanListing {
+  id: string;
+  itemId: string;
+  barcode: string;
+  bibId: string;
+  title: string;
+  author: string | null;
+  materialType: string;
+  branchCode: string;
+  checkedOutAt: string;
+  dueAt: string;
+  renewals: number;
+}
+
+export async function findLoansOfPatron(db: Kysely<DB>, patronId: string): Promise<LoanListing[]> {
+  return db
+    .selectFrom('loans')
+    .innerJoin('items', 'items.id', 'loans.item_id')
+    .innerJoin('bib_records', 'bib_records.id', 'items.bib_id')
+    .select([
+      'loans.id as id',
+      'items.id as itemId',
+      'items.barcode as barcode',
+      'bib_records.id as bibId',
+      'bib_records.title as title',
+      'bib_records.author as author',
+      'items.material_type as materialType',
+      'loans.branch_code as branchCode',
+      'loans.checked_out_at as checkedOutAt',
+      'loans.due_at as dueAt',
+      'loans.renewals as renewals',
+    ])
+    .where('loans.patron_id', '=', patronId)
+    .orderBy('loans.due_at')
+    .limit(1000)
+    .execute();
+}
+
+export async function countLoansOfPatronByType(
+  db: Kysely<DB>,
+  patronId: string,
+  materialType: string,
+): Promise<number> {
+  const r = await db
+    .selectFrom('loans')
+    .innerJoin('items', 'items.id', 'loans.item_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('loans.patron_id', '=', patronId)
+    .where('items.material_type', '=', materialType)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function patronHasLoanOfRecord(
+  db: Kysely<DB>,
+  patronId: string,
+  bibId: string,
+): Promise<boolean> {
+  const r = await db
+    .selectFrom('loans')
+    .innerJoin('items', 'items.id', 'loans.item_id')
+    .select('loans.id')
+    .where('loans.patron_id', '=', patronId)
+    .where('items.bib_id', '=', bibId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertLoan(db: Kysely<DB>, loan: LoanRow): Promise<void> {
+  await db.insertInto('loans').values(loan).execute();
+}
+
+export async function deleteLoan(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('loans').where('id', '=', id).execute();
+}
+
+export async function updateLoanDue(
+  db: Kysely<DB>,
+  id: string,
+  dueAt: string,
+  renewals: number,
+): Promise<void> {
+  await db.updateTable('loans').set({ due_at: dueAt, renewals }).where('id', '=', id).execute();
+}
+
+/** Keeps patrons.open_loans in step with the loans table, in the same transaction. */
+export async function adjustOpenLoans(
+  db: Kysely<DB>,
+  patronId: string,
+  by: 1 | -1,
+  nowIso: string,
+): Promise<void> {
+  await db
+    .updateTable('patrons')
+    .set((eb) => ({ open_loans: eb('open_loans', '+', by), updated_at: nowIso }))
+    .where('id', '=', patronId)
+    .execute();
+}
+
+// ---- counts (C2) ----------------------------------------------------------------------------
+
+export async function incrementCount(
+  db: Kysely<DB>,
+  c: { day: string; branchCode: string; materialType: string; action: CirculationAction },
+): Promise<void> {
+  const key = `${c.day}|${c.branchCode}|${c.materialType}|${c.action}`;
+  await db
+    .insertInto('circulation_counts')
+    .values({
+      key,
+      day: c.day,
+      branch_code: c.branchCode,
+      material_type: c.materialType,
+      action: c.action,
+      count: 1,
+    })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ count: sql`circulation_counts.count + 1` }))
+    .execute();
+}
+
+export interface CountRow {
+  day: string;
+  branchCode: string;
+  materialType: string;
+  action: string;
+  count: number;
+}
+
+export async function findCounts(db: Kysely<DB>, fromDay: string, toDay: string): Promise<CountRow[]> {
+  const rows = await db
+    .selectFrom('circulation_counts')
+    .select(['day', 'branch_code as branchCode', 'material_type as materialType', 'action', 'count'])
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .orderBy('day')
+    .orderBy('branch_code')
+    .orderBy('material_type')
+    .orderBy('action')
+    .limit(50_000)
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+// ---- reading history (C3) -------------------------------------------------------------------
+
+export async function insertHistoryEntry(
+  db: Kysely<DB>,
+  e: { id: string; patronId: string; bibId: string; returnedOn: string },
+): Promise<void> {
+  await db
+    .insertInto('reading_history')
+    .values({ id: e.id, patron_id: e.patronId, bib_id: e.bibId, returned_on: e.returnedOn })
+    .execute();
+}
+
+export async function findHistoryOfPatron(
+  db: Kysely<DB>,
+  patronId: string,
+  limit: number,
+  offset: number,
+): Promise<Array<{ id: string; bibId: string; title: string; author: string | null; returnedOn: string }>> {
+  return db
+    .selectFrom('reading_history')
+    .innerJoin('bib_records', 'bib_records.id', 'reading_history.bib_id')
+    .select([
+      'reading_history.id as id',
+      'bib_records.id as bibId',
+      'bib_records.title as title',
+      'bib_records.author as author',
+      'reading_history.returned_on as returnedOn',
+    ])
+    .where('reading_history.patron_id', '=', patronId)
+    .orderBy('reading_history.returned_on', 'desc')
+    .orderBy('reading_history.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countHistoryOfPatron(db: Kysely<DB>, patronId: string): Promise<number> {
+  const r = await db
+    .selectFrom('reading_history')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patron_id', '=', patronId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function deleteHistoryEntry(db: Kysely<DB>, patronId: string, id: string): Promise<number> {
+  const r = await db
+    .deleteFrom('reading_history')
+    .where('id', '=', id)
+    .where('patron_id', '=', patronId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function deleteHistoryOfPatron(db: Kysely<DB>, patronId: string): Promise<number> {
+  const r = await db.deleteFrom('reading_history').where('patron_id', '=', patronId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function setKeepHistory(
+  db: Kysely<DB>,
+  patronId: string,
+  keep: boolean,
+  nowIso: string,
+): Promise<void> {
+  await db
+    .updateTable('patrons')
+    .set({ keep_history: keep ? 1 : 0, updated_at: nowIso })
+    .where('id', '=', patronId)
+    .execute();
+}
+
+// ---- holds ----------------------------------------------------------------------------------
+
+export async function insertHold(db: Kysely<DB>, hold: HoldRow): Promise<void> {
+  await db.insertInto('holds').values(hold).execute();
+}
+
+export async function findHoldById(db: Kysely<DB>, id: string): Promise<HoldRow | undefined> {
+  return db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findHoldForUpdate(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  id: string,
+): Promise<HoldRow | undefined> {
+  const res = await sql<HoldRow>`SELECT * FROM holds WHERE id = ${id} ${ops.forUpdate()}`.execute(db);
+  return res.rows[0];
+}
+
+export async function findHoldByTrappedItem(db: Kysely<DB>, itemId: string): Promise<HoldRow | undefined> {
+  return db.selectFrom('holds').selectAll().where('trapped_item_id', '=', itemId).executeTakeFirst();
+}
+
+export async function countHoldsOfPatron(db: Kysely<DB>, patronId: string): Promise<number> {
+  const r = await db
+    .selectFrom('holds')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patron_id', '=', patronId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function patronHasHoldOnRecord(
+  db: Kysely<DB>,
+  patronId: string,
+  bibId: string,
+): Promise<boolean> {
+  const r = await db
+    .selectFrom('holds')
+    .select('id')
+    .where('patron_id', '=', patronId)
+    .where('bib_id', '=', bibId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/**
+ * The hold a copy should fill, oldest first (first come, first served), or — at a local-first
+ * branch — holds for pickup at that branch before the others. Suspended holds whose pause has
+ * ended count as waiting. Locked so two check-ins cannot trap the same hold.
+ */
+export async function findNextHoldForItem(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  item: { id: string; bib_id: string },
+  opts: { nowIso: string; localBranch: string | null },
+): Promise<HoldRow | undefined> {
+  const localFirst = opts.localBranch
+    ? sql`CASE WHEN pickup_branch = ${opts.localBranch} THEN 0 ELSE 1 END,`
+    : sql``;
+  const res = await sql<HoldRow>`
+    SELECT * FROM holds
+    WHERE bib_id = ${item.bib_id}
+      AND (item_id IS NULL OR item_id = ${item.id})
+      AND trapped_item_id IS NULL
+      AND (status = 'waiting'
+           OR (status = 'suspended' AND suspended_until IS NOT NULL AND suspended_until <= ${opts.nowIso}))
+    ORDER BY ${localFirst} placed_at, id
+    LIMIT 1 ${ops.forUpdate()}`.execute(db);
+  return res.rows[0];
+}
+
+export async function updateHold(
+  db: Kysely<DB>,
+  id: string,
+  set: Partial<Omit<HoldRow, 'id' | 'patron_id' | 'bib_id' | 'placed_at'>>,
+): Promise<void> {
+  await db.updateTable('holds').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteHold(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('holds').where('id', '=', id).execute();
+}
+
+export interface HoldListing {
+  id: string;
+  bibId: string;
+  title: string;
+  author: string | null;
+  format: string;
+  itemBarcode: string | null;
+  pickupBranch: string;
+  placedAt: string;
+  status: HoldRow['status'];
+  suspendedUntil: string | null;
+  shelfExpiresAt: string | null;
+  pickupCode: string | null;
+  /** 1 = next in line among holds not yet filled; null once a copy is caught. */
+  position: number | null;
+}
+
+export async function findHoldsOfPatron(db: Kysely<DB>, patronId: string): Promise<HoldListing[]> {
+  const res = await sql<HoldListing>`
+    SELECT h.id AS "id", h.bib_id AS "bibId", b.title AS "title", b.author AS "author", b.format AS "format",
+           i.barcode AS "itemBarcode", h.pickup_branch AS "pickupBranch", h.placed_at AS "placedAt",
+           h.status AS "status", h.suspended_until AS "suspendedUntil",
+           h.shelf_expires_at AS "shelfExpiresAt", h.pickup_code AS "pickupCode",
+           CASE WHEN h.trapped_item_id IS NULL THEN
+             (SELECT COUNT(*) FROM holds o
+              WHERE o.bib_id = h.bib_id AND o.trapped_item_id IS NULL
+                AND (o.placed_at < h.placed_at OR (o.placed_at = h.placed_at AND o.id < h.id))) + 1
+           END AS "position"
+    FROM holds h
+    JOIN bib_records b ON b.id = h.bib_id
+    LEFT JOIN items i ON i.id = h.item_id
+    WHERE h.patron_id = ${patronId}
+    ORDER BY h.placed_at
+    LIMIT 1000`.execute(db);
+  return res.rows.map((r) => ({ ...r, position: r.position === null ? null : Number(r.position) }));
+}
+
+/** Hold-shelf list for a branch: pickup code, title and expiry — never a name (C4). */
+export async function findHoldShelf(
+  db: Kysely<DB>,
+  branch: string,
+): Promise<
+  Array<{
+    pickupCode: string;
+    title: string;
+    barcode: string;
+    callNumber: string | null;
+    shelfExpiresAt: string;
+  }>
+> {
+  const res = await sql<{
+    pickupCode: string;
+    title: string;
+    barcode: string;
+    callNumber: string | null;
+    shelfExpiresAt: string;
+  }>`
+    SELECT h.pickup_code AS "pickupCode", b.title AS "title", i.barcode AS "barcode",
+           i.call_number AS "callNumber", h.shelf_expires_at AS "shelfExpiresAt"
+    FROM holds h
+    JOIN items i ON i.id = h.trapped_item_id
+    JOIN bib_records b ON b.id = h.bib_id
+    WHERE h.status = 'ready' AND h.pickup_branch = ${branch}
+    ORDER BY h.pickup_code
+    LIMIT 2000`.execute(db);
+  return res.rows;
+}
+
+/** Copies on a branch's hold shelf whose hold ended (cancelled or expired): to be checked in again. */
+export async function findShelfItemsToClear(
+  db: Kysely<DB>,
+  branch: string,
+): Promise<Array<{ barcode: string; title: string; callNumber: string | null }>> {
+  const res = await sql<{ barcode: string; title: string; callNumber: string | null }>`
+    SELECT i.barcode AS "barcode", b.title AS "title", i.call_number AS "callNumber"
+    FROM items i JOIN bib_records b ON b.id = i.bib_id
+    WHERE i.status = 'on_hold_shelf'
+      AND COALESCE(i.transit_to, i.branch_code) = ${branch}
+      AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.trapped_item_id = i.id)
+    ORDER BY i.barcode
+    LIMIT 2000`.execute(db);
+  return res.rows;
+}
+
+/**
+ * Pull list: waiting holds that an available copy on this branch's shelves could fill. Shows the
+ * copy to fetch, never who asked.
+ */
+export async function findPullList(
+  db: Kysely<DB>,
+  branch: string,
+  nowIso: string,
+): Promise<Array<{ barcode: string; title: string; callNumber: string | null; location: string | null }>> {
+  const res = await sql<{
+    barcode: string;
+    title: string;
+    callNumber: string | null;
+    location: string | null;
+  }>`
+    SELECT DISTINCT i.barcode AS "barcode", b.title AS "title", i.call_number AS "callNumber",
+           i.location AS "location"
+    FROM holds h
+    JOIN bib_records b ON b.id = h.bib_id
+    JOIN items i ON i.bib_id = h.bib_id AND (h.item_id IS NULL OR h.item_id = i.id)
+    WHERE i.status = 'available' AND i.branch_code = ${branch}
+      AND h.trapped_item_id IS NULL
+      AND (h.status = 'waiting'
+           OR (h.status = 'suspended' AND h.suspended_until IS NOT NULL AND h.suspended_until <= ${nowIso}))
+    ORDER BY i.call_number, i.barcode
+    LIMIT 2000`.execute(db);
+  return res.rows;
+}
+
+export async function findExpiredShelfHolds(
+  db: Kysely<DB>,
+  nowIso: string,
+  limit: number,
+): Promise<HoldRow[]> {
+  return db
+    .selectFrom('holds')
+    .selectAll()
+    .where('status', '=', 'ready')
+    .where('shelf_expires_at', '<=', nowIso)
+    .orderBy('shelf_expires_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function pickupCodeInUse(db: Kysely<DB>, code: string): Promise<boolean> {
+  const r = await db.selectFrom('holds').select('id').where('pickup_code', '=', code).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertOverride(
+  db: Kysely<DB>,
+  o: { id: string; staffId: string; branchCode: string; rule: string; reason: string; createdAt: string },
+): Promise<void> {
+  await db
+    .insertInto('circulation_overrides')
+    .values({
+      id: o.id,
+      staff_id: o.staffId,
+      branch_code: o.branchCode,
+      rule: o.rule,
+      reason: o.reason,
+      created_at: o.createdAt,
+    })
+    .execute();
+}

@@ -1,0 +1,470 @@
+// Circulation: check-out, check-in, renewal, lost items, and the patron's reading-history choice.
+// Every operation is one transaction that changes the loan, the item, the patron's open-loan
+// counter and the patron-free count together (C1, C2): a check-in that fails leaves nothing half
+// done, and a check-in that succeeds leaves no link between the patron and the item.
+import { endOfLocalDay, iso, localDay } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { logPatronAccess, type AccessPurpose } from '../patrons/access-log.ts';
+import type { PatronActor } from '../patrons/patron-actor.ts';
+import { borrowingBlock } from '../patrons/patrons.policy.ts';
+import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
+import type { Actor } from '../staff/staff.policy.ts';
+import { canOverrideLoanRules, canUseDesk, loanRuleFor } from './circulation.policy.ts';
+import * as repo from './circulation.repository.ts';
+import { trapForHold } from './holds.service.ts';
+
+/** A loan rule stands in the way; staff with an override role may proceed with a reason. */
+export class LoanRuleError extends DomainError {
+  readonly status = 409;
+  readonly code = 'loan_rule';
+  constructor(
+    message: string,
+    /** Which rule, e.g. "blocked", "loan_limit", "type_limit", "age_band", "renewal_limit". */
+    readonly rule: string,
+    readonly overridable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export type Who = { kind: 'patron'; patron: PatronActor } | { kind: 'staff'; actor: Actor };
+
+function requireDesk(actor: Actor): void {
+  if (!canUseDesk(actor)) throw new ForbiddenError('Only circulation staff and administrators use the desk.');
+}
+
+export function requireBranch(ctx: AppContext, code: unknown): string {
+  const c = typeof code === 'string' ? code.trim() : '';
+  if (!ctx.config.library.branches.some((b) => b.code === c))
+    throw new ValidationError('Choose the branch you are working at.', { branch: 'Choose a branch.' });
+  return c;
+}
+
+function requireBarcode(v: unknown): string {
+  const b = typeof v === 'string' ? v.trim() : '';
+  if (!b || b.length > 64 || !/^[\x21-\x7e]+$/.test(b))
+    throw new ValidationError('Scan or type the item barcode.', {
+      barcode: 'Scan or type the item barcode.',
+    });
+  return b;
+}
+
+/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
+export async function openPatronAtDesk(
+  ctx: AppContext,
+  actor: Actor,
+  input: { card?: string; patronId?: string; purpose: AccessPurpose },
+): Promise<PatronRow> {
+  requireDesk(actor);
+  const card = input.card?.trim();
+  const patron = card
+    ? await findPatronByCard(ctx.db, card)
+    : input.patronId
+      ? await findPatronById(ctx.db, input.patronId)
+      : undefined;
+  if (!patron)
+    throw new NotFoundError(card ? 'No patron has that card number.' : 'That patron account does not exist.');
+  if (actor.kind === 'staff')
+    await logPatronAccess(ctx.db, {
+      staffId: actor.id,
+      patronId: patron.id,
+      purpose: input.purpose,
+      at: iso(ctx.clock.now()),
+    });
+  return patron;
+}
+
+export interface CheckoutInput {
+  patronId: string;
+  barcode: unknown;
+  branch: unknown;
+  /** A reason given by staff who may override a loan rule; empty for none. */
+  overrideReason?: unknown;
+}
+
+export interface CheckoutResult {
+  loanId: string;
+  title: string;
+  barcode: string;
+  dueAt: string;
+  /** The copy was waiting on the hold shelf for this patron; the hold is now gone (C4). */
+  pickedUpHold: boolean;
+  overridden: string[];
+}
+
+export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInput): Promise<CheckoutResult> {
+  requireDesk(actor);
+  const branch = requireBranch(ctx, input.branch);
+  const barcode = requireBarcode(input.barcode);
+  const reason = typeof input.overrideReason === 'string' ? input.overrideReason.trim().slice(0, 500) : '';
+  const policy = ctx.config.library.circulation;
+  const tz = ctx.config.library.timezone;
+  const ops = ctx.database.ops;
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const nowIso = iso(now);
+    const patron = await repo.lockPatron(trx, ctx.database.ops, input.patronId);
+    if (!patron) throw new NotFoundError('That patron account does not exist.');
+    const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
+    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
+
+    let pickedUpHold = false;
+    const shelfHold =
+      item.status === 'on_hold_shelf' ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+    if (item.status === 'on_loan') {
+      const loan = await repo.findLoanByItem(trx, item.id);
+      throw new ValidationError(
+        loan?.patron_id === patron.id
+          ? 'This patron already has this item checked out. Renew it instead.'
+          : 'This item is checked out to someone else. Check it in first.',
+        { barcode: 'This item is already checked out.' },
+      );
+    }
+    if (item.status === 'on_hold_shelf') {
+      if (shelfHold && shelfHold.patron_id !== patron.id)
+        throw new ValidationError('This item is on the hold shelf for another patron.', {
+          barcode: 'On the hold shelf for another patron.',
+        });
+      pickedUpHold = shelfHold !== undefined;
+    } else if (item.status !== 'available') {
+      const why: Record<string, string> = {
+        in_transit: 'This item is in transit. Check it in first.',
+        lost: 'This item is marked lost. Check it in first to make it available again.',
+        damaged: 'This item is marked damaged. Check it in first if it can circulate again.',
+        missing: 'This item is marked missing. Check it in first to make it available again.',
+      };
+      throw new ValidationError(why[item.status] ?? 'This item cannot be checked out.', {
+        barcode: why[item.status] ?? 'This item cannot be checked out.',
+      });
+    }
+
+    // Rules that staff with an override role may pass with a reason.
+    const rule = loanRuleFor(policy, item.material_type, branch);
+    const problems: Array<{ rule: string; message: string }> = [];
+    const block = borrowingBlock(patron, nowIso);
+    if (block) problems.push({ rule: 'blocked', message: block });
+    if (patron.open_loans >= policy.maxLoansPerPatron)
+      problems.push({
+        rule: 'loan_limit',
+        message: `This patron has ${patron.open_loans} items out; the limit is ${policy.maxLoansPerPatron}.`,
+      });
+    if (rule.maxItems !== undefined) {
+      const n = await repo.countLoansOfPatronByType(trx, patron.id, item.material_type);
+      if (n >= rule.maxItems)
+        problems.push({
+          rule: 'type_limit',
+          message: `The limit for ${item.material_type} is ${rule.maxItems} at a time; this patron has ${n}.`,
+        });
+    }
+    if (rule.ageBands && !(patron.age_band && rule.ageBands.includes(patron.age_band)))
+      problems.push({
+        rule: 'age_band',
+        message: `${item.material_type} lends only to ${rule.ageBands.join(', ')} card holders.`,
+      });
+    const overridden: string[] = [];
+    if (problems.length) {
+      const may = canOverrideLoanRules(actor, policy);
+      if (!may || !reason)
+        throw new LoanRuleError(
+          problems.map((p) => p.message).join(' ') +
+            (may ? ' To lend anyway, give a reason for the override.' : ''),
+          problems[0]!.rule,
+          may,
+        );
+      for (const p of problems) {
+        overridden.push(p.rule);
+        await repo.insertOverride(trx, {
+          id: newId(now.getTime()),
+          staffId: actor.kind === 'staff' ? actor.id : 'system',
+          branchCode: branch,
+          rule: p.rule,
+          reason,
+          createdAt: nowIso,
+        });
+      }
+    }
+
+    if (pickedUpHold && shelfHold) {
+      await repo.deleteHold(trx, shelfHold.id);
+      await repo.incrementCount(trx, {
+        day: localDay(now, tz),
+        branchCode: branch,
+        materialType: item.material_type,
+        action: 'hold_picked_up',
+      });
+    }
+    const loanId = newId(now.getTime());
+    const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
+    await repo.insertLoan(trx, {
+      id: loanId,
+      item_id: item.id,
+      patron_id: patron.id,
+      branch_code: branch,
+      checked_out_at: nowIso,
+      due_at: dueAt,
+      renewals: 0,
+    });
+    await repo.updateItemStatus(trx, item.id, 'on_loan', null, nowIso);
+    await repo.adjustOpenLoans(trx, patron.id, 1, nowIso);
+    await repo.incrementCount(trx, {
+      day: localDay(now, tz),
+      branchCode: branch,
+      materialType: item.material_type,
+      action: 'checkout',
+    });
+    return { loanId, title: item.title, barcode: item.barcode, dueAt, pickedUpHold, overridden };
+  });
+}
+
+export interface CheckinResult {
+  title: string;
+  barcode: string;
+  /** Whether a loan ended (false for a copy that was on the shelf, e.g. a pulled hold). */
+  wasOnLoan: boolean;
+  /** Where the copy goes now. */
+  route:
+    | { to: 'shelf' }
+    | { to: 'hold_shelf'; pickupCode: string; shelfExpiresAt: string }
+    | { to: 'transit'; branch: string; forHold: boolean }
+    | { to: 'damaged' };
+}
+
+/**
+ * Checks a copy in at a branch. The loan row is deleted (C1) and counted (C2); reading history is
+ * written only for patrons who opted in (C3). The copy then goes to the next hold it can fill
+ * (trapped), back home in transit, or to the shelf.
+ */
+export async function checkIn(
+  ctx: AppContext,
+  actor: Actor,
+  input: { barcode: unknown; branch: unknown; damaged?: boolean },
+): Promise<CheckinResult> {
+  requireDesk(actor);
+  const branch = requireBranch(ctx, input.branch);
+  const barcode = requireBarcode(input.barcode);
+  const tz = ctx.config.library.timezone;
+  const ops = ctx.database.ops;
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const nowIso = iso(now);
+    const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
+    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
+    const day = localDay(now, tz);
+    const loan = await repo.findLoanByItem(trx, item.id);
+    if (loan) {
+      const patron = await repo.lockPatron(trx, ctx.database.ops, loan.patron_id);
+      await repo.deleteLoan(trx, loan.id);
+      if (patron) {
+        await repo.adjustOpenLoans(trx, patron.id, -1, nowIso);
+        if (patron.keep_history === 1)
+          await repo.insertHistoryEntry(trx, {
+            id: newId(now.getTime()),
+            patronId: patron.id,
+            bibId: item.bib_id,
+            returnedOn: day,
+          });
+      }
+      await repo.incrementCount(trx, {
+        day,
+        branchCode: branch,
+        materialType: item.material_type,
+        action: 'checkin',
+      });
+    }
+    const base = { title: item.title, barcode: item.barcode, wasOnLoan: loan !== undefined };
+    if (input.damaged) {
+      // A damaged copy leaves any hold it was caught for; the hold goes back in line.
+      const trappedHold = await repo.findHoldByTrappedItem(trx, item.id);
+      if (trappedHold)
+        await repo.updateHold(trx, trappedHold.id, {
+          status: 'waiting',
+          trapped_item_id: null,
+          trapped_at: null,
+          shelf_expires_at: null,
+          pickup_code: null,
+        });
+      await repo.updateItemStatus(trx, item.id, 'damaged', null, nowIso);
+      await repo.incrementCount(trx, {
+        day,
+        branchCode: branch,
+        materialType: item.material_type,
+        action: 'damaged',
+      });
+      return { ...base, route: { to: 'damaged' } };
+    }
+    // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
+    const trapped = await repo.findHoldByTrappedItem(trx, item.id);
+    if (trapped) {
+      if (trapped.pickup_branch !== branch) {
+        await repo.updateItemStatus(trx, item.id, 'in_transit', trapped.pickup_branch, nowIso);
+        return { ...base, route: { to: 'transit', branch: trapped.pickup_branch, forHold: true } };
+      }
+      const shelved = await trapForHold(ctx, trx, trapped, item, branch, now, { countTrap: false });
+      return { ...base, route: shelved };
+    }
+    const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
+    const next = await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
+    if (next) {
+      const routed = await trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
+      return { ...base, route: routed };
+    }
+    if (item.branch_code !== branch) {
+      await repo.updateItemStatus(trx, item.id, 'in_transit', item.branch_code, nowIso);
+      return { ...base, route: { to: 'transit', branch: item.branch_code, forHold: false } };
+    }
+    await repo.updateItemStatus(trx, item.id, 'available', null, nowIso);
+    return { ...base, route: { to: 'shelf' } };
+  });
+}
+
+/** Renews a loan for the patron (own loans only) or for staff at the desk. */
+export async function renewLoan(
+  ctx: AppContext,
+  who: Who,
+  loanId: string,
+): Promise<{ dueAt: string; renewalsLeft: number }> {
+  if (who.kind === 'staff') requireDesk(who.actor);
+  const policy = ctx.config.library.circulation;
+  const tz = ctx.config.library.timezone;
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const nowIso = iso(now);
+    const loan = await repo.findLoanById(trx, loanId);
+    if (!loan || (who.kind === 'patron' && loan.patron_id !== who.patron.id))
+      throw new NotFoundError('That loan does not exist (it may have been returned).');
+    const patron = await repo.lockPatron(trx, ctx.database.ops, loan.patron_id);
+    const item = await repo.findItemById(trx, loan.item_id);
+    if (!patron || !item) throw new NotFoundError('That loan does not exist (it may have been returned).');
+    const block = borrowingBlock(patron, nowIso);
+    if (block) throw new LoanRuleError(block, 'blocked', false);
+    const rule = loanRuleFor(policy, item.material_type, loan.branch_code);
+    if (loan.renewals >= rule.renewals)
+      throw new LoanRuleError(
+        rule.renewals === 0
+          ? `${item.material_type} cannot be renewed.`
+          : `This item has been renewed ${loan.renewals} times, the most allowed.`,
+        'renewal_limit',
+        false,
+      );
+    const waiting = await repo.findNextHoldForItem(trx, ctx.database.ops, item, {
+      nowIso,
+      localBranch: null,
+    });
+    if (waiting)
+      throw new LoanRuleError(
+        'Someone is waiting for this title, so it cannot be renewed. Please return it by the due date.',
+        'hold_waiting',
+        false,
+      );
+    const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
+    const newDue = dueAt > loan.due_at ? dueAt : loan.due_at;
+    await repo.updateLoanDue(trx, loan.id, newDue, loan.renewals + 1);
+    await repo.incrementCount(trx, {
+      day: localDay(now, tz),
+      branchCode: loan.branch_code,
+      materialType: item.material_type,
+      action: 'renew',
+    });
+    return { dueAt: newDue, renewalsLeft: rule.renewals - loan.renewals - 1 };
+  });
+}
+
+/** Marks a copy lost. A loan on it ends here (C1): no fines, no lingering link to the patron. */
+export async function markLost(
+  ctx: AppContext,
+  actor: Actor,
+  input: { barcode: unknown; branch: unknown },
+): Promise<{ title: string; wasOnLoan: boolean }> {
+  requireDesk(actor);
+  const branch = requireBranch(ctx, input.branch);
+  const barcode = requireBarcode(input.barcode);
+  const tz = ctx.config.library.timezone;
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const nowIso = iso(now);
+    const item = await repo.findItemByBarcodeForUpdate(trx, ctx.database.ops, barcode);
+    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
+    const loan = await repo.findLoanByItem(trx, item.id);
+    if (loan) {
+      await repo.deleteLoan(trx, loan.id);
+      await repo.adjustOpenLoans(trx, loan.patron_id, -1, nowIso);
+    }
+    const trapped = await repo.findHoldByTrappedItem(trx, item.id);
+    if (trapped)
+      await repo.updateHold(trx, trapped.id, {
+        status: 'waiting',
+        trapped_item_id: null,
+        trapped_at: null,
+        shelf_expires_at: null,
+        pickup_code: null,
+      });
+    await repo.updateItemStatus(trx, item.id, 'lost', null, nowIso);
+    await repo.incrementCount(trx, {
+      day: localDay(now, tz),
+      branchCode: branch,
+      materialType: item.material_type,
+      action: 'lost',
+    });
+    return { title: item.title, wasOnLoan: loan !== undefined };
+  });
+}
+
+// ---- reading history (C3) -------------------------------------------------------------------
+
+/** Turns reading history on or off for the patron; turning it off deletes all of it at once. */
+export async function setReadingHistory(
+  ctx: AppContext,
+  patron: PatronActor,
+  keep: boolean,
+): Promise<{ deleted: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const nowIso = iso(ctx.clock.now());
+    await repo.setKeepHistory(trx, patron.id, keep, nowIso);
+    const deleted = keep ? 0 : await repo.deleteHistoryOfPatron(trx, patron.id);
+    return { deleted };
+  });
+}
+
+export async function deleteReadingHistoryEntry(
+  ctx: AppContext,
+  patron: PatronActor,
+  id: string,
+): Promise<void> {
+  const n = await repo.deleteHistoryEntry(ctx.db, patron.id, id);
+  if (n === 0) throw new NotFoundError('That entry is not in your reading history.');
+}
+
+export async function getReadingHistory(
+  ctx: AppContext,
+  patron: PatronActor,
+  page: number,
+): Promise<{
+  keep: boolean;
+  total: number;
+  page: number;
+  pageSize: number;
+  entries: Awaited<ReturnType<typeof repo.findHistoryOfPatron>>;
+}> {
+  const p = await findPatronById(ctx.db, patron.id);
+  if (!p) throw new NotFoundError('Your account no longer exists.');
+  const pageSize = 50;
+  const total = await repo.countHistoryOfPatron(ctx.db, patron.id);
+  const last = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), last);
+  return {
+    keep: p.keep_history === 1,
+    total,
+    page: current,
+    pageSize,
+    entries: await repo.findHistoryOfPatron(ctx.db, patron.id, pageSize, (current - 1) * pageSize),
+  };
+}
+
+/** Current loans of a patron: their own (patron) or at the desk (staff; never past loans, C3). */
+export async function getLoans(ctx: AppContext, who: Who, patronId: string): Promise<repo.LoanListing[]> {
+  if (who.kind === 'staff') requireDesk(who.actor);
+  else if (who.patron.id !== patronId) throw new ForbiddenError('You can only see your own loans.');
+  return repo.findLoansOfPatron(ctx.db, patronId);
+}

@@ -1,0 +1,277 @@
+// Holds: placing, queue position, suspending, cancelling, catching a copy at check-in, the hold
+// shelf and its expiry. A hold is deleted at pickup, cancellation or expiry, leaving only counts
+// (C4); the hold shelf shows a pickup code, never a name next to a title.
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { endOfLocalDay, iso, localDay } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import type { DB } from '../../db/schema.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { PatronActor } from '../patrons/patron-actor.ts';
+import { borrowingBlock } from '../patrons/patrons.policy.ts';
+import { canUseDesk } from './circulation.policy.ts';
+import * as repo from './circulation.repository.ts';
+import type { CheckinResult, Who } from './circulation.service.ts';
+
+// Letters and digits that cannot be mistaken for one another on a slip or read aloud.
+const CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY3479';
+
+async function newPickupCode(db: Kysely<DB>): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let code = '';
+    for (let i = 0; i < 5; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)];
+    if (!(await repo.pickupCodeInUse(db, code))) return code;
+  }
+  throw new Error('could not find a free pickup code');
+}
+
+function patronIdOf(who: Who, patronId: string): string {
+  if (who.kind === 'patron') {
+    if (who.patron.id !== patronId) throw new ForbiddenError('You can only manage your own holds.');
+  } else if (!canUseDesk(who.actor)) {
+    throw new ForbiddenError('Only circulation staff and administrators manage holds for patrons.');
+  }
+  return patronId;
+}
+
+/**
+ * Catches `item` for `hold` at `branch`: on the hold shelf when this is the pickup branch, else in
+ * transit to it. Called inside the check-in transaction.
+ */
+export async function trapForHold(
+  ctx: AppContext,
+  trx: Kysely<DB>,
+  hold: repo.HoldRow,
+  item: repo.ItemRow,
+  branch: string,
+  now: Date,
+  opts: { countTrap: boolean },
+): Promise<CheckinResult['route']> {
+  const nowIso = iso(now);
+  const tz = ctx.config.library.timezone;
+  if (opts.countTrap)
+    await repo.incrementCount(trx, {
+      day: localDay(now, tz),
+      branchCode: branch,
+      materialType: item.material_type,
+      action: 'hold_trapped',
+    });
+  if (hold.pickup_branch !== branch) {
+    await repo.updateHold(trx, hold.id, {
+      status: 'in_transit',
+      trapped_item_id: item.id,
+      trapped_at: nowIso,
+    });
+    await repo.updateItemStatus(trx, item.id, 'in_transit', hold.pickup_branch, nowIso);
+    return { to: 'transit', branch: hold.pickup_branch, forHold: true };
+  }
+  if (hold.status === 'ready' && hold.pickup_code && hold.shelf_expires_at) {
+    // Scanned again while already on the shelf: nothing changes.
+    return { to: 'hold_shelf', pickupCode: hold.pickup_code, shelfExpiresAt: hold.shelf_expires_at };
+  }
+  const pickupCode = await newPickupCode(trx);
+  const shelfExpiresAt = iso(endOfLocalDay(now, tz, ctx.config.library.circulation.holdShelfDays));
+  await repo.updateHold(trx, hold.id, {
+    status: 'ready',
+    trapped_item_id: item.id,
+    trapped_at: hold.trapped_at ?? nowIso,
+    shelf_expires_at: shelfExpiresAt,
+    pickup_code: pickupCode,
+    suspended_until: null,
+  });
+  // transit_to keeps the branch whose shelf holds it, so a cancelled hold's copy can be found.
+  await repo.updateItemStatus(trx, item.id, 'on_hold_shelf', branch, nowIso);
+  return { to: 'hold_shelf', pickupCode, shelfExpiresAt };
+}
+
+export interface PlaceHoldInput {
+  patronId: string;
+  bibId: unknown;
+  /** A specific copy, by id; omitted for any copy. */
+  itemId?: unknown;
+  pickupBranch: unknown;
+}
+
+export async function placeHold(
+  ctx: AppContext,
+  who: Who,
+  input: PlaceHoldInput,
+): Promise<{ holdId: string }> {
+  const patronId = patronIdOf(who, input.patronId);
+  const bibId = typeof input.bibId === 'string' ? input.bibId : '';
+  const itemId = typeof input.itemId === 'string' && input.itemId !== '' ? input.itemId : null;
+  const pickup = typeof input.pickupBranch === 'string' ? input.pickupBranch : '';
+  const policy = ctx.config.library.circulation;
+  if (!ctx.config.library.branches.some((b) => b.code === pickup))
+    throw new ValidationError('Choose where you will pick it up.', {
+      pickupBranch: 'Choose a pickup branch.',
+    });
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const nowIso = iso(now);
+    const patron = await repo.lockPatron(trx, ctx.database.ops, patronId);
+    if (!patron) throw new NotFoundError('That patron account does not exist.');
+    const bib = await trx
+      .selectFrom('bib_records')
+      .select(['id', 'format'])
+      .where('id', '=', bibId)
+      .executeTakeFirst();
+    if (!bib) throw new NotFoundError('That title is not in the catalog.');
+    const block = borrowingBlock(patron, nowIso);
+    if (block) throw new ValidationError(`${block} Holds cannot be placed until then.`);
+    const items = await repo.findItemsOfRecord(trx, bib.id);
+    const holdable = items.filter((i) => !['lost', 'missing', 'damaged'].includes(i.status));
+    if (itemId) {
+      const chosen = items.find((i) => i.id === itemId);
+      if (!chosen)
+        throw new ValidationError('That copy does not belong to this title.', {
+          itemId: 'Choose a copy of this title.',
+        });
+      if (!holdable.includes(chosen))
+        throw new ValidationError('That copy is lost, missing or damaged; choose another or any copy.', {
+          itemId: 'That copy cannot be requested.',
+        });
+    } else if (holdable.length === 0) {
+      throw new ValidationError('The library has no copy of this title that can be lent.');
+    }
+    if (await repo.patronHasHoldOnRecord(trx, patronId, bib.id))
+      throw new ConflictError('There is already a hold on this title for this account.');
+    if (await repo.patronHasLoanOfRecord(trx, patronId, bib.id))
+      throw new ConflictError('This account has this title checked out already.');
+    if ((await repo.countHoldsOfPatron(trx, patronId)) >= policy.maxHoldsPerPatron)
+      throw new ValidationError(`An account can have at most ${policy.maxHoldsPerPatron} holds at a time.`);
+    const holdId = newId(now.getTime());
+    await repo.insertHold(trx, {
+      id: holdId,
+      patron_id: patronId,
+      bib_id: bib.id,
+      item_id: itemId,
+      pickup_branch: pickup,
+      placed_at: nowIso,
+      status: 'waiting',
+      suspended_until: null,
+      trapped_item_id: null,
+      trapped_at: null,
+      shelf_expires_at: null,
+      pickup_code: null,
+    });
+    await repo.incrementCount(trx, {
+      day: localDay(now, ctx.config.library.timezone),
+      branchCode: pickup,
+      materialType: bib.format,
+      action: 'hold_placed',
+    });
+    return { holdId };
+  });
+}
+
+async function ownHold(ctx: AppContext, trx: Kysely<DB>, who: Who, holdId: string): Promise<repo.HoldRow> {
+  const hold = await repo.findHoldForUpdate(trx, ctx.database.ops, holdId);
+  if (!hold) throw new NotFoundError('That hold no longer exists.');
+  patronIdOf(who, hold.patron_id);
+  return hold;
+}
+
+/** Pauses a hold that is still waiting, until a date (or until resumed). It keeps its place. */
+export async function suspendHold(ctx: AppContext, who: Who, holdId: string, until: unknown): Promise<void> {
+  let untilIso: string | null = null;
+  if (typeof until === 'string' && until.trim() !== '') {
+    const day = until.trim();
+    const d = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T12:00:00Z`) : new Date(NaN);
+    if (Number.isNaN(d.getTime()))
+      throw new ValidationError('Give the date as YYYY-MM-DD, or leave it empty.', {
+        until: 'Use YYYY-MM-DD.',
+      });
+    const tz = ctx.config.library.timezone;
+    // Active again from the start of that day: the end of the day before.
+    untilIso = iso(endOfLocalDay(d, tz, -1));
+    if (untilIso <= iso(ctx.clock.now()))
+      throw new ValidationError('Choose a date in the future.', { until: 'Choose a date in the future.' });
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const hold = await ownHold(ctx, trx, who, holdId);
+    if (hold.trapped_item_id)
+      throw new ConflictError('A copy has already been set aside for this hold, so it cannot be paused.');
+    await repo.updateHold(trx, hold.id, { status: 'suspended', suspended_until: untilIso });
+  });
+}
+
+export async function resumeHold(ctx: AppContext, who: Who, holdId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const hold = await ownHold(ctx, trx, who, holdId);
+    if (hold.status !== 'suspended') return;
+    await repo.updateHold(trx, hold.id, { status: 'waiting', suspended_until: null });
+  });
+}
+
+/**
+ * Cancels a hold: the row is deleted (C4). A copy already on the hold shelf stays there until staff
+ * check it in again (it is listed under "to clear"), which sends it to the next hold or home.
+ */
+export async function cancelHold(ctx: AppContext, who: Who, holdId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const hold = await ownHold(ctx, trx, who, holdId);
+    await repo.deleteHold(trx, hold.id);
+    const bib = await trx
+      .selectFrom('bib_records')
+      .select('format')
+      .where('id', '=', hold.bib_id)
+      .executeTakeFirst();
+    await repo.incrementCount(trx, {
+      day: localDay(now, ctx.config.library.timezone),
+      branchCode: hold.pickup_branch,
+      materialType: bib?.format ?? 'unknown',
+      action: 'hold_cancelled',
+    });
+  });
+}
+
+/** Deletes holds whose shelf time ran out (C4), counting them; run hourly by the holds job. */
+export async function expireShelfHolds(ctx: AppContext): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.clock.now();
+      const expired = await repo.findExpiredShelfHolds(trx, iso(now), 200);
+      for (const h of expired) {
+        await repo.deleteHold(trx, h.id);
+        const item = h.trapped_item_id ? await repo.findItemById(trx, h.trapped_item_id) : undefined;
+        await repo.incrementCount(trx, {
+          day: localDay(now, ctx.config.library.timezone),
+          branchCode: h.pickup_branch,
+          materialType: item?.material_type ?? 'unknown',
+          action: 'hold_expired',
+        });
+      }
+      return expired.length;
+    });
+    total += n;
+    if (n < 200) return total;
+  }
+}
+
+export async function getHolds(ctx: AppContext, who: Who, patronId: string): Promise<repo.HoldListing[]> {
+  return repo.findHoldsOfPatron(ctx.db, patronIdOf(who, patronId));
+}
+
+export interface ShelfView {
+  ready: Awaited<ReturnType<typeof repo.findHoldShelf>>;
+  toClear: Awaited<ReturnType<typeof repo.findShelfItemsToClear>>;
+  toPull: Awaited<ReturnType<typeof repo.findPullList>>;
+}
+
+/** The hold shelf, copies to clear from it, and copies to pull for holds, at a branch — no names. */
+export async function getShelf(ctx: AppContext, actor: Who, branch: string): Promise<ShelfView> {
+  if (actor.kind !== 'staff' || !canUseDesk(actor.actor))
+    throw new ForbiddenError('Only circulation staff and administrators see the hold shelf.');
+  const nowIso = iso(ctx.clock.now());
+  return {
+    ready: await repo.findHoldShelf(ctx.db, branch),
+    toClear: await repo.findShelfItemsToClear(ctx.db, branch),
+    toPull: await repo.findPullList(ctx.db, branch, nowIso),
+  };
+}
+
+export type { PatronActor };
