@@ -5,7 +5,7 @@ import { checkPortFree, ConfigError, configDocs, loadConfig, type Config } from 
 import { createContext, type AppContext } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DomainError, ValidationError } from '../errors.ts';
-import { seedDemo } from '../demo/seed.ts';
+import { seedDemo, type DemoSeed } from '../demo/seed.ts';
 import {
   ensureInitialAdmin,
   createStaff,
@@ -13,6 +13,7 @@ import {
   resetStaffPassword,
 } from '../features/staff/staff.service.ts';
 import { roles } from '../features/staff/roles.ts';
+import { catalogCommand } from '../features/catalog/catalog.cli.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
 import { printBox, progressReporter, readStdinLine } from './terminal.ts';
@@ -61,6 +62,20 @@ function printCredentials(
   ]);
 }
 
+function printDemoPatrons(seed: DemoSeed): void {
+  if (seed.catalog)
+    console.log(`Demo catalog: ${seed.catalog.records} records, ${seed.catalog.items} copies. Try /catalog.`);
+  if (seed.patrons.length === 0) return;
+  printBox([
+    'Demo patrons. Sign in at /account/login with card number and PIN:',
+    '',
+    ...seed.patrons.map((p) => `  ${p.cardNumber}  PIN ${p.pin}   (${p.name})`),
+    '',
+    `${seed.loans} demo loans and ${seed.holds} demo holds (one ready on the hold shelf).`,
+    'These PINs are shown only now.',
+  ]);
+}
+
 const program = new Command('carrel')
   .description("Carrel: a public library's patron services, keeping its privacy promises by construction.")
   .addHelpText(
@@ -105,11 +120,16 @@ program
     }
     const admin = await ensureInitialAdmin(ctx);
     if (admin) {
-      const demo = cfg.demoData ? await seedDemo(ctx) : [];
+      const demo = cfg.demoData ? await seedDemo(ctx) : null;
       printCredentials('Carrel is new here. Staff sign-in at /staff/login:', [
         { username: admin.staff.username, password: admin.oneTimePassword!, note: 'admin' },
-        ...demo.map((d) => ({ username: d.username, password: d.password, note: d.roles.join(', ') })),
+        ...(demo?.staff ?? []).map((d) => ({
+          username: d.username,
+          password: d.password,
+          note: d.roles.join(', '),
+        })),
       ]);
+      if (demo) printDemoPatrons(demo);
     }
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
@@ -266,21 +286,32 @@ program
   .command('demo')
   .description('Demo data.')
   .command('seed')
-  .description('Create the demo staff accounts that do not exist yet (passwords printed once).')
+  .description(
+    'Create the demo data that is missing: staff accounts, catalog, patrons, loans and holds (passwords and PINs printed once).',
+  )
   .action(async () => {
     const ctx = await open(config());
     try {
       const seeded = await seedDemo(ctx);
-      if (seeded.length === 0) console.log('The demo data is already there.');
-      else
+      if (seeded.staff.length === 0 && !seeded.catalog && seeded.patrons.length === 0)
+        console.log('The demo data is already there.');
+      if (seeded.staff.length)
         printCredentials(
           'Demo staff accounts:',
-          seeded.map((s) => ({ username: s.username, password: s.password, note: s.roles.join(', ') })),
+          seeded.staff.map((s) => ({ username: s.username, password: s.password, note: s.roles.join(', ') })),
         );
+      printDemoPatrons(seeded);
     } finally {
       await ctx.database.close();
     }
   });
+
+program.addCommand(
+  catalogCommand({
+    openContext: () => open(config()),
+    cliError: (message, exitCode) => new CliError(message, exitCode),
+  }),
+);
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,429 @@
-// Staff catalog: MARC upload for admins and item (copy) management.
+// Staff catalog: MARC upload for admins, the record list and record pages, and copy (item)
+// management for admins and circulation staff; and the same over the staff API. Thin: parse,
+// guard, one service call, render. Forms that fail re-render with what was typed.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { ConflictError, ValidationError } from '../../errors.ts';
+import { requireStaff } from '../../http/auth.ts';
+import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
+import { canImportCatalog, canManageItems, canViewStaffCatalog } from './catalog.policy.ts';
+import * as catalog from './catalog.service.ts';
+import {
+  CatalogListPage,
+  catalogNoticeText,
+  ImportPage,
+  ImportSummaryPage,
+  ItemFormPage,
+  RecordPage,
+  type ItemFormValues,
+} from './catalog-admin.views.tsx';
+import { importCatalog } from './import/import.service.ts';
+import { parseMultipart } from './import/multipart.ts';
+import { bufferSource } from './import/sources.ts';
+import { itemStatuses } from './catalog.table.ts';
+import { editableStatuses } from './catalog.schemas.ts';
 
-export function registerCatalogAdminRoutes(_app: App, _ctx: AppContext): void {}
+/** Largest MARC upload (web form or API); bigger files go through `carrel catalog import`. */
+export const IMPORT_MAX_MB = 128;
+const importBodyLimit = IMPORT_MAX_MB * 1024 * 1024;
+const MARC_TYPES = [
+  'application/marc',
+  'application/octet-stream',
+  'application/xml',
+  'application/marcxml+xml',
+  'text/xml',
+];
+
+type Form = Record<string, unknown>;
+const form = (request: FastifyRequest): Form =>
+  request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)
+    ? (request.body as Form)
+    : {};
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
+const itemValues = (body: Form): ItemFormValues => ({
+  barcode: text(body.barcode)?.slice(0, 100),
+  callNumber: text(body.callNumber)?.slice(0, 300),
+  branchCode: text(body.branchCode)?.slice(0, 20),
+  location: text(body.location)?.slice(0, 200),
+  materialType: text(body.materialType)?.slice(0, 40),
+  status: text(body.status)?.slice(0, 40),
+});
+
+const itemSchema = z.object({
+  id: z.string(),
+  bibId: z.string(),
+  barcode: z.string(),
+  callNumber: z.string().nullable(),
+  branchCode: z.string(),
+  location: z.string().nullable(),
+  materialType: z.string(),
+  status: z.enum(itemStatuses),
+  transitTo: z.string().nullable(),
+  updatedAt: z.string(),
+});
+const summarySchema = z.object({
+  read: z.number(),
+  imported: z.number(),
+  updated: z.number(),
+  skipped: z.record(z.string(), z.number()),
+  items: z.object({ created: z.number(), updated: z.number(), skipped: z.number() }),
+  problems: z.array(
+    z.object({
+      source: z.string(),
+      record: z.number(),
+      position: z.string(),
+      controlNumber: z.string().optional(),
+      reason: z.string(),
+    }),
+  ),
+  problemsNotListed: z.number(),
+  durationMs: z.number(),
+});
+const itemBody = z.object({
+  callNumber: z.string().optional(),
+  branchCode: z.string().optional(),
+  location: z.string().optional(),
+  materialType: z.string().optional(),
+  status: z.string().optional(),
+});
+const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const branches = library.branches.map((b) => ({ code: b.code, name: b.name }));
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({
+    library,
+    actor: request.actor,
+    csrfToken: reply.generateCsrf(),
+  });
+
+  // The upload form sends multipart/form-data; the API takes the MARC data as the body. Both are
+  // buffered within the import routes' own body limit (every other route keeps the global one).
+  if (!app.hasContentTypeParser('multipart/form-data'))
+    app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
+      try {
+        const parsed = parseMultipart(body as Buffer, request.headers['content-type']);
+        done(null, { ...parsed.fields, _files: parsed.files });
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+  for (const type of MARC_TYPES)
+    if (!app.hasContentTypeParser(type))
+      app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/staff/catalog',
+    { schema: { querystring: z.object({ q: z.string().max(200).optional() }) } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewStaffCatalog);
+      if (!actor) return reply;
+      const query = request.query.q?.trim() ?? '';
+      const records = await catalog.findRecords(ctx, actor, query);
+      return sendPage(
+        reply,
+        <CatalogListPage
+          {...frame(request, reply)}
+          query={query}
+          records={records}
+          canImport={canImportCatalog(actor)}
+        />,
+      );
+    },
+  );
+
+  app.get('/staff/catalog/import', (request, reply) => {
+    if (!requireStaff(request, reply, canImportCatalog)) return reply;
+    return sendPage(
+      reply,
+      <ImportPage {...frame(request, reply)} values={{}} branches={branches} maxMegabytes={IMPORT_MAX_MB} />,
+    );
+  });
+
+  app.post('/staff/catalog/import', { bodyLimit: importBodyLimit }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canImportCatalog);
+    if (!actor) return reply;
+    const body = form(request);
+    const files = Array.isArray(body._files)
+      ? (body._files as Array<{ field: string; filename: string; data: Buffer }>)
+      : [];
+    const file = files.find((f) => f.field === 'file');
+    const values = {
+      branch: text(body.branch),
+      items: text(body.items) === 'on',
+      encoding: text(body.encoding),
+    };
+    try {
+      if (!file || file.data.length === 0)
+        throw new ValidationError('Please correct the marked fields.', {
+          file: 'Choose a MARC file to import.',
+        });
+      const name = file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 100) || 'upload';
+      const summary = await importCatalog(ctx, actor, [bufferSource(name, file.data)], values);
+      return sendPage(
+        reply,
+        <ImportSummaryPage {...frame(request, reply)} summary={summary} fileName={name} />,
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <ImportPage
+          {...frame(request, reply)}
+          values={values}
+          branches={branches}
+          maxMegabytes={IMPORT_MAX_MB}
+          error={err.message}
+          fields={err.fields}
+        />,
+        400,
+      );
+    }
+  });
+
+  app.get(
+    '/staff/catalog/records/:id',
+    { schema: { ...idParams, querystring: z.object({ notice: z.string().max(40).optional() }) } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewStaffCatalog);
+      if (!actor) return reply;
+      const { record, items } = await catalog.getRecord(ctx, actor, request.params.id);
+      const notice = request.query.notice ? catalogNoticeText[request.query.notice] : undefined;
+      return sendPage(
+        reply,
+        <RecordPage
+          {...frame(request, reply)}
+          record={record}
+          items={items}
+          canManage={canManageItems(actor)}
+          notice={notice}
+          timezone={library.timezone}
+        />,
+      );
+    },
+  );
+
+  app.get('/staff/catalog/records/:id/items/new', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageItems);
+    if (!actor) return reply;
+    const { record } = await catalog.getRecord(ctx, actor, request.params.id);
+    return sendPage(
+      reply,
+      <ItemFormPage
+        {...frame(request, reply)}
+        record={record}
+        values={{ branchCode: branches[0]?.code, status: 'available', materialType: undefined }}
+        branches={branches}
+      />,
+    );
+  });
+
+  app.post('/staff/catalog/records/:id/items/new', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageItems);
+    if (!actor) return reply;
+    const values = itemValues(form(request));
+    try {
+      await catalog.addItem(ctx, actor, request.params.id, values);
+      return reply.redirect(`/staff/catalog/records/${request.params.id}?notice=item-added`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const { record } = await catalog.getRecord(ctx, actor, request.params.id);
+      return sendPage(
+        reply,
+        <ItemFormPage
+          {...frame(request, reply)}
+          record={record}
+          values={values}
+          branches={branches}
+          error={err.message}
+          fields={err.fields}
+        />,
+        400,
+      );
+    }
+  });
+
+  const lockedMessage = (status: string) =>
+    (editableStatuses as readonly string[]).includes(status)
+      ? undefined
+      : `This copy is ${status.replace(/_/g, ' ')}. It can be changed here only after the circulation desk has checked it in or cleared it from the hold shelf.`;
+
+  app.get('/staff/catalog/items/:id/edit', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageItems);
+    if (!actor) return reply;
+    const item = await catalog.getItem(ctx, actor, request.params.id);
+    const { record } = await catalog.getRecord(ctx, actor, item.bibId);
+    return sendPage(
+      reply,
+      <ItemFormPage
+        {...frame(request, reply)}
+        record={record}
+        item={item}
+        values={{ ...item, callNumber: item.callNumber ?? '', location: item.location ?? '' }}
+        branches={branches}
+        locked={lockedMessage(item.status)}
+      />,
+    );
+  });
+
+  app.post('/staff/catalog/items/:id/edit', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageItems);
+    if (!actor) return reply;
+    const values = itemValues(form(request));
+    const item = await catalog.getItem(ctx, actor, request.params.id);
+    try {
+      await catalog.updateItemDetails(ctx, actor, item.id, values);
+      return reply.redirect(`/staff/catalog/records/${item.bibId}?notice=item-saved`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      const { record } = await catalog.getRecord(ctx, actor, item.bibId);
+      return sendPage(
+        reply,
+        <ItemFormPage
+          {...frame(request, reply)}
+          record={record}
+          item={item}
+          values={values}
+          branches={branches}
+          error={err.message}
+          fields={err instanceof ValidationError ? err.fields : {}}
+          locked={err instanceof ConflictError ? err.message : undefined}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  // ---- Staff API ----
+
+  app.post(
+    '/api/v1/staff/catalog/import',
+    {
+      bodyLimit: importBodyLimit,
+      schema: {
+        tags: ['staff'],
+        summary: 'Import MARC records (administrators): the body is an ISO 2709 or MARCXML file',
+        querystring: z.object({
+          items: z.enum(['true', 'false']).optional(),
+          branch: z.string().max(20).optional(),
+          encoding: z.string().max(10).optional(),
+        }),
+        response: { 200: summarySchema, 400: errorBody, 401: errorBody, 403: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canImportCatalog);
+      if (!actor) return reply;
+      const body = request.body;
+      if (!Buffer.isBuffer(body) || body.length === 0)
+        throw new ValidationError(
+          'Send the MARC data as the request body (Content-Type: application/marc or application/xml).',
+          {
+            body: 'The request body is empty.',
+          },
+        );
+      return importCatalog(ctx, actor, [bufferSource('request body', body)], {
+        items: request.query.items === 'true',
+        branch: request.query.branch,
+        encoding: request.query.encoding,
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/staff/catalog/records/:id',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'A catalog record with its copies',
+        ...idParams,
+        response: {
+          200: z.object({
+            record: z.object({
+              id: z.string(),
+              controlNumber: z.string(),
+              title: z.string(),
+              author: z.string().nullable(),
+              format: z.string(),
+              language: z.string().nullable(),
+              pubYear: z.number().nullable(),
+              publisher: z.string().nullable(),
+              isbn: z.string().nullable(),
+              issn: z.string().nullable(),
+              subjects: z.array(z.string()),
+              series: z.array(z.string()),
+              notes: z.array(z.string()),
+              updatedAt: z.string(),
+            }),
+            items: z.array(itemSchema),
+          }),
+          404: errorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewStaffCatalog);
+      if (!actor) return reply;
+      return catalog.getRecord(ctx, actor, request.params.id);
+    },
+  );
+
+  app.get(
+    '/api/v1/staff/catalog/items/:id',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'A copy',
+        ...idParams,
+        response: { 200: itemSchema, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewStaffCatalog);
+      if (!actor) return reply;
+      return catalog.getItem(ctx, actor, request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/v1/staff/catalog/records/:id/items',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Add a copy to a record (administrators, circulation)',
+        ...idParams,
+        body: itemBody.extend({ barcode: z.string().optional() }),
+        response: { 201: itemSchema, 400: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canManageItems);
+      if (!actor) return reply;
+      const item = await catalog.addItem(ctx, actor, request.params.id, request.body);
+      return reply.code(201).send(item);
+    },
+  );
+
+  app.post(
+    '/api/v1/staff/catalog/items/:id',
+    {
+      schema: {
+        tags: ['staff'],
+        summary:
+          'Change a copy: call number, branch, location, material type, status (available, damaged, missing, lost)',
+        ...idParams,
+        body: itemBody,
+        response: { 200: itemSchema, 400: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canManageItems);
+      if (!actor) return reply;
+      return catalog.updateItemDetails(ctx, actor, request.params.id, request.body);
+    },
+  );
+}

@@ -1,0 +1,307 @@
+// The staff catalog over HTTP: MARC upload (multipart) and its summary, the record list and page,
+// adding and editing copies with their bad paths, roles, and the staff API.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeEachDialect } from '../../../test/support/env.ts';
+import { csrfTokenOf, signedInStaff, useTestApp } from '../../../test/support/http.ts';
+import { book, iso2709, marcxml } from '../../../test/support/marc.ts';
+
+function multipart(fields: Record<string, string>, file?: { name: string; data: Buffer }) {
+  const boundary = '----carrel-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describeEachDialect('staff catalog pages', (env) => {
+  const app = useTestApp(env);
+
+  test('an administrator uploads a MARC file and sees the summary with skipped records and positions', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const home = await browser.get('/staff');
+    assert.match(home.body, /href="\/staff\/catalog"/);
+    const form = await browser.get('/staff/catalog/import');
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /<label for="file">MARC file<\/label>/);
+    const good = iso2709(
+      book('web-1', 'Frankenstein', [
+        {
+          tag: '949',
+          ind: '  ',
+          sub: [
+            ['a', 'FIC SHE'],
+            ['i', '30001000009001'],
+            ['m', 'ELSEWHERE'],
+          ],
+        },
+      ]),
+    );
+    const bad = Buffer.from(iso2709(book('web-2', 'Broken')));
+    bad.write('00007', 0, 'latin1');
+    const body = multipart(
+      { _csrf: csrfTokenOf(form.body), items: 'on', branch: 'EAST', encoding: 'auto' },
+      { name: 'new books.mrc', data: Buffer.concat([good, bad]) },
+    );
+    const res = await browser.request('POST', '/staff/catalog/import', body);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.match(res.body, /new books\.mrc: 2 records read, 1 new, 0 updated, 1\s*skipped/);
+    assert.match(res.body, /unreadable record: 1/);
+    assert.match(
+      res.body,
+      /<td>2<\/td><td>byte \d+<\/td><td>—<\/td><td>wrong record length: leader says 7 bytes/,
+    );
+    assert.match(res.body, /1 added, 0 updated, 0 not added/);
+    const copy = await env()
+      .ctx.db.selectFrom('items')
+      .selectAll()
+      .where('barcode', '=', '30001000009001')
+      .executeTakeFirst();
+    assert.equal(copy?.branch_code, 'EAST');
+  });
+
+  test('upload without a file or with an unknown branch re-shows the form with the choices kept', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const form = await browser.get('/staff/catalog/import');
+    const none = await browser.request(
+      'POST',
+      '/staff/catalog/import',
+      multipart({ _csrf: csrfTokenOf(form.body), items: 'on', encoding: 'utf-8' }),
+    );
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /<a href="#file">Choose a MARC file to import\.<\/a>/);
+    assert.match(none.body, /name="items" value="on" checked/);
+    assert.match(none.body, /<option value="utf-8" selected>/);
+    const form2 = await browser.get('/staff/catalog/import');
+    const wrong = await browser.request(
+      'POST',
+      '/staff/catalog/import',
+      multipart(
+        { _csrf: csrfTokenOf(form2.body), branch: 'WEST' },
+        { name: 'a.mrc', data: iso2709(book('web-3', 'T')) },
+      ),
+    );
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /There is no branch WEST/);
+    // Without the form's token nothing is imported.
+    const forged = await browser.request(
+      'POST',
+      '/staff/catalog/import',
+      multipart({}, { name: 'a.mrc', data: iso2709(book('web-4', 'T')) }),
+    );
+    assert.equal(forged.statusCode, 403);
+    const rows = await env()
+      .ctx.db.selectFrom('bib_records')
+      .select('id')
+      .where('control_number', 'in', ['web-3', 'web-4'])
+      .execute();
+    assert.equal(rows.length, 0);
+  });
+
+  test('circulation staff cannot import but can add and edit copies; reference can only look', async () => {
+    const { browser: circ } = await signedInStaff(env(), app(), ['circulation']);
+    assert.equal((await circ.get('/staff/catalog/import')).statusCode, 403);
+    const { browser: ref } = await signedInStaff(env(), app(), ['reference']);
+    assert.equal((await ref.get('/staff/catalog')).statusCode, 200);
+    const rec = await env()
+      .ctx.db.selectFrom('bib_records')
+      .select('id')
+      .where('control_number', '=', 'web-1')
+      .executeTakeFirstOrThrow();
+    assert.equal((await ref.get(`/staff/catalog/records/${rec.id}/items/new`)).statusCode, 403);
+    const { browser: webmaster } = await signedInStaff(env(), app(), ['webmaster']);
+    assert.equal((await webmaster.get('/staff/catalog')).statusCode, 403);
+  });
+
+  test('lookup by control number or barcode, record page with copies, add a copy with errors kept', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['circulation']);
+    const byBarcode = await browser.get('/staff/catalog?q=30001000009001');
+    assert.match(byBarcode.body, /1 record\(s\) for “30001000009001”/);
+    const id = /href="\/staff\/catalog\/records\/([^"]+)">Frankenstein</.exec(byBarcode.body)?.[1];
+    assert.ok(id);
+    assert.match((await browser.get('/staff/catalog?q=web-1')).body, />Frankenstein</);
+    assert.match((await browser.get('/staff/catalog?q=nothing-like-it')).body, /0 record\(s\)/);
+    const page = await browser.get(`/staff/catalog/records/${id}`);
+    assert.match(page.body, /<h1>Frankenstein<\/h1>/);
+    assert.match(page.body, /30001000009001/);
+    assert.match(page.body, /\$a Frankenstein \//);
+
+    const newUrl = `/staff/catalog/records/${id}/items/new`;
+    const dup = await browser.submit(newUrl, newUrl, {
+      barcode: '30001000009001',
+      callNumber: 'FIC SHE',
+      branchCode: 'MAIN',
+      location: 'Teen shelf',
+      materialType: 'book',
+      status: 'available',
+    });
+    assert.equal(dup.statusCode, 400);
+    assert.match(dup.body, /The barcode 30001000009001 is already on another copy\./);
+    assert.match(dup.body, /value="Teen shelf"/);
+    assert.match(dup.body, /<option value="MAIN" selected>/);
+    const bad = await browser.submit(newUrl, newUrl, {
+      barcode: 'has space',
+      branchCode: 'MOON',
+      materialType: 'scroll',
+      status: 'on_loan',
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#barcode"/);
+    assert.match(bad.body, /href="#materialType">Choose a material type from the list\./);
+    assert.match(bad.body, /href="#status">Choose available, damaged, missing or lost\./);
+    assert.match(bad.body, /value="has space"/);
+    const ok = await browser.submit(newUrl, newUrl, {
+      barcode: '30001000009002',
+      callNumber: 'FIC SHE',
+      branchCode: 'MAIN',
+      location: '',
+      materialType: 'book',
+      status: 'available',
+    });
+    assert.equal(ok.statusCode, 303);
+    const after = await browser.get(ok.headers.location as string);
+    assert.match(after.body, /The copy was added\./);
+    assert.match(after.body, /30001000009002/);
+  });
+
+  test('editing a copy: allowed statuses only, and refused while the circulation desk has it', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['circulation']);
+    const item = await env()
+      .ctx.db.selectFrom('items')
+      .selectAll()
+      .where('barcode', '=', '30001000009002')
+      .executeTakeFirstOrThrow();
+    const url = `/staff/catalog/items/${item.id}/edit`;
+    const saved = await browser.submit(url, url, {
+      callNumber: 'FIC SHE 2',
+      branchCode: 'EAST',
+      location: 'Stacks',
+      materialType: 'book',
+      status: 'damaged',
+    });
+    assert.equal(saved.statusCode, 303);
+    const row = await env()
+      .ctx.db.selectFrom('items')
+      .selectAll()
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [row.call_number, row.branch_code, row.location, row.status],
+      ['FIC SHE 2', 'EAST', 'Stacks', 'damaged'],
+    );
+
+    const form = await browser.get(url);
+    await env().ctx.db.updateTable('items').set({ status: 'on_loan' }).where('id', '=', item.id).execute();
+    const refused = await browser.request('POST', url, {
+      form: {
+        _csrf: csrfTokenOf(form.body),
+        callNumber: 'X',
+        branchCode: 'MAIN',
+        materialType: 'book',
+        status: 'available',
+      },
+    });
+    assert.equal(refused.statusCode, 409);
+    assert.match(
+      refused.body,
+      /This copy is on loan; it can be changed here only after the circulation desk has checked it in/,
+    );
+    const still = await env()
+      .ctx.db.selectFrom('items')
+      .selectAll()
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(still.status, 'on_loan');
+    assert.equal(still.call_number, 'FIC SHE 2');
+    const locked = await browser.get(url);
+    assert.match(locked.body, /This copy is on loan\. It can be changed here only after/);
+    assert.doesNotMatch(locked.body, /Save changes/);
+  });
+
+  test('staff API: import raw MARCXML, read a record, add and change copies', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const token = csrfTokenOf((await browser.get('/staff/catalog/import')).body);
+    const xml = marcxml([
+      { fields: book('api-1', 'Le Tour du monde en quatre-vingts jours') },
+      { leader: '00000nz  a2200000n  4500', fields: [{ tag: '001', value: 'auth' }] },
+    ]);
+    const res = await browser.request('POST', '/api/v1/staff/catalog/import', {
+      payload: xml,
+      headers: { 'content-type': 'application/xml', 'csrf-token': token },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const summary = res.json();
+    assert.equal(summary.imported, 1);
+    assert.deepEqual(summary.skipped, { 'authority record': 1 });
+    const empty = await browser.request('POST', '/api/v1/staff/catalog/import', {
+      payload: '',
+      headers: { 'content-type': 'application/marc', 'csrf-token': token },
+    });
+    assert.equal(empty.statusCode, 400);
+
+    const rec = await env()
+      .ctx.db.selectFrom('bib_records')
+      .select('id')
+      .where('control_number', '=', 'api-1')
+      .executeTakeFirstOrThrow();
+    const add = await browser.request('POST', `/api/v1/staff/catalog/records/${rec.id}/items`, {
+      payload: JSON.stringify({
+        barcode: '30001000009100',
+        branchCode: 'MAIN',
+        materialType: 'book',
+        status: 'available',
+      }),
+      headers: { 'content-type': 'application/json', 'csrf-token': token },
+    });
+    assert.equal(add.statusCode, 201, add.body);
+    const item = add.json();
+    assert.equal(item.barcode, '30001000009100');
+    const change = await browser.request('POST', `/api/v1/staff/catalog/items/${item.id}`, {
+      payload: JSON.stringify({ branchCode: 'EAST', materialType: 'book', status: 'missing' }),
+      headers: { 'content-type': 'application/json', 'csrf-token': token },
+    });
+    assert.equal(change.statusCode, 200, change.body);
+    assert.equal(change.json().status, 'missing');
+    const got = await browser.get(`/api/v1/staff/catalog/records/${rec.id}`);
+    assert.equal(got.json().record.title, 'Le Tour du monde en quatre-vingts jours');
+    assert.equal(got.json().items[0].branchCode, 'EAST');
+    assert.equal(got.json().record.marc, undefined);
+
+    const { browser: circ } = await signedInStaff(env(), app(), ['circulation']);
+    const circToken = csrfTokenOf((await circ.get('/staff/catalog')).body);
+    const refused = await circ.request('POST', '/api/v1/staff/catalog/import', {
+      payload: xml,
+      headers: { 'content-type': 'application/xml', 'csrf-token': circToken },
+    });
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().error.code, 'forbidden');
+    const openapi = await browser.get('/api/v1/openapi.json');
+    assert.ok(
+      openapi.json().paths['/api/v1/staff/catalog/import'] || openapi.json().paths['/staff/catalog/import'],
+    );
+  });
+});
+
+test('multipart helper sanity: parser refuses a body without its boundary', async () => {
+  const { parseMultipart } = await import('./import/multipart.ts');
+  assert.throws(
+    () => parseMultipart(Buffer.from('hello'), 'multipart/form-data; boundary=abc'),
+    /could not be read/,
+  );
+  const { payload, headers } = multipart({ a: 'é' }, { name: 'f.mrc', data: Buffer.from([0, 1, 0x1d]) });
+  const parsed = parseMultipart(payload, headers['content-type']);
+  assert.deepEqual(parsed.fields, { a: 'é' });
+  assert.deepEqual([...parsed.files[0]!.data], [0, 1, 0x1d]);
+});
