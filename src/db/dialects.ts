@@ -33,9 +33,11 @@ const sqlite: DialectOps = {
     }
   },
   async listTables(db) {
+    // Ordinary tables only: pragma_table_list types virtual tables (FTS5 search indexes) as
+    // 'virtual' and their storage as 'shadow'; both are derived from tables listed here.
     const res = await sql<{ name: string }>`
-      SELECT name FROM sqlite_master
-      WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'
+      SELECT name FROM pragma_table_list
+      WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'
       ORDER BY name`.execute(db);
     return res.rows.map((r) => r.name);
   },

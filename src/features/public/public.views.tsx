@@ -3,6 +3,7 @@ import type { Branch, LibraryIdentity } from '../../library.ts';
 import { weekdayNames, weekdays } from '../../library.ts';
 import { Layout } from '../../http/layout.tsx';
 import type { PrivacyPolicy } from '../../privacy/privacy-policy.ts';
+import { SearchForm } from '../catalog/catalog.views.tsx';
 
 function BranchCard({ branch }: { branch: Branch }) {
   const a = branch.address;
@@ -46,6 +47,12 @@ export function HomePage({ library }: { library: LibraryIdentity }) {
         Welcome. Who reads what is nobody's business but the reader's: this library keeps only what it needs
         to lend you books, deletes it on a schedule, and tells you exactly what it holds on its{' '}
         <a href="/privacy">privacy page</a>.
+      </p>
+      <h2>Find a book, film or recording</h2>
+      <SearchForm />
+      <p>
+        Or <a href="/catalog">browse the catalog</a>. Searching needs no sign-in, and what you search for is
+        not recorded.
       </p>
       <h2>Our {library.branches.length === 1 ? 'branch' : 'branches'}</h2>
       <ul class="cards">
