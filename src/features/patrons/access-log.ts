@@ -1,6 +1,6 @@
 // The staff access log (A6): every staff view of a patron record writes who, when, which patron
 // and why. It never holds a title or subject; only the privacy officer reads it.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 
@@ -9,15 +9,20 @@ export const accessPurposes = {
   holds: 'Placing or managing holds for the patron',
   'account-help': 'Helping the patron with the account',
   registration: 'Registering or updating the patron',
+  'card-renewal': 'Renewing the card',
+  block: 'Blocking or unblocking the card',
   'pin-reset': 'Resetting the PIN after checking ID',
+  closure: 'Closing the account at the patron’s request',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 
 export const isAccessPurpose = (v: unknown): v is AccessPurpose =>
   typeof v === 'string' && Object.hasOwn(accessPurposes, v);
 
+type Db = Kysely<DB> | Transaction<DB>;
+
 export async function logPatronAccess(
-  db: Kysely<DB>,
+  db: Db,
   entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string },
 ): Promise<void> {
   await db
@@ -30,4 +35,71 @@ export async function logPatronAccess(
       purpose: entry.purpose,
     })
     .execute();
+}
+
+export interface AccessLogEntry {
+  id: string;
+  viewedAt: string;
+  purpose: string;
+  staffId: string;
+  /** Null when the staff account no longer exists. */
+  staffName: string | null;
+  staffUsername: string | null;
+  patronId: string;
+  /** Null when the account has since been closed or lapsed. */
+  cardNumber: string | null;
+}
+
+export interface AccessLogFilter {
+  patronId?: string;
+  staffId?: string;
+  /** Inclusive ISO lower bound. */
+  fromIso?: string;
+  /** Exclusive ISO upper bound. */
+  toIso?: string;
+}
+
+/** One page of the access log, newest first; fetches one extra row to tell whether more follow. */
+export async function findAccessLog(
+  db: Db,
+  filter: AccessLogFilter,
+  page: { limit: number; offset: number },
+): Promise<{ entries: AccessLogEntry[]; hasMore: boolean }> {
+  let q = db
+    .selectFrom('patron_access_log as l')
+    .leftJoin('staff as s', 's.id', 'l.staff_id')
+    .leftJoin('patrons as p', 'p.id', 'l.patron_id')
+    .select([
+      'l.id',
+      'l.viewed_at',
+      'l.purpose',
+      'l.staff_id',
+      'l.patron_id',
+      's.display_name',
+      's.username',
+      'p.card_number',
+    ]);
+  if (filter.patronId) q = q.where('l.patron_id', '=', filter.patronId);
+  if (filter.staffId) q = q.where('l.staff_id', '=', filter.staffId);
+  if (filter.fromIso) q = q.where('l.viewed_at', '>=', filter.fromIso);
+  if (filter.toIso) q = q.where('l.viewed_at', '<', filter.toIso);
+  const rows = await q
+    .orderBy('l.viewed_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .limit(page.limit + 1)
+    .offset(page.offset)
+    .execute();
+  return {
+    hasMore: rows.length > page.limit,
+    entries: rows.slice(0, page.limit).map((r) => ({
+      id: r.id,
+      viewedAt: r.viewed_at,
+      purpose: r.purpose,
+      staffId: r.staff_id,
+      staffName: r.display_name,
+      staffUsername: r.username,
+      patronId: r.patron_id,
+      cardNumber: r.card_number,
+    })),
+  };
 }

@@ -9,7 +9,6 @@ export function borrowingBlock(
   nowIso: string,
 ): string | null {
   if (patron.block_reason) return `This card is blocked: ${patron.block_reason}`;
-  if (patron.card_expires_at <= nowIso)
-    return 'This card has expired. It can be renewed at any branch desk.';
+  if (patron.card_expires_at <= nowIso) return 'This card has expired. It can be renewed at any branch desk.';
   return null;
 }

@@ -25,3 +25,10 @@ export const canManageStaff = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewPurgeRuns = (actor: Actor): boolean => has(actor, 'admin', 'privacy-officer');
 export const canRunPurge = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewJobQueue = (actor: Actor): boolean => has(actor, 'admin');
+/** Registering patrons and editing their account details: the circulation desk (A1). */
+export const canRegisterPatrons = (actor: Actor): boolean => has(actor, 'circulation', 'admin');
+/** Opening a patron record (always with a purpose, written to the access log, A6). */
+export const canViewPatron = (actor: Actor): boolean => has(actor, 'circulation', 'admin');
+/** Reading the staff access log: the privacy officer alone (A6), not even administrators. */
+export const canReadAccessLog = (actor: Actor): boolean =>
+  actor.kind === 'system' || actor.roles.includes('privacy-officer');

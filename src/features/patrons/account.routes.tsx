@@ -1,0 +1,215 @@
+// The patron's own pages: sign-in and sign-out, the account overview, change PIN, "My data" (HTML
+// and a JSON download) and closing the account. Thin: parse, guard, one service call, render.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { iso } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import { ConflictError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import { PATRON_COOKIE, patronCookieOptions, requirePatron, safeNext } from '../../http/patron-auth.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import { buildMyData } from './my-data.ts';
+import { toPatron } from './patron.ts';
+import * as session from './patron-session.service.ts';
+import { findPatronById } from './patrons.repository.ts';
+import { borrowingBlock } from './patrons.policy.ts';
+import { formFields } from './route-helpers.ts';
+import {
+  AccountClosedPage,
+  AccountPage,
+  accountNotices,
+  ChangePinPage,
+  CloseAccountPage,
+  MyDataPage,
+  PatronLoginPage,
+} from './account.views.tsx';
+
+const nextQuery = z.object({ next: z.string().max(300).optional(), notice: z.string().max(40).optional() });
+
+/** Account pages must not be kept by a shared computer's browser or a proxy. */
+const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store');
+
+export function registerAccountRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const publicIdleMinutes = ctx.config.patronSession.publicIdleMinutes;
+
+  /** The signed-in patron's account, freshly read; a closed account signs the visitor out. */
+  async function me(request: FastifyRequest, reply: FastifyReply) {
+    const actor = requirePatron(request, reply);
+    if (!actor) return null;
+    const row = await findPatronById(ctx.db, actor.id);
+    if (!row) {
+      void reply.redirect('/account/login', 303);
+      return null;
+    }
+    void noStore(reply);
+    return { actor, patron: toPatron(row) };
+  }
+
+  app.get('/account/login', { schema: { querystring: nextQuery } }, (request, reply) => {
+    const next = safeNext(request.query.next);
+    if (request.patron) return reply.redirect(next, 303);
+    return sendPage(
+      reply,
+      <PatronLoginPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        next={next}
+        publicIdleMinutes={publicIdleMinutes}
+      />,
+    );
+  });
+
+  app.post('/account/login', { schema: { querystring: nextQuery } }, async (request, reply) => {
+    const values = formFields(request);
+    const next = safeNext(request.query.next);
+    try {
+      const { token, actor } = await session.loginPatron(ctx, values, request.ip);
+      void reply.setCookie(PATRON_COOKIE, token, patronCookieOptions(request));
+      return reply.redirect(actor.mustChangePin ? '/account/pin' : next, 303);
+    } catch (err) {
+      if (!(
+        err instanceof ValidationError ||
+        err instanceof UnauthenticatedError ||
+        err instanceof TooManyRequestsError
+      ))
+        throw err;
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
+      return sendPage(
+        reply,
+        <PatronLoginPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          error={err.message}
+          fields={err instanceof ValidationError ? err.fields : {}}
+          cardNumber={values.cardNumber?.slice(0, 40)}
+          publicTerminal={values.publicTerminal === 'on'}
+          next={next}
+          publicIdleMinutes={publicIdleMinutes}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  app.post('/account/logout', async (request, reply) => {
+    const token = request.cookies[PATRON_COOKIE];
+    if (token) await session.logoutPatron(ctx, token);
+    void reply.clearCookie(PATRON_COOKIE, patronCookieOptions(request));
+    return reply.redirect('/account/login', 303);
+  });
+
+  app.get('/account', { schema: { querystring: nextQuery } }, async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    const block = borrowingBlock(
+      { card_expires_at: m.patron.cardExpiresAt, block_reason: m.patron.blockReason },
+      iso(ctx.clock.now()),
+    );
+    const notice = request.query.notice ? accountNotices[request.query.notice] : undefined;
+    return sendPage(
+      reply,
+      <AccountPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        patron={m.patron}
+        block={block}
+        notice={notice}
+      />,
+    );
+  });
+
+  app.get('/account/pin', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    return sendPage(
+      reply,
+      <ChangePinPage library={library} csrfToken={reply.generateCsrf()} mustChange={m.actor.mustChangePin} />,
+    );
+  });
+
+  app.post('/account/pin', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    try {
+      await session.changePin(ctx, m.actor, formFields(request));
+      return reply.redirect('/account?notice=pin-changed', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
+      return sendPage(
+        reply,
+        <ChangePinPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          mustChange={m.actor.mustChangePin}
+          error={err.message}
+          fields={err instanceof ValidationError ? err.fields : {}}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  app.get('/account/data', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    const data = await buildMyData(ctx, m.actor.id);
+    return sendPage(reply, <MyDataPage library={library} csrfToken={reply.generateCsrf()} data={data} />);
+  });
+
+  app.get('/account/data.json', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    const data = await buildMyData(ctx, m.actor.id);
+    return reply
+      .header(
+        'Content-Disposition',
+        `attachment; filename="my-library-data-${data.generatedAt.slice(0, 10)}.json"`,
+      )
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  app.get('/account/close', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    return sendPage(
+      reply,
+      <CloseAccountPage library={library} csrfToken={reply.generateCsrf()} openLoans={m.patron.openLoans} />,
+    );
+  });
+
+  app.post('/account/close', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    try {
+      await session.closeOwnAccount(ctx, m.actor, formFields(request));
+      void reply.clearCookie(PATRON_COOKIE, patronCookieOptions(request));
+      return sendPage(reply, <AccountClosedPage library={library} />);
+    } catch (err) {
+      if (!(
+        err instanceof ValidationError ||
+        err instanceof TooManyRequestsError ||
+        err instanceof ConflictError
+      ))
+        throw err;
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
+      const fields = err instanceof ValidationError ? err.fields : {};
+      return sendPage(
+        reply,
+        <CloseAccountPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          openLoans={err instanceof ConflictError ? Math.max(1, m.patron.openLoans) : m.patron.openLoans}
+          error={err.message}
+          fields={fields}
+        />,
+        err.status,
+      );
+    }
+  });
+}

@@ -1,0 +1,61 @@
+// The patron account as services hand it out: built field by field from the row, so the PIN hash
+// (and any column added later) never reaches a page or the API by accident.
+import type { PatronRow } from './patrons.repository.ts';
+
+export interface Patron {
+  id: string;
+  cardNumber: string;
+  name: string;
+  homeBranch: string;
+  email: string | null;
+  phone: string | null;
+  ageBand: string | null;
+  cardExpiresAt: string;
+  blockReason: string | null;
+  blockedAt: string | null;
+  openLoans: number;
+  mustChangePin: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toPatron = (r: PatronRow): Patron => ({
+  id: r.id,
+  cardNumber: r.card_number,
+  name: r.name,
+  homeBranch: r.home_branch,
+  email: r.email,
+  phone: r.phone,
+  ageBand: r.age_band,
+  cardExpiresAt: r.card_expires_at,
+  blockReason: r.block_reason,
+  blockedAt: r.blocked_at,
+  openLoans: Number(r.open_loans),
+  mustChangePin: Number(r.pin_must_change) === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Midnight at the start of `day` (YYYY-MM-DD) in the library's time zone, as an ISO instant. */
+export function startOfDayIso(day: string, timeZone: string): string {
+  const guess = Date.parse(`${day}T00:00:00.000Z`);
+  // The zone's offset at that moment: format the instant there and read it back as if it were UTC.
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(guess))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.parse(
+    `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.000Z`,
+  );
+  return new Date(guess - (asUtc - guess)).toISOString();
+}

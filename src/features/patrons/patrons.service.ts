@@ -1,0 +1,319 @@
+// Patron accounts as staff handle them: registration, look-up, viewing (always logged with a
+// purpose, A6), edits, card renewal, blocks, PIN resets and closing. SQL lives in the repository.
+import type { Transaction } from 'kysely';
+import { addMs, DAY, iso } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import type { DB } from '../../db/schema.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { hashSecret } from '../../auth/passwords.ts';
+import { parseInput } from '../../validation.ts';
+import { canReadAccessLog, canRegisterPatrons, canViewPatron, type Actor } from '../staff/staff.policy.ts';
+import { findStaffByUsername } from '../staff/staff.repository.ts';
+import { findAccessLog, logPatronAccess, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
+import { cardNumberProblem, generateCardNumber } from './card-numbers.ts';
+import { startOfDayIso, toPatron, type Patron } from './patron.ts';
+import { generateOneTimePin, pinProblem } from './pins.ts';
+import * as repo from './patrons.repository.ts';
+import {
+  accessLogQuerySchema,
+  blockSchema,
+  lookupSchema,
+  registerPatronSchema,
+  resetPinSchema,
+  updatePatronSchema,
+} from './patrons.schemas.ts';
+
+const FIX = 'Please correct the marked fields.';
+
+function ensure(actor: Actor, allowed: (a: Actor) => boolean): void {
+  if (!allowed(actor))
+    throw new ForbiddenError('Your staff roles do not allow this. Ask an administrator if you need it.');
+}
+
+/** Writes the access-log entry for a staff action (A6); the command line (system) is not a staff view. */
+async function logAccess(
+  db: Transaction<DB> | AppContext['db'],
+  ctx: AppContext,
+  actor: Actor,
+  patronId: string,
+  purpose: AccessPurpose,
+): Promise<void> {
+  if (actor.kind !== 'staff') return;
+  await logPatronAccess(db, { staffId: actor.id, patronId, purpose, at: iso(ctx.clock.now()) });
+}
+
+export interface RegisteredPatron {
+  patron: Patron;
+  /** The generated one-time PIN, shown once; null when staff typed the patron's own PIN. */
+  oneTimePin: string | null;
+}
+
+/** Registers a patron with only what circulation needs (A1); a generated PIN must be changed at first sign-in. */
+export async function registerPatron(
+  ctx: AppContext,
+  actor: Actor,
+  input: unknown,
+): Promise<RegisteredPatron> {
+  ensure(actor, canRegisterPatrons);
+  const library = ctx.config.library;
+  const data = parseInput(registerPatronSchema(library), input);
+  const format = library.circulation.cardNumbers;
+  if (data.cardNumber !== undefined) {
+    const problem = cardNumberProblem(data.cardNumber, format);
+    if (problem) throw new ValidationError(FIX, { cardNumber: problem });
+  }
+  if (data.pin !== undefined) {
+    const problem = pinProblem(data.pin, data.cardNumber);
+    if (problem) throw new ValidationError(FIX, { pin: problem });
+  }
+  const oneTimePin = data.pin === undefined ? generateOneTimePin() : null;
+  const pinHash = await hashSecret(data.pin ?? oneTimePin!);
+  const now = ctx.clock.now();
+  const id = newId();
+  const taken = (card: string) =>
+    new ValidationError(FIX, { cardNumber: `Card number ${card} already belongs to another patron.` });
+  try {
+    await insertNewPatron();
+  } catch (err) {
+    // Two desks registering the same scanned card at once: the unique index decides.
+    if (data.cardNumber !== undefined && !(err instanceof ValidationError))
+      if (await repo.findPatronByCard(ctx.db, data.cardNumber)) throw taken(data.cardNumber);
+    throw err;
+  }
+  return { patron: toPatron((await repo.findPatronById(ctx.db, id))!), oneTimePin };
+
+  async function insertNewPatron() {
+    await ctx.db.transaction().execute(async (trx) => {
+      let card = data.cardNumber;
+      if (card !== undefined) {
+        if (await repo.findPatronByCard(trx, card)) throw taken(card);
+      } else {
+        do card = generateCardNumber(format);
+        while (await repo.findPatronByCard(trx, card));
+      }
+      await repo.insertPatron(trx, {
+        id,
+        card_number: card,
+        name: data.name,
+        home_branch: data.homeBranch,
+        email: data.email ?? null,
+        phone: data.phone ?? null,
+        age_band: data.ageBand ?? null,
+        pin_hash: pinHash,
+        pin_must_change: oneTimePin === null ? 0 : 1,
+        card_expires_at: iso(addMs(now, library.circulation.cardValidityDays * DAY)),
+        block_reason: null,
+        blocked_at: null,
+        keep_history: 0,
+        open_loans: 0,
+        created_at: iso(now),
+        updated_at: iso(now),
+      });
+      await logAccess(trx, ctx, actor, id, 'registration');
+    });
+  }
+}
+
+export interface PatronMatch {
+  id: string;
+  cardNumber: string;
+  name: string;
+  homeBranch: string;
+}
+
+/**
+ * Finds patrons by exact card number or by name (starts with or contains; at most 20). The list
+ * shows no account details; opening one record is what gets logged.
+ */
+export async function findPatrons(
+  ctx: AppContext,
+  actor: Actor,
+  input: unknown,
+): Promise<{ purpose: AccessPurpose; matches: PatronMatch[]; byCard: boolean }> {
+  ensure(actor, canViewPatron);
+  const q = parseInput(lookupSchema, input);
+  const rows = q.cardNumber
+    ? [await repo.findPatronByCard(ctx.db, q.cardNumber)].filter((r) => r !== undefined)
+    : await repo.findPatronsByName(ctx.db, q.name!, 20);
+  return {
+    purpose: q.purpose,
+    byCard: Boolean(q.cardNumber),
+    matches: rows.map((r) => ({
+      id: r.id,
+      cardNumber: r.card_number,
+      name: r.name,
+      homeBranch: r.home_branch,
+    })),
+  };
+}
+
+async function loadPatron(ctx: AppContext, id: string): Promise<repo.PatronRow> {
+  const row = await repo.findPatronById(ctx.db, id);
+  if (!row) throw new NotFoundError('There is no such patron account. It may have been closed.');
+  return row;
+}
+
+/** Opens a patron record for a staff member, writing the access-log entry first (A6). Account details only (C3). */
+export async function viewPatron(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  purpose: AccessPurpose,
+): Promise<Patron> {
+  ensure(actor, canViewPatron);
+  const row = await loadPatron(ctx, id);
+  await logAccess(ctx.db, ctx, actor, id, purpose);
+  return toPatron(row);
+}
+
+/** Changes name, home branch, contact details or age band. */
+export async function updatePatronDetails(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: unknown,
+): Promise<void> {
+  ensure(actor, canRegisterPatrons);
+  const data = parseInput(updatePatronSchema(ctx.config.library), input);
+  await loadPatron(ctx, id);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updatePatron(trx, id, {
+      name: data.name,
+      home_branch: data.homeBranch,
+      email: data.email ?? null,
+      phone: data.phone ?? null,
+      age_band: data.ageBand ?? null,
+      updated_at: iso(ctx.clock.now()),
+    });
+    await logAccess(trx, ctx, actor, id, 'registration');
+  });
+}
+
+/** Renews the card for the configured validity, counted from today. */
+export async function renewCard(ctx: AppContext, actor: Actor, id: string): Promise<string> {
+  ensure(actor, canRegisterPatrons);
+  await loadPatron(ctx, id);
+  const now = ctx.clock.now();
+  const expires = iso(addMs(now, ctx.config.library.circulation.cardValidityDays * DAY));
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updatePatron(trx, id, { card_expires_at: expires, updated_at: iso(now) });
+    await logAccess(trx, ctx, actor, id, 'card-renewal');
+  });
+  return expires;
+}
+
+/** Blocks borrowing with a reason the patron sees; the patron can still sign in and see the account. */
+export async function blockPatron(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<void> {
+  ensure(actor, canRegisterPatrons);
+  const { reason } = parseInput(blockSchema, input);
+  await loadPatron(ctx, id);
+  const now = iso(ctx.clock.now());
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updatePatron(trx, id, { block_reason: reason, blocked_at: now, updated_at: now });
+    await logAccess(trx, ctx, actor, id, 'block');
+  });
+}
+
+export async function unblockPatron(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  ensure(actor, canRegisterPatrons);
+  await loadPatron(ctx, id);
+  const now = iso(ctx.clock.now());
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updatePatron(trx, id, { block_reason: null, blocked_at: null, updated_at: now });
+    await logAccess(trx, ctx, actor, id, 'block');
+  });
+}
+
+/**
+ * After checking the patron's ID: a new one-time PIN, shown once, to be changed at next sign-in.
+ * Every session of the patron ends.
+ */
+export async function resetPin(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<string> {
+  ensure(actor, canRegisterPatrons);
+  parseInput(resetPinSchema, input);
+  await loadPatron(ctx, id);
+  const pin = generateOneTimePin();
+  const pinHash = await hashSecret(pin);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updatePatron(trx, id, {
+      pin_hash: pinHash,
+      pin_must_change: 1,
+      updated_at: iso(ctx.clock.now()),
+    });
+    await repo.deletePatronSessionsOf(trx, id);
+    await logAccess(trx, ctx, actor, id, 'pin-reset');
+  });
+  return pin;
+}
+
+const stillOut = (n: number) =>
+  `${n} ${n === 1 ? 'item is' : 'items are'} still checked out. The account can be closed once everything is returned.`;
+
+/**
+ * Deletes an account and everything attached to it (holds, sessions, reading history) when nothing
+ * is out; the deleted values are then compacted out of the database files too.
+ */
+export async function deletePatronAccount(
+  ctx: AppContext,
+  id: string,
+  onDelete?: (trx: Transaction<DB>) => Promise<void>,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await repo.findPatronById(trx, id);
+    if (!row) throw new NotFoundError('There is no such patron account. It may have been closed.');
+    const out = Math.max(Number(row.open_loans), await repo.countLoansOf(trx, id));
+    if (out > 0) throw new ConflictError(stillOut(out));
+    if (onDelete) await onDelete(trx);
+    if (!(await repo.deletePatronWithoutLoans(trx, id))) throw new ConflictError(stillOut(1));
+  });
+  await ctx.database.ops.compactAfterPurge(ctx.db, [
+    'patrons',
+    'patron_sessions',
+    'holds',
+    'reading_history',
+  ]);
+}
+
+/** Closes an account at the patron's request, at the desk. */
+export async function closePatronAccount(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  ensure(actor, canRegisterPatrons);
+  await deletePatronAccount(ctx, id, (trx) => logAccess(trx, ctx, actor, id, 'closure'));
+}
+
+export const ACCESS_LOG_PAGE = 50;
+
+/** The access log for the privacy officer only (A6), filtered and paginated, newest first. */
+export async function readAccessLog(
+  ctx: AppContext,
+  actor: Actor,
+  input: unknown,
+): Promise<{ entries: AccessLogEntry[]; hasMore: boolean; page: number }> {
+  if (!canReadAccessLog(actor))
+    throw new ForbiddenError('Only the privacy officer can read the staff access log.');
+  const q = parseInput(accessLogQuerySchema, input);
+  const tz = ctx.config.library.timezone;
+  const none = { entries: [], hasMore: false, page: q.page };
+  let patronId: string | undefined;
+  if (q.cardNumber) {
+    patronId = (await repo.findPatronByCard(ctx.db, q.cardNumber))?.id;
+    if (!patronId) return none;
+  }
+  let staffId: string | undefined;
+  if (q.staff) {
+    staffId = (await findStaffByUsername(ctx.db, q.staff))?.id;
+    if (!staffId) return none;
+  }
+  const nextDay = (d: string) => new Date(Date.parse(`${d}T12:00:00.000Z`) + DAY).toISOString().slice(0, 10);
+  const res = await findAccessLog(
+    ctx.db,
+    {
+      ...(patronId && { patronId }),
+      ...(staffId && { staffId }),
+      ...(q.from && { fromIso: startOfDayIso(q.from, tz) }),
+      ...(q.to && { toIso: startOfDayIso(nextDay(q.to), tz) }),
+    },
+    { limit: ACCESS_LOG_PAGE, offset: (q.page - 1) * ACCESS_LOG_PAGE },
+  );
+  return { ...res, page: q.page };
+}

@@ -1,0 +1,337 @@
+// Staff pages for patron accounts: look-up with a purpose, the record (each opening logged, A6),
+// registration, edits, card renewal, blocks, PIN resets, closing; and the privacy officer's log.
+// Thin: parse, guard, one service call, render. Forms that fail keep what was typed (never a PIN).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { iso } from '../../clock.ts';
+import { ValidationError } from '../../errors.ts';
+import { requireStaff } from '../../http/auth.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import { canReadAccessLog, canRegisterPatrons, canViewPatron } from '../staff/staff.policy.ts';
+import { isAccessPurpose, type AccessPurpose } from './access-log.ts';
+import * as patrons from './patrons.service.ts';
+import { formFields, withoutSecrets } from './route-helpers.ts';
+import { AccessLogPage } from './access-log.views.tsx';
+import {
+  EditPatronPage,
+  NewPatronPage,
+  OneTimePinPage,
+  PatronClosedPage,
+  PatronLookupPage,
+  PatronPage,
+  patronNotices,
+  PurposePage,
+} from './patrons.views.tsx';
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const short = z.string().max(100).optional();
+const recordQuery = z.object({ purpose: short, notice: short });
+
+export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({
+    library,
+    actor: request.actor,
+    csrfToken: reply.generateCsrf(),
+  });
+  const record = (id: string, purpose: AccessPurpose, notice?: string) =>
+    `/staff/patrons/${id}?purpose=${purpose}${notice ? `&notice=${notice}` : ''}`;
+
+  app.get(
+    '/staff/patrons',
+    { schema: { querystring: z.object({ purpose: short, cardNumber: short, name: short }) } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewPatron);
+      if (!actor) return reply;
+      const values = request.query;
+      const canRegister = canRegisterPatrons(actor);
+      if (values.purpose === undefined && values.cardNumber === undefined && values.name === undefined)
+        return sendPage(
+          reply,
+          <PatronLookupPage {...frame(request, reply)} values={{}} canRegister={canRegister} />,
+        );
+      try {
+        const found = await patrons.findPatrons(ctx, actor, values);
+        if (found.byCard && found.matches.length === 1)
+          return reply.redirect(record(found.matches[0]!.id, found.purpose), 303);
+        return sendPage(
+          reply,
+          <PatronLookupPage
+            {...frame(request, reply)}
+            values={values}
+            matches={found.matches}
+            canRegister={canRegister}
+          />,
+        );
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return sendPage(
+          reply,
+          <PatronLookupPage
+            {...frame(request, reply)}
+            values={values}
+            error={err.message}
+            fields={err.fields}
+            canRegister={canRegister}
+          />,
+          400,
+        );
+      }
+    },
+  );
+
+  app.get('/staff/patrons/new', (request, reply) => {
+    if (!requireStaff(request, reply, canRegisterPatrons)) return reply;
+    return sendPage(reply, <NewPatronPage {...frame(request, reply)} values={{}} />);
+  });
+
+  app.post('/staff/patrons/new', async (request, reply) => {
+    const actor = requireStaff(request, reply, canRegisterPatrons);
+    if (!actor) return reply;
+    const values = formFields(request);
+    try {
+      const created = await patrons.registerPatron(ctx, actor, values);
+      return sendPage(
+        reply,
+        <OneTimePinPage
+          {...frame(request, reply)}
+          patron={created.patron}
+          pin={created.oneTimePin}
+          created
+        />,
+        201,
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <NewPatronPage
+          {...frame(request, reply)}
+          values={withoutSecrets(values)}
+          error={err.message}
+          fields={err.fields}
+        />,
+        400,
+      );
+    }
+  });
+
+  app.get(
+    '/staff/patrons/:id',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewPatron);
+      if (!actor) return reply;
+      const { purpose, notice } = request.query;
+      if (!isAccessPurpose(purpose)) {
+        return sendPage(
+          reply,
+          <PurposePage
+            {...frame(request, reply)}
+            patronId={request.params.id}
+            {...(purpose !== undefined && { error: 'Choose why you are opening the record.' })}
+          />,
+          purpose === undefined ? 200 : 400,
+        );
+      }
+      const patron = await patrons.viewPatron(ctx, actor, request.params.id, purpose);
+      return sendPage(
+        reply,
+        <PatronPage
+          {...frame(request, reply)}
+          patron={patron}
+          purpose={purpose}
+          nowIso={iso(ctx.clock.now())}
+          notice={notice ? patronNotices[notice] : undefined}
+        />,
+      );
+    },
+  );
+
+  /** The purpose an action on a record was opened for; actions log their own purpose as well. */
+  const purposeOf = (q: { purpose?: string | undefined }): AccessPurpose =>
+    isAccessPurpose(q.purpose) ? q.purpose : 'account-help';
+
+  app.get(
+    '/staff/patrons/:id/edit',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canRegisterPatrons);
+      if (!actor) return reply;
+      const p = await patrons.viewPatron(ctx, actor, request.params.id, 'registration');
+      const values = {
+        name: p.name,
+        homeBranch: p.homeBranch,
+        email: p.email ?? undefined,
+        phone: p.phone ?? undefined,
+        ageBand: p.ageBand ?? undefined,
+      };
+      return sendPage(
+        reply,
+        <EditPatronPage
+          {...frame(request, reply)}
+          values={values}
+          patronId={p.id}
+          purpose={purposeOf(request.query)}
+        />,
+      );
+    },
+  );
+
+  app.post(
+    '/staff/patrons/:id/edit',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canRegisterPatrons);
+      if (!actor) return reply;
+      const values = formFields(request);
+      const purpose = purposeOf(request.query);
+      try {
+        await patrons.updatePatronDetails(ctx, actor, request.params.id, values);
+        return reply.redirect(record(request.params.id, purpose, 'saved'), 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return sendPage(
+          reply,
+          <EditPatronPage
+            {...frame(request, reply)}
+            values={values}
+            patronId={request.params.id}
+            purpose={purpose}
+            error={err.message}
+            fields={err.fields}
+          />,
+          400,
+        );
+      }
+    },
+  );
+
+  const simple = [
+    ['renew', 'renewed', (actor, id) => patrons.renewCard(ctx, actor, id)],
+    ['unblock', 'unblocked', (actor, id) => patrons.unblockPatron(ctx, actor, id)],
+    ['block', 'blocked', (actor, id, body) => patrons.blockPatron(ctx, actor, id, body)],
+  ] as const satisfies ReadonlyArray<
+    readonly [
+      string,
+      string,
+      (
+        actor: NonNullable<FastifyRequest['actor']>,
+        id: string,
+        body: Record<string, string>,
+      ) => Promise<unknown>,
+    ]
+  >;
+  for (const [action, notice, run] of simple) {
+    app.post(
+      `/staff/patrons/:id/${action}`,
+      { schema: { params: idParams, querystring: recordQuery } },
+      async (request, reply) => {
+        const actor = requireStaff(request, reply, canRegisterPatrons);
+        if (!actor) return reply;
+        const purpose = purposeOf(request.query);
+        try {
+          await run(actor, request.params.id, formFields(request));
+          return reply.redirect(record(request.params.id, purpose, notice), 303);
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          return renderRecordWithError(request, reply, request.params.id, actor, purpose, err);
+        }
+      },
+    );
+  }
+
+  app.post(
+    '/staff/patrons/:id/reset-pin',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canRegisterPatrons);
+      if (!actor) return reply;
+      try {
+        const pin = await patrons.resetPin(ctx, actor, request.params.id, formFields(request));
+        const patron = await patrons.viewPatron(ctx, actor, request.params.id, 'pin-reset');
+        return sendPage(
+          reply,
+          <OneTimePinPage {...frame(request, reply)} patron={patron} pin={pin} created={false} />,
+        );
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return renderRecordWithError(request, reply, request.params.id, actor, purposeOf(request.query), err);
+      }
+    },
+  );
+
+  app.post('/staff/patrons/:id/close', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canRegisterPatrons);
+    if (!actor) return reply;
+    await patrons.closePatronAccount(ctx, actor, request.params.id);
+    return sendPage(reply, <PatronClosedPage {...frame(request, reply)} />);
+  });
+
+  async function renderRecordWithError(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    actor: NonNullable<FastifyRequest['actor']>,
+    purpose: AccessPurpose,
+    err: ValidationError,
+  ) {
+    const patron = await patrons.viewPatron(ctx, actor, id, purpose);
+    return sendPage(
+      reply,
+      <PatronPage
+        {...frame(request, reply)}
+        patron={patron}
+        purpose={purpose}
+        nowIso={iso(ctx.clock.now())}
+        error={err.message}
+        fields={err.fields}
+      />,
+      400,
+    );
+  }
+
+  app.get(
+    '/staff/access-log',
+    {
+      schema: {
+        querystring: z.object({ cardNumber: short, staff: short, from: short, to: short, page: short }),
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canReadAccessLog);
+      if (!actor) return reply;
+      const { page: _page, ...values } = request.query;
+      try {
+        const res = await patrons.readAccessLog(ctx, actor, request.query);
+        return sendPage(
+          reply,
+          <AccessLogPage
+            {...frame(request, reply)}
+            values={values}
+            entries={res.entries}
+            page={res.page}
+            hasMore={res.hasMore}
+          />,
+        );
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return sendPage(
+          reply,
+          <AccessLogPage
+            {...frame(request, reply)}
+            values={values}
+            entries={[]}
+            page={1}
+            hasMore={false}
+            error={err.message}
+            fields={err.fields}
+          />,
+          400,
+        );
+      }
+    },
+  );
+}
