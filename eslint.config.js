@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench/.results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench/.results/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

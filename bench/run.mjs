@@ -10,6 +10,10 @@ const root = path.resolve(import.meta.dirname, '..');
 const benchmarks = {
   home: 'bench/home.ts',
   purge: 'bench/purge.ts',
+  import: 'bench/import.ts',
+  login: 'bench/login.ts',
+  search: 'bench/search.ts',
+  circulation: 'bench/circulation.ts',
 };
 
 const args = process.argv.slice(2);

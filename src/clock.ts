@@ -33,16 +33,44 @@ function dayFormatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+const QUARTER_HOUR = 15 * MINUTE;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC (ms) at an instant. Zones change offset only on quarter-hour
+ * boundaries, so the answer is cached per zone and quarter hour: formatting with Intl costs
+ * more than the rest of a check-out (bench/README.md, circulation).
+ */
+function offsetAt(t: number, tz: string): number {
+  const key = `${tz}|${Math.floor(t / QUARTER_HOUR)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const p = Object.fromEntries(
+      dayFormatter(tz)
+        .formatToParts(new Date(t))
+        .map((x) => [x.type, x.value]),
+    );
+    const shown = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+    off = shown - Math.floor(t / 1000) * 1000;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
 function localParts(
   d: Date,
   tz: string,
 ): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const p = Object.fromEntries(
-    dayFormatter(tz)
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! };
+  const l = new Date(d.getTime() + offsetAt(d.getTime(), tz));
+  return {
+    y: l.getUTCFullYear(),
+    m: l.getUTCMonth() + 1,
+    d: l.getUTCDate(),
+    h: l.getUTCHours(),
+    min: l.getUTCMinutes(),
+    s: l.getUTCSeconds(),
+  };
 }
 
 /** The calendar day (YYYY-MM-DD) of an instant in the library's time zone. */

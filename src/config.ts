@@ -43,6 +43,8 @@ export interface Config {
   staffSession: { idleMinutes: number; maxHours: number };
   /** Patron sessions (A4): a short idle time-out when the patron says the computer is public. */
   patronSession: { idleMinutes: number; publicIdleMinutes: number; maxHours: number };
+  /** G7: counts from 1 to k are shown as "k or fewer" in every statistic Carrel shows or exports. */
+  statsK: number;
   /** How long reading history, lapsed accounts and the staff access log are kept. */
   patrons: { lapsedAfterDays: number; accessLogDays: number };
   purge: { intervalMinutes: number; batchSize: number };
@@ -290,6 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
       publicIdleMinutes: r.int('PATRON_PUBLIC_IDLE_MINUTES', 5, 1, 60),
       maxHours: r.int('PATRON_SESSION_MAX_HOURS', 4, 1, 24 * 7),
     },
+    statsK: r.int('STATS_K', 5, 1, 100),
     patrons: {
       lapsedAfterDays: r.int('PATRON_LAPSED_DAYS', 3 * 365, 30, 20 * 365),
       accessLogDays: r.int('ACCESS_LOG_DAYS', 365, 7, 10 * 365),
@@ -383,6 +386,7 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
     '1095',
     'An account is deleted this long after its card expired, if nothing is out.',
   ],
+  ['STATS_K', '5', 'Statistics show counts from 1 to this number as "k or fewer" (G7).'],
   [
     'ACCESS_LOG_DAYS',
     '365',

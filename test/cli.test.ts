@@ -55,7 +55,7 @@ for (const dialect of dialects) {
     test('migrate, then staff create / list / reset-password print what an operator needs', async () => {
       const m = await carrel(['migrate'], env);
       assert.equal(m.code, 0, m.stderr);
-      assert.match(m.stdout, /Applied 1 migration\(s\): 0001-foundation/);
+      assert.match(m.stdout, /Applied \d+ migration\(s\): 0001-foundation, 0002-circulation/);
       assert.match((await carrel(['migrate'], env)).stdout, /up to date/);
 
       const created = await carrel(
@@ -191,6 +191,25 @@ describe('carrel serve', () => {
       assert.match(await home.text(), /Carrel Public Library/);
       assert.equal(home.headers.get('referrer-policy'), 'no-referrer');
       assert.equal(home.headers.get('set-cookie'), null);
+      // Demo data: catalog, patrons with PINs printed once, and loans a demo patron can see.
+      assert.match(first.output(), /Demo catalog: \d+ records/);
+      const m = /^\s*│?\s*(\d{6,20})\s+PIN (\S+)\s+\(Dana/m.exec(first.output());
+      assert.ok(m, `a demo patron with card and PIN is printed: ${first.output()}`);
+      const base = `http://127.0.0.1:${port}`;
+      const loginPage = await fetch(`${base}/account/login`);
+      const cookies = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]!);
+      const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1] ?? '';
+      const login = await fetch(`${base}/account/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+        body: new URLSearchParams({ _csrf: token, cardNumber: m[1]!, pin: m[2]! }).toString(),
+      });
+      assert.equal(login.status, 303);
+      cookies.push(...login.headers.getSetCookie().map((c) => c.split(';')[0]!));
+      const loans = await fetch(`${base}/account/loans`, { headers: { cookie: cookies.join('; ') } });
+      assert.equal(loans.status, 200);
+      assert.equal((await loans.text()).match(/aria-label="Renew /g)?.length, 2, 'Dana has two demo loans');
       const exited = new Promise<number | null>((r) => first.child.on('exit', (c) => r(c)));
       first.child.kill('SIGTERM');
       assert.equal(await exited, 0);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { createTestEnv, describeEachDialect } from '../../test/support/env.ts';
+import { migrations } from './migrations/index.ts';
 import { migrateToLatest } from './migrate.ts';
 
 describeEachDialect(
@@ -50,7 +51,8 @@ test('a new database migrates from nothing on both dialects', async () => {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     const e = await createTestEnv(dialect, { migrate: false });
     try {
-      assert.deepEqual(await migrateToLatest(e.ctx.db), ['0001-foundation']);
+      assert.deepEqual(await migrateToLatest(e.ctx.db), Object.keys(migrations));
+      assert.deepEqual(await migrateToLatest(e.ctx.db), [], 'a second run applies nothing');
     } finally {
       await e.cleanup();
     }

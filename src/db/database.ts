@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import type { DB } from './schema.ts';
 import { dialectOps, type DialectOps } from './dialects.ts';
@@ -31,12 +31,38 @@ export function applySqlitePragmas(conn: Database.Database): void {
   conn.pragma('synchronous = NORMAL');
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs about as much as running a
+ * short query (bench/README.md, circulation). Kysely compiles the same SQL text for the same query
+ * shape, so a small cache of prepared statements keyed by that text serves almost every request.
+ * Statements are run to completion synchronously (all/run), never left half-iterated, so sharing
+ * one is safe on the single connection.
+ */
+function withStatementCache(conn: Database.Database, size = 256): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => conn.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        // Refresh its place so the least recently used statement is the one dropped.
+        cache.delete(sqlText);
+      } else {
+        stmt = conn.prepare(sqlText);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
+}
+
 export function openDatabase(cfg: DatabaseConfig): Database {
   if (cfg.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(cfg.location), { recursive: true });
     const conn = new Database(cfg.location);
     applySqlitePragmas(conn);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
     return { db, ops: dialectOps.sqlite, sqliteFile: cfg.location, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: cfg.location, max: cfg.poolSize });

@@ -65,6 +65,12 @@ export function Layout({ title, library, actor, csrfToken, children, staffArea }
                       <a href="/">Home</a>
                     </li>
                     <li>
+                      <a href="/catalog">Catalog</a>
+                    </li>
+                    <li>
+                      <a href="/account">Your account</a>
+                    </li>
+                    <li>
                       <a href="/contact">Contact</a>
                     </li>
                     <li>

@@ -29,11 +29,19 @@ export async function findItemByBarcodeForUpdate(
   ops: DialectOps,
   barcode: string,
 ): Promise<(ItemRow & { title: string }) | undefined> {
-  const res = await sql<ItemRow & { title: string }>`
-    SELECT items.*, bib_records.title AS title
-    FROM items JOIN bib_records ON bib_records.id = items.bib_id
-    WHERE items.barcode = ${barcode} ${ops.forUpdate()}`.execute(db);
-  return res.rows[0];
+  // Lock the copy alone: a join would lock its record too, making desks that handle other copies
+  // of the same title wait for each other on PostgreSQL.
+  const res = await sql<ItemRow>`SELECT * FROM items WHERE barcode = ${barcode} ${ops.forUpdate()}`.execute(
+    db,
+  );
+  const item = res.rows[0];
+  if (!item) return undefined;
+  const bib = await db
+    .selectFrom('bib_records')
+    .select('title')
+    .where('id', '=', item.bib_id)
+    .executeTakeFirst();
+  return { ...item, title: bib?.title ?? '' };
 }
 
 export async function findItemById(db: Kysely<DB>, id: string): Promise<ItemRow | undefined> {

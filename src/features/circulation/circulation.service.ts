@@ -2,7 +2,9 @@
 // Every operation is one transaction that changes the loan, the item, the patron's open-loan
 // counter and the patron-free count together (C1, C2): a check-in that fails leaves nothing half
 // done, and a check-in that succeeds leaves no link between the patron and the item.
+import type { Kysely } from 'kysely';
 import { endOfLocalDay, iso, localDay } from '../../clock.ts';
+import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -11,7 +13,12 @@ import type { PatronActor } from '../patrons/patron-actor.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
-import { canOverrideLoanRules, canUseDesk, loanRuleFor } from './circulation.policy.ts';
+import {
+  canOverrideLoanRules,
+  canUseDesk,
+  canViewCirculationCounts,
+  loanRuleFor,
+} from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import { trapForHold } from './holds.service.ts';
 
@@ -186,15 +193,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       }
     }
 
-    if (pickedUpHold && shelfHold) {
-      await repo.deleteHold(trx, shelfHold.id);
-      await repo.incrementCount(trx, {
-        day: localDay(now, tz),
-        branchCode: branch,
-        materialType: item.material_type,
-        action: 'hold_picked_up',
-      });
-    }
+    if (pickedUpHold && shelfHold) await repo.deleteHold(trx, shelfHold.id);
     const loanId = newId(now.getTime());
     const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
     await repo.insertLoan(trx, {
@@ -208,6 +207,14 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     });
     await repo.updateItemStatus(trx, item.id, 'on_loan', null, nowIso);
     await repo.adjustOpenLoans(trx, patron.id, 1, nowIso);
+    // Counted last (see checkIn): the shared counter rows are locked only briefly.
+    if (pickedUpHold)
+      await repo.incrementCount(trx, {
+        day: localDay(now, tz),
+        branchCode: branch,
+        materialType: item.material_type,
+        action: 'hold_picked_up',
+      });
     await repo.incrementCount(trx, {
       day: localDay(now, tz),
       branchCode: branch,
@@ -266,57 +273,74 @@ export async function checkIn(
             returnedOn: day,
           });
       }
+    }
+    const base = { title: item.title, barcode: item.barcode, wasOnLoan: loan !== undefined };
+    const route = await routeCheckedIn(ctx, trx, item, branch, now, input.damaged === true);
+    // Counted last: on PostgreSQL the day's counter row is shared by every desk, so its row lock
+    // is taken as late, and held as briefly, as possible.
+    if (loan)
       await repo.incrementCount(trx, {
         day,
         branchCode: branch,
         materialType: item.material_type,
         action: 'checkin',
       });
-    }
-    const base = { title: item.title, barcode: item.barcode, wasOnLoan: loan !== undefined };
-    if (input.damaged) {
-      // A damaged copy leaves any hold it was caught for; the hold goes back in line.
-      const trappedHold = await repo.findHoldByTrappedItem(trx, item.id);
-      if (trappedHold)
-        await repo.updateHold(trx, trappedHold.id, {
-          status: 'waiting',
-          trapped_item_id: null,
-          trapped_at: null,
-          shelf_expires_at: null,
-          pickup_code: null,
-        });
-      await repo.updateItemStatus(trx, item.id, 'damaged', null, nowIso);
-      await repo.incrementCount(trx, {
-        day,
-        branchCode: branch,
-        materialType: item.material_type,
-        action: 'damaged',
-      });
-      return { ...base, route: { to: 'damaged' } };
-    }
-    // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
-    const trapped = await repo.findHoldByTrappedItem(trx, item.id);
-    if (trapped) {
-      if (trapped.pickup_branch !== branch) {
-        await repo.updateItemStatus(trx, item.id, 'in_transit', trapped.pickup_branch, nowIso);
-        return { ...base, route: { to: 'transit', branch: trapped.pickup_branch, forHold: true } };
-      }
-      const shelved = await trapForHold(ctx, trx, trapped, item, branch, now, { countTrap: false });
-      return { ...base, route: shelved };
-    }
-    const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
-    const next = await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
-    if (next) {
-      const routed = await trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
-      return { ...base, route: routed };
-    }
-    if (item.branch_code !== branch) {
-      await repo.updateItemStatus(trx, item.id, 'in_transit', item.branch_code, nowIso);
-      return { ...base, route: { to: 'transit', branch: item.branch_code, forHold: false } };
-    }
-    await repo.updateItemStatus(trx, item.id, 'available', null, nowIso);
-    return { ...base, route: { to: 'shelf' } };
+    return { ...base, route };
   });
+}
+
+/** Where a checked-in copy goes: set aside if damaged, to its hold, home in transit, or the shelf. */
+async function routeCheckedIn(
+  ctx: AppContext,
+  trx: Kysely<DB>,
+  item: repo.ItemRow,
+  branch: string,
+  now: Date,
+  damaged: boolean,
+): Promise<CheckinResult['route']> {
+  const nowIso = iso(now);
+  const day = localDay(now, ctx.config.library.timezone);
+  const ops = ctx.database.ops;
+  if (damaged) {
+    // A damaged copy leaves any hold it was caught for; the hold goes back in line.
+    const trappedHold = await repo.findHoldByTrappedItem(trx, item.id);
+    if (trappedHold)
+      await repo.updateHold(trx, trappedHold.id, {
+        status: 'waiting',
+        trapped_item_id: null,
+        trapped_at: null,
+        shelf_expires_at: null,
+        pickup_code: null,
+      });
+    await repo.updateItemStatus(trx, item.id, 'damaged', null, nowIso);
+    await repo.incrementCount(trx, {
+      day,
+      branchCode: branch,
+      materialType: item.material_type,
+      action: 'damaged',
+    });
+    return { to: 'damaged' };
+  }
+  // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
+  const trapped = await repo.findHoldByTrappedItem(trx, item.id);
+  if (trapped) {
+    if (trapped.pickup_branch !== branch) {
+      await repo.updateItemStatus(trx, item.id, 'in_transit', trapped.pickup_branch, nowIso);
+      return { to: 'transit', branch: trapped.pickup_branch, forHold: true };
+    }
+    return trapForHold(ctx, trx, trapped, item, branch, now, { countTrap: false });
+  }
+  const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
+  const next = await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
+  if (next) {
+    return trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
+  }
+  if (item.branch_code !== branch) {
+    await repo.updateItemStatus(trx, item.id, 'in_transit', item.branch_code, nowIso);
+    return { to: 'transit', branch: item.branch_code, forHold: false };
+  }
+  await repo.updateItemStatus(trx, item.id, 'available', null, nowIso);
+  return { to: 'shelf' };
 }
 
 /** Renews a loan for the patron (own loans only) or for staff at the desk. */
@@ -467,4 +491,60 @@ export async function getLoans(ctx: AppContext, who: Who, patronId: string): Pro
   if (who.kind === 'staff') requireDesk(who.actor);
   else if (who.patron.id !== patronId) throw new ForbiddenError('You can only see your own loans.');
   return repo.findLoansOfPatron(ctx.db, patronId);
+}
+
+// ---- statistics (C2, G7) ----------------------------------------------------------------------
+
+export interface CirculationStats {
+  from: string;
+  to: string;
+  k: number;
+  /** Summed over the range per branch × material type × action; counts 1..k are suppressed on display. */
+  rows: Array<{ branchCode: string; materialType: string; action: string; count: number }>;
+  /** Totals per action over the range; shown with the same suppression as every other count. */
+  totals: Record<string, number>;
+}
+
+const dayRe = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Patron-free circulation counts for a date range (days in the library's time zone). */
+export async function getCirculationStats(
+  ctx: AppContext,
+  actor: Actor,
+  range: { from?: unknown; to?: unknown },
+): Promise<CirculationStats> {
+  if (!canViewCirculationCounts(actor))
+    throw new ForbiddenError(
+      'Circulation statistics are for circulation staff, administrators and the privacy officer.',
+    );
+  const tz = ctx.config.library.timezone;
+  const now = ctx.clock.now();
+  const to = typeof range.to === 'string' && range.to !== '' ? range.to : localDay(now, tz);
+  const from =
+    typeof range.from === 'string' && range.from !== ''
+      ? range.from
+      : localDay(new Date(now.getTime() - 29 * 86_400_000), tz);
+  const fields: Record<string, string> = {};
+  if (!dayRe.test(from) || Number.isNaN(Date.parse(from))) fields.from = 'Use YYYY-MM-DD.';
+  if (!dayRe.test(to) || Number.isNaN(Date.parse(to))) fields.to = 'Use YYYY-MM-DD.';
+  if (!fields.from && !fields.to && from > to) fields.to = 'The end must not be before the start.';
+  if (Object.keys(fields).length) throw new ValidationError('Please correct the dates.', fields);
+  const byKey = new Map<
+    string,
+    { branchCode: string; materialType: string; action: string; count: number }
+  >();
+  const totals: Record<string, number> = {};
+  for (const r of await repo.findCounts(ctx.db, from, to)) {
+    const key = `${r.branchCode}|${r.materialType}|${r.action}`;
+    const row = byKey.get(key) ?? {
+      branchCode: r.branchCode,
+      materialType: r.materialType,
+      action: r.action,
+      count: 0,
+    };
+    row.count += r.count;
+    byKey.set(key, row);
+    totals[r.action] = (totals[r.action] ?? 0) + r.count;
+  }
+  return { from, to, k: ctx.config.statsK, rows: [...byKey.values()], totals };
 }

@@ -11,8 +11,16 @@ import {
   type PageFrame,
 } from '../../http/layout.tsx';
 import type { StaffMember } from './staff.repository.ts';
-import { canManageStaff, canViewJobQueue, canViewPurgeRuns } from './staff.policy.ts';
+import {
+  canManageStaff,
+  canReadAccessLog,
+  canViewJobQueue,
+  canViewPatron,
+  canViewPurgeRuns,
+} from './staff.policy.ts';
 import { roleLabels, roles, type Role } from './roles.ts';
+import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
+import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
 
 interface FormState {
   csrfToken: string;
@@ -72,6 +80,34 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
       'Retention rules, recent purge runs and the next scheduled run.',
     ]);
   if (canViewJobQueue(a)) links.push(['/staff/admin/jobs', 'Background jobs', 'Health of the job queue.']);
+  if (canViewStaffCatalog(a))
+    links.push([
+      '/staff/catalog',
+      'Catalog records',
+      'Look up records by control number or barcode, add and edit copies, import MARC files.',
+    ]);
+  if (canUseDesk(a)) {
+    links.push([
+      '/staff/desk',
+      'Circulation desk',
+      'Check out, check in, renew, holds for a patron. Shows current loans only, never past ones.',
+    ]);
+    links.push(['/staff/holds', 'Hold shelf', 'Ready holds by pickup code, copies to clear and to pull.']);
+  }
+  if (canViewCirculationCounts(a))
+    links.push([
+      '/staff/circulation/stats',
+      'Circulation statistics',
+      'Counts per day, branch, material type and action, with no patron in them.',
+    ]);
+  if (canViewPatron(a))
+    links.push([
+      '/staff/patrons',
+      'Patrons',
+      'Find a patron by card or name, register patrons, renew cards.',
+    ]);
+  if (canReadAccessLog(a))
+    links.push(['/staff/access-log', 'Staff access log', 'Who opened which patron record, when and why.']);
   return (
     <Layout title="Staff home" library={library} actor={a} csrfToken={csrfToken} staffArea>
       <h1>Hello, {a.displayName}</h1>
