@@ -3,55 +3,16 @@
 // a desktop-sized screen. Skips with a message where no Chromium is installed; CI installs it and
 // sets CARREL_REQUIRE_BROWSER=1 so that there it cannot be skipped.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, browserSkip, launchChromium } from './support/browser.ts';
 import type { App } from '../src/http/types.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import { createTestEnv, type TestEnv } from './support/env.ts';
 import { createTestApp } from './support/http.ts';
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-const required = process.env.CARREL_REQUIRE_BROWSER === '1';
-const skip =
-  !executablePath && !required
-    ? 'Chromium is not installed (apt-get install chromium); browser checks skipped'
-    : false;
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  // The page's CSP forbids inline scripts, so axe is evaluated through the DevTools protocol,
-  // which CSP does not govern. (Evaluation needs JavaScript on in the browser; the pages
-  // themselves carry no script, so what axe sees is what a no-JavaScript browser shows.)
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const res = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return res.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
-}
-
-describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip }, () => {
+describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip: browserSkip }, () => {
   let env: TestEnv;
   let app: App;
   let browser: Browser;
@@ -72,18 +33,7 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
         password: 'correct horse battery staple',
       },
     );
-    browser = await chromium.launch({
-      executablePath: executablePath ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -4,43 +4,19 @@
 // and sets CARREL_REQUIRE_BROWSER=1).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { axeViolations, browserSkip, launchChromium } from './support/browser.ts';
 import type { App } from '../src/http/types.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import { createTestEnv, type TestEnv } from './support/env.ts';
 import { createTestApp } from './support/http.ts';
 import { book, iso2709 } from './support/marc.ts';
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-const skip =
-  !executablePath && process.env.CARREL_REQUIRE_BROWSER !== '1'
-    ? 'Chromium is not installed (apt-get install chromium); browser checks skipped'
-    : false;
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<Array<{ id: string; help: string }>> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; help: string }> }>;
-        };
-      }
-    ).axe;
-    const res = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return res.violations.map((v) => ({ id: v.id, help: v.help }));
-  });
-}
-
-describe('staff catalog in a real browser', { skip }, () => {
+describe('staff catalog in a real browser', { skip: browserSkip }, () => {
   let env: TestEnv;
   let app: App;
   let browser: Browser;
@@ -84,16 +60,7 @@ describe('staff catalog in a real browser', { skip }, () => {
         bad,
       ]),
     );
-    browser = await chromium.launch({
-      executablePath: executablePath ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

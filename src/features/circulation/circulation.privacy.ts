@@ -119,7 +119,11 @@ export function circulationInventory(): TableEntry[] {
         'Circulation statistics: counts per day, branch, material type and action, with no patron (C2).',
       primaryKey: 'key',
       columns: {
-        key: { personal: false, description: 'Day, branch, material type and action joined.' },
+        key: {
+          personal: false,
+          description:
+            'Day, branch, material type, action and a shard number (a count is split over a few rows).',
+        },
         day: { personal: false, description: 'The day counted.' },
         branch_code: { personal: false, description: 'The branch.' },
         material_type: { personal: false, description: 'The material type.' },

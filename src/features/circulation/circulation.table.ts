@@ -27,7 +27,8 @@ export type CirculationAction = (typeof circulationActions)[number];
 
 /** C2: one counter per day × branch × material type × action; no patron anywhere. */
 export interface CirculationCountTable {
-  /** "day|branch|material_type|action", so increments are one upsert. */
+  /** "day|branch|material_type|action|shard": a counter is split over a few rows so desks do not
+   * queue on one row lock; reports add them up. */
   key: string;
   day: string;
   branch_code: string;

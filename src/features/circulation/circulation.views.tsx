@@ -235,7 +235,7 @@ function PatronPanel(
                     <form method="post" action="/staff/desk/lost" class="inline">
                       {hidden}
                       <input type="hidden" name="lost_barcode" value={l.barcode} />
-                      <button type="submit" class="secondary" aria-label={`Mark ${l.title} lost`}>
+                      <button type="submit" class="secondary" aria-label={`Mark lost: ${l.title}`}>
                         Mark lost
                       </button>
                     </form>

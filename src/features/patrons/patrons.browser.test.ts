@@ -2,11 +2,10 @@
 // axe-core, with and without form errors, and the whole patron flow with JavaScript switched off.
 // Skips where no Chromium is installed, unless CARREL_REQUIRE_BROWSER=1 (as in CI).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, browserSkip, launchChromium } from '../../../test/support/browser.ts';
 import { createTestEnv, type TestEnv } from '../../../test/support/env.ts';
 import { createTestApp } from '../../../test/support/http.ts';
 import { makePatron, TEST_PIN } from '../../../test/support/patrons.ts';
@@ -15,34 +14,7 @@ import { createStaff } from '../staff/staff.service.ts';
 import type { Patron } from './patron.ts';
 import { registerPatron } from './patrons.service.ts';
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-const skip =
-  !executablePath && process.env.CARREL_REQUIRE_BROWSER !== '1'
-    ? 'Chromium is not installed (apt-get install chromium); browser checks skipped'
-    : false;
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<Array<{ id: string; nodes: unknown }>> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const res = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return res.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
-  });
-}
-
-describe('patron pages in a real browser (WCAG 2.2 AA, no JavaScript needed)', { skip }, () => {
+describe('patron pages in a real browser (WCAG 2.2 AA, no JavaScript needed)', { skip: browserSkip }, () => {
   let env: TestEnv;
   let app: App;
   let browser: Browser;
@@ -65,16 +37,7 @@ describe('patron pages in a real browser (WCAG 2.2 AA, no JavaScript needed)', {
       },
     );
     patron = await makePatron(env.ctx, { name: 'Axe Reader', email: 'axe.reader@example.org' });
-    browser = await chromium.launch({
-      executablePath: executablePath ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
