@@ -114,6 +114,22 @@ describeEachDialect('circulation over HTTP', (env) => {
     const list = await pb.get('/account/holds?notice=placed');
     assert.match(list.body, /Your hold is placed/);
     assert.match(list.body, /<td>1<\/td>/, 'first in line');
+    // Pause and resume through the API while it waits.
+    const waitingId = (
+      JSON.parse((await pb.get('/api/v1/account/holds')).body) as { holds: Array<{ id: string }> }
+    ).holds[0]!.id;
+    const apiHeaders = { 'content-type': 'application/json', 'x-csrf-token': csrfTokenOf(list.body) };
+    const paused = await pb.request('POST', `/api/v1/account/holds/${waitingId}/suspend`, {
+      payload: JSON.stringify({ until: '2026-03-20' }),
+      headers: apiHeaders,
+    });
+    assert.equal(paused.statusCode, 204, paused.body);
+    assert.match((await pb.get('/account/holds')).body, /Paused until/);
+    const resumed = await pb.request('POST', `/api/v1/account/holds/${waitingId}/resume`, {
+      headers: apiHeaders,
+      payload: '{}',
+    });
+    assert.equal(resumed.statusCode, 204, resumed.body);
 
     const back = await desk.request('POST', '/staff/desk/checkin', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', checkin_barcode: item.barcode },
@@ -128,13 +144,19 @@ describeEachDialect('circulation over HTTP', (env) => {
     assert.doesNotMatch(shelf.body, /Wanda|Waitinglist/);
     assert.ok(!shelf.body.includes(waiting.cardNumber));
 
-    // The API shows the same hold, and the patron cancels it there.
+    // The API shows the same hold; a caught hold cannot be paused; the patron cancels it there.
     const api = await pb.get('/api/v1/account/holds');
     const hold = (
       JSON.parse(api.body) as { holds: Array<{ id: string; status: string; pickupCode: string }> }
     ).holds[0]!;
     assert.equal(hold.status, 'ready');
     assert.equal(hold.pickupCode, code);
+    const pause = await pb.request('POST', `/api/v1/account/holds/${hold.id}/suspend`, {
+      payload: JSON.stringify({ until: '2026-04-01' }),
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfTokenOf(mine.body) },
+    });
+    assert.equal(pause.statusCode, 409);
+    assert.match(pause.body, /already been set aside/);
     const del = await pb.request('DELETE', `/api/v1/account/holds/${hold.id}`, {
       headers: { 'x-csrf-token': csrfTokenOf(mine.body) },
     });

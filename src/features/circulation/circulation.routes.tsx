@@ -819,6 +819,43 @@ function registerCirculationApi(app: App, ctx: AppContext): void {
     },
   );
 
+  app.post(
+    '/api/v1/account/holds/:id/suspend',
+    {
+      schema: {
+        ...patronTags,
+        summary: 'Pause one of your holds, optionally until a date (YYYY-MM-DD); it keeps its place',
+        params: idParams,
+        body: z.object({ until: z.string().max(10).optional() }).optional(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const patron = requirePatron(request, reply);
+      if (!patron) return reply;
+      await holds.suspendHold(ctx, { kind: 'patron', patron }, request.params.id, request.body?.until);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/account/holds/:id/resume',
+    {
+      schema: {
+        ...patronTags,
+        summary: 'Resume a paused hold',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const patron = requirePatron(request, reply);
+      if (!patron) return reply;
+      await holds.resumeHold(ctx, { kind: 'patron', patron }, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.delete(
     '/api/v1/account/holds/:id',
     {
