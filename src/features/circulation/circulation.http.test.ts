@@ -231,6 +231,19 @@ describeEachDialect('circulation over HTTP', (env) => {
     );
     assert.equal(out.statusCode, 200, out.body);
     assert.ok((JSON.parse(out.body) as { dueAt: string }).dueAt);
+    const logged = await e.ctx.db
+      .selectFrom('patron_access_log')
+      .selectAll()
+      .where('patron_id', '=', p.id)
+      .execute();
+    assert.equal(logged.length, 1, 'the API check-out logs the staff view of the patron (A6)');
+    const unknownCard = await desk.request(
+      'POST',
+      '/api/v1/staff/circulation/checkout',
+      json({ cardNumber: 'no-such-card', barcode: item.barcode, branch: 'MAIN' }),
+    );
+    assert.equal(unknownCard.statusCode, 404);
+    assert.match(unknownCard.body, /No patron has that card number/);
     const view = await desk.get(`/api/v1/staff/patrons/${p.id}/circulation`);
     assert.equal((JSON.parse(view.body) as { loans: unknown[] }).loans.length, 1);
     const webToken = csrfTokenOf((await web.get('/staff/password')).body);

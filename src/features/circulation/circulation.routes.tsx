@@ -584,13 +584,13 @@ function registerCirculationApi(app: App, ctx: AppContext): void {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
       const b = request.body;
-      const patron = await circ.openPatronAtDesk(ctx, actor, {
-        card: b.cardNumber,
-        patronId: b.patronId,
-        purpose: 'circulation',
-      });
+      if (!b.cardNumber && !b.patronId)
+        throw new ValidationError('Give the patron by cardNumber or patronId.', { cardNumber: 'Required.' });
+      // Opening the patron is logged (A6) inside the check-out's own transaction.
       return circ.checkOut(ctx, actor, {
-        patronId: patron.id,
+        cardNumber: b.cardNumber,
+        patronId: b.patronId,
+        logAccess: 'circulation',
         barcode: b.barcode,
         branch: b.branch,
         overrideReason: b.overrideReason,

@@ -84,7 +84,14 @@ export async function openPatronAtDesk(
 }
 
 export interface CheckoutInput {
-  patronId: string;
+  /** The patron, by id (the desk page has opened them already) or by card number (the API). */
+  patronId?: string | undefined;
+  cardNumber?: string | undefined;
+  /**
+   * Write this staff view of the patron to the access log in the check-out's own transaction (the
+   * API, where no desk page was opened first): one commit instead of two.
+   */
+  logAccess?: AccessPurpose;
   barcode: unknown;
   branch: unknown;
   /** A reason given by staff who may override a loan rule; empty for none. */
@@ -112,8 +119,20 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const nowIso = iso(now);
-    const patron = await repo.lockPatron(trx, ctx.database.ops, input.patronId);
-    if (!patron) throw new NotFoundError('That patron account does not exist.');
+    const card = input.cardNumber?.trim();
+    const patronId = card ? (await findPatronByCard(trx, card))?.id : input.patronId;
+    const patron = patronId ? await repo.lockPatron(trx, ctx.database.ops, patronId) : undefined;
+    if (!patron)
+      throw new NotFoundError(
+        card ? 'No patron has that card number.' : 'That patron account does not exist.',
+      );
+    if (input.logAccess && actor.kind === 'staff')
+      await logPatronAccess(trx, {
+        staffId: actor.id,
+        patronId: patron.id,
+        purpose: input.logAccess,
+        at: nowIso,
+      });
     const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
     if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
 
