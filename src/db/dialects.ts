@@ -10,6 +10,8 @@ export interface DialectOps {
   /** Row-locking suffix that serializes read-then-write sequences (FOR UPDATE on PostgreSQL;
    * SQLite transactions are serialized already). */
   forUpdate(): RawBuilder<unknown>;
+  /** Like forUpdate, but locking only the rows of one table of a join (PostgreSQL FOR UPDATE OF). */
+  forUpdateOf(table: string): RawBuilder<unknown>;
   /**
    * Makes deleted values unrecoverable from the database files (G2): SQLite checkpoints and
    * truncates its WAL (secure_delete already zeroed the pages); PostgreSQL vacuums the tables.
@@ -24,6 +26,7 @@ const sqlite: DialectOps = {
   name: 'sqlite',
   skipLocked: () => sql``,
   forUpdate: () => sql``,
+  forUpdateOf: () => sql``,
   async compactAfterPurge(db) {
     // A concurrent reader can keep the checkpoint from completing; try a few times.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -53,6 +56,7 @@ const postgres: DialectOps = {
   name: 'postgres',
   skipLocked: () => sql`FOR UPDATE SKIP LOCKED`,
   forUpdate: () => sql`FOR UPDATE`,
+  forUpdateOf: (table) => sql`FOR UPDATE OF ${sql.table(table)}`,
   async compactAfterPurge(db, tables) {
     for (const t of tables) await sql`VACUUM ${sql.table(t)}`.execute(db);
   },

@@ -23,6 +23,32 @@ export async function lockPatron(
   return res.rows[0];
 }
 
+/** The patron holding a card, locked like lockPatron: one round trip for the desk's check-out. */
+export async function lockPatronByCard(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  cardNumber: string,
+): Promise<Selectable<PatronTable> | undefined> {
+  const res = await sql<Selectable<PatronTable>>`
+    SELECT * FROM patrons WHERE card_number = ${cardNumber} ${ops.forUpdate()}`.execute(db);
+  return res.rows[0];
+}
+
+/** The loan on a copy with the borrower's reading-history choice, for check-in (no lock needed:
+ * the loan row is deleted and open_loans changed by atomic statements). */
+export async function findLoanWithHistoryChoice(
+  db: Kysely<DB>,
+  itemId: string,
+): Promise<(LoanRow & { keep_history: number }) | undefined> {
+  return db
+    .selectFrom('loans')
+    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
+    .selectAll('loans')
+    .select('patrons.keep_history')
+    .where('loans.item_id', '=', itemId)
+    .executeTakeFirst();
+}
+
 // ---- items ----------------------------------------------------------------------------------
 
 export async function findItemByBarcodeForUpdate(
@@ -30,19 +56,13 @@ export async function findItemByBarcodeForUpdate(
   ops: DialectOps,
   barcode: string,
 ): Promise<(ItemRow & { title: string }) | undefined> {
-  // Lock the copy alone: a join would lock its record too, making desks that handle other copies
-  // of the same title wait for each other on PostgreSQL.
-  const res = await sql<ItemRow>`SELECT * FROM items WHERE barcode = ${barcode} ${ops.forUpdate()}`.execute(
-    db,
-  );
-  const item = res.rows[0];
-  if (!item) return undefined;
-  const bib = await db
-    .selectFrom('bib_records')
-    .select('title')
-    .where('id', '=', item.bib_id)
-    .executeTakeFirst();
-  return { ...item, title: bib?.title ?? '' };
+  // Locks the copy alone (FOR UPDATE OF items): locking its record too would make desks that
+  // handle other copies of the same title wait for each other on PostgreSQL.
+  const res = await sql<ItemRow & { title: string }>`
+    SELECT items.*, bib_records.title AS title
+    FROM items JOIN bib_records ON bib_records.id = items.bib_id
+    WHERE items.barcode = ${barcode} ${ops.forUpdateOf('items')}`.execute(db);
+  return res.rows[0];
 }
 
 export async function findItemById(db: Kysely<DB>, id: string): Promise<ItemRow | undefined> {
