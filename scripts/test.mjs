@@ -78,7 +78,9 @@ const child = spawn(
     '--test',
     '--test-reporter=spec',
     '--test-concurrency=2',
-    '--test-timeout=120000',
+    // Per test and per file: the CLI suites spawn real processes and take ~2 minutes on a busy
+    // 2-core machine; a hang still fails after 5 minutes.
+    '--test-timeout=300000',
     ...flagArgs,
     ...files,
   ],
