@@ -51,6 +51,18 @@ export interface Config {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimitBytes: number;
   jobs: { pollMs: number };
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps:// relay; null sends every message to the development mailbox instead. */
+  smtpUrl: URL | null;
+  /** Allow an SMTP connection without TLS (a relay on this machine); otherwise STARTTLS is required. */
+  allowPlain: boolean;
+  /** PEM file with a private CA to trust for the SMTP server, besides the system's CAs. */
+  caFile: string | null;
+  /** The sender every message carries, in the library's name. */
+  from: { name: string; address: string };
 }
 
 export class ConfigError extends Error {
@@ -222,6 +234,37 @@ function readLibrary(r: EnvReader): LibraryIdentity {
   return parsed.data;
 }
 
+function parseMail(r: EnvReader, library: LibraryIdentity): MailConfig {
+  let smtpUrl: URL | null = null;
+  const url = r.raw('SMTP_URL');
+  if (url !== undefined) {
+    try {
+      smtpUrl = new URL(url);
+    } catch {
+      smtpUrl = null;
+    }
+    if (!smtpUrl || !['smtp:', 'smtps:'].includes(smtpUrl.protocol) || smtpUrl.hostname === '') {
+      // The value may hold a password, so it is not echoed back.
+      r.problems.push('SMTP_URL is not an smtp://user:password@host:port or smtps://… URL.');
+      smtpUrl = null;
+    }
+  }
+  const caFile = r.raw('SMTP_CA_FILE') ?? null;
+  if (caFile !== null && !fs.existsSync(caFile))
+    r.problems.push(`SMTP_CA_FILE file ${caFile} does not exist.`);
+  let from = { name: library.name, address: library.contacts.webmaster.email };
+  const given = r.raw('MAIL_FROM');
+  if (given !== undefined) {
+    const m = /^(?:"?([^"<>]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))$/.exec(given);
+    if (m) from = { name: m[1]?.trim() || library.name, address: (m[2] ?? m[3])! };
+    else
+      r.problems.push(
+        `MAIL_FROM=${JSON.stringify(given)} is not an address like library@example.org or "Name <library@example.org>".`,
+      );
+  }
+  return { smtpUrl, allowPlain: r.bool('SMTP_ALLOW_PLAIN', false), caFile, from };
+}
+
 const fallbackLibrary = {
   name: 'Library',
   timezone: 'UTC',
@@ -270,6 +313,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
     tls = { certFile, keyFile };
   }
+  const library = readLibrary(r);
   const config: Config = {
     port,
     host,
@@ -277,7 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     database,
     secret: '',
-    library: readLibrary(r),
+    library,
     trustProxy: parseTrustProxy(r),
     tls,
     logLevel: r.oneOf('LOG_LEVEL', 'info', logLevels),
@@ -303,6 +347,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1024 * 1024) * 1024,
     jobs: { pollMs: r.int('JOB_POLL_MS', 1000, 10, 60_000) },
+    mail: parseMail(r, library),
   };
   if (config.staffSession.idleMinutes > config.staffSession.maxHours * 60) {
     r.problems.push('STAFF_SESSION_IDLE_MINUTES must not exceed STAFF_SESSION_MAX_HOURS × 60.');
@@ -400,4 +445,20 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
   ],
   ['BODY_LIMIT_KB', '1024', 'Largest request body accepted; larger requests get 413.'],
   ['JOB_POLL_MS', '1000', 'How often an idle worker looks for queued jobs.'],
+  [
+    'SMTP_URL',
+    '(unset: development mailbox)',
+    'smtp://user:pass@host:587 or smtps://…:465 relay for outgoing e-mail; unset, messages go to the admin-only development mailbox.',
+  ],
+  [
+    'SMTP_ALLOW_PLAIN',
+    'false',
+    'Allow an smtp:// relay without STARTTLS (only for a relay on this machine or a trusted network).',
+  ],
+  ['SMTP_CA_FILE', '(system CAs)', "PEM file of a private CA to trust for the SMTP relay's certificate."],
+  [
+    'MAIL_FROM',
+    "(library name <webmaster's e-mail>)",
+    'Sender of every e-mail: library@example.org or "Name <library@example.org>".',
+  ],
 ];

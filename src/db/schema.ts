@@ -17,8 +17,10 @@ import type {
   PatronAccessLogTable,
   PatronSessionTable,
   PatronTable,
+  PinResetTokenTable,
 } from '../features/patrons/patrons.table.ts';
 import type { JobTable } from '../jobs/jobs.table.ts';
+import type { DevMailboxTable, MailCountTable, OutboxTable } from '../mail/mail.table.ts';
 import type { LegalHoldTable, PurgeRunTable } from '../privacy/privacy.table.ts';
 
 export interface DB {
@@ -39,4 +41,8 @@ export interface DB {
   circulation_overrides: CirculationOverrideTable;
   reading_history: ReadingHistoryTable;
   holds: HoldTable;
+  outbox: OutboxTable;
+  mail_counts: MailCountTable;
+  dev_mailbox: DevMailboxTable;
+  pin_reset_tokens: PinResetTokenTable;
 }

@@ -24,6 +24,7 @@ import { registerCirculationRoutes } from '../features/circulation/circulation.r
 import { registerPatronRoutes } from '../features/patrons/patrons.routes.tsx';
 import { registerPublicRoutes } from '../features/public/public.routes.tsx';
 import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
+import { registerMailboxRoutes } from '../mail/mailbox.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
 import { loadStaffSession } from './auth.ts';
 import { describeError, installErrorHandling, sendError } from './errors.tsx';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerPublicRoutes(app, ctx);
   registerStaffRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerMailboxRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
   registerCatalogAdminRoutes(app, ctx);
   registerPatronRoutes(app, ctx);

@@ -6,6 +6,7 @@ import { circulationInventory } from '../features/circulation/circulation.privac
 import { patronsInventory } from '../features/patrons/patrons.privacy.ts';
 import { staffInventory } from '../features/staff/staff.privacy.ts';
 import { jobsInventory } from '../jobs/jobs.privacy.ts';
+import { mailInventory } from '../mail/mail.privacy.ts';
 import { checkInventory, type Inventory } from './inventory.ts';
 import { privacyInventory } from './privacy.privacy.ts';
 
@@ -17,6 +18,7 @@ export function buildInventory(config: Config): Inventory {
     ...catalogInventory(),
     ...patronsInventory(config),
     ...circulationInventory(),
+    ...mailInventory(),
   ];
   const problems = checkInventory(inventory);
   if (problems.length) throw new Error(`The data inventory is inconsistent:\n- ${problems.join('\n- ')}`);

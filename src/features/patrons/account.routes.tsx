@@ -20,6 +20,7 @@ import {
   accountNotices,
   ChangePinPage,
   CloseAccountPage,
+  loginNotices,
   MyDataPage,
   PatronLoginPage,
 } from './account.views.tsx';
@@ -56,6 +57,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
         csrfToken={reply.generateCsrf()}
         next={next}
         publicIdleMinutes={publicIdleMinutes}
+        notice={request.query.notice ? loginNotices[request.query.notice] : undefined}
       />,
     );
   });

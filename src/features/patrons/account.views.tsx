@@ -42,16 +42,19 @@ export function PatronLoginPage({
   publicTerminal,
   next,
   publicIdleMinutes,
+  notice,
 }: PageFrame &
   FormState & {
     cardNumber?: string | undefined;
     publicTerminal?: boolean;
     next: string;
     publicIdleMinutes: number;
+    notice?: string | undefined;
   }) {
   return (
     <Layout title="Sign in to your account" library={library}>
       <h1>Sign in to your account</h1>
+      {notice && <Notice>{notice}</Notice>}
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action={`/account/login?next=${encodeURIComponent(next)}`} class="stack" novalidate>
         <CsrfField token={csrfToken} />
@@ -80,7 +83,9 @@ export function PatronLoginPage({
         <button type="submit">Sign in</button>
       </form>
       <p class="small">
-        Forgotten your PIN? Staff at any branch desk can set a new one after checking your ID.
+        <a href="/account/pin-reset">Forgot your PIN?</a> If your account has an e-mail address, we can send
+        you a link to choose a new one. Staff at any branch desk can also set a new one after checking your
+        ID.
       </p>
     </Layout>
   );
@@ -304,6 +309,11 @@ export function AccountClosedPage({ library }: PageFrame) {
     </Layout>
   );
 }
+
+/** Notices the sign-in page shows after a redirect. */
+export const loginNotices: Record<string, string> = {
+  'pin-reset': 'Your new PIN is set and you were signed out everywhere. Sign in with your new PIN.',
+};
 
 export const accountNotices: Record<string, string> = {
   'pin-changed': 'Your PIN has been changed. You were signed out everywhere else.',

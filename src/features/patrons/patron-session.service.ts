@@ -21,7 +21,8 @@ const FIX = 'Please correct the marked fields.';
 const CARD_FREE_FAILURES = 3;
 const CLIENT_FREE_FAILURES = 20;
 
-const cardKey = (ctx: AppContext, card: string): ThrottleKey =>
+/** The sign-in throttle key of a card (also cleared by a PIN reset through an e-mailed link). */
+export const cardKey = (ctx: AppContext, card: string): ThrottleKey =>
   throttleKey(ctx.config.secret, 'patron-card', card, CARD_FREE_FAILURES);
 
 export interface PatronLoginResult {

@@ -116,6 +116,52 @@ export function patronsInventory(config: Config): TableEntry[] {
       holdScope: { subject: { kind: 'patron', column: 'patron_id' }, dateColumn: 'created_at' },
     },
     {
+      table: 'pin_reset_tokens',
+      description: 'PIN reset links sent by e-mail, waiting to be used.',
+      primaryKey: 'id',
+      columns: {
+        id: { personal: false, description: 'Identifier of the link, its first part.' },
+        patron_id: {
+          personal: true,
+          category: 'credential',
+          description: 'Which account the link resets.',
+          purpose: 'Letting you choose a new PIN from the e-mail address on file.',
+          clauses: ['A2'],
+          retention: 'pin_reset_tokens.expired',
+          readableBy: [],
+          inExport: false,
+        },
+        token_hash: { personal: false, description: "One-way hash of the link's secret part." },
+        created_at: {
+          personal: true,
+          category: 'activity',
+          description: 'When a PIN reset link was requested.',
+          purpose: 'Letting you choose a new PIN from the e-mail address on file.',
+          clauses: ['A2'],
+          retention: 'pin_reset_tokens.expired',
+          readableBy: [],
+          inExport: true,
+        },
+        expires_at: { personal: false, description: 'When the link stops working.' },
+      },
+      retention: [
+        {
+          id: 'pin_reset_tokens.used',
+          description:
+            'A PIN reset link is deleted when it is used, with every other link and session of the account.',
+          event: 'PIN reset',
+        },
+        {
+          id: 'pin_reset_tokens.expired',
+          description:
+            'An unused PIN reset link is deleted as soon as it expires, 30 minutes after it was sent.',
+          after: 'expires_at',
+          period: {},
+        },
+      ],
+      holdScope: { subject: { kind: 'patron', column: 'patron_id' }, dateColumn: 'created_at' },
+    },
+    {
       table: 'patron_access_log',
       description: 'Which staff member opened which patron record, when and why; never titles (A6).',
       primaryKey: 'id',

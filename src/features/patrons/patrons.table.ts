@@ -46,3 +46,14 @@ export interface PatronAccessLogTable {
   /** Why the record was opened, from a fixed list (never a title or subject, A6). */
   purpose: string;
 }
+
+/** A single-use PIN reset link (issue 3): only the SHA-256 of its secret is stored. */
+export interface PinResetTokenTable {
+  /** Time-ordered id, the first part of the link. */
+  id: string;
+  patron_id: string;
+  /** SHA-256 of the link's secret part. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}

@@ -25,6 +25,8 @@ export const canManageStaff = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewPurgeRuns = (actor: Actor): boolean => has(actor, 'admin', 'privacy-officer');
 export const canRunPurge = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewJobQueue = (actor: Actor): boolean => has(actor, 'admin');
+/** Reading the development mailbox (e-mail held back while no SMTP server is configured). */
+export const canReadDevMailbox = (actor: Actor): boolean => has(actor, 'admin');
 /** Registering patrons and editing their account details: the circulation desk (A1). */
 export const canRegisterPatrons = (actor: Actor): boolean => has(actor, 'circulation', 'admin');
 /** Opening a patron record (always with a purpose, written to the access log, A6). */

@@ -15,6 +15,7 @@ import {
   canManageStaff,
   canReadAccessLog,
   canViewJobQueue,
+  canReadDevMailbox,
   canViewPatron,
   canViewPurgeRuns,
 } from './staff.policy.ts';
@@ -80,6 +81,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
       'Retention rules, recent purge runs and the next scheduled run.',
     ]);
   if (canViewJobQueue(a)) links.push(['/staff/admin/jobs', 'Background jobs', 'Health of the job queue.']);
+  if (canReadDevMailbox(a))
+    links.push([
+      '/staff/admin/mailbox',
+      'Development mailbox',
+      'E-mail held back while no SMTP server is set.',
+    ]);
   if (canViewStaffCatalog(a))
     links.push([
       '/staff/catalog',
