@@ -77,6 +77,8 @@ export const isAgeRule = (r: RetentionRule): r is AgeRule => !('event' in r);
 interface ColumnBase {
   /** What the column holds, in a sentence a patron understands. */
   description: string;
+  /** A column only one database has (e.g. PostgreSQL's stored search document). */
+  onlyIn?: 'sqlite' | 'postgres';
 }
 
 export interface PlainColumn extends ColumnBase {

@@ -22,6 +22,11 @@ export function catalogInventory(): TableEntry[] {
         series: { personal: false, description: 'Series.' },
         notes: { personal: false, description: 'Notes, contents and summary.' },
         marc: { personal: false, description: 'The full MARC record.' },
+        search_doc: {
+          personal: false,
+          description: 'Words of the record prepared for catalog search (PostgreSQL only).',
+          onlyIn: 'postgres',
+        },
         created_at: { personal: false, description: 'When the record was first imported.' },
         updated_at: { personal: false, description: 'When the record was last imported or changed.' },
       },

@@ -136,6 +136,7 @@ describeEachDialect('public catalog pages and API', (env) => {
       'rankingCapped',
       'results',
       'total',
+      'totalIsLowerBound',
       'totalPages',
       'understood',
     ]);

@@ -109,6 +109,7 @@ function Facets({ r }: { r: SearchResult }) {
       {r.facetsCapped && (
         <p class="small">
           Counts are from the {r.facetsFrom.toLocaleString('en-US')} most relevant results, not all{' '}
+          {r.totalIsLowerBound ? 'of the more than ' : ''}
           {r.total.toLocaleString('en-US')}.
         </p>
       )}
@@ -200,7 +201,7 @@ function availabilityText(c: SearchResult['results'][number]['copies']): string 
 }
 
 function countText(r: SearchResult): string {
-  const n = r.total.toLocaleString('en-US');
+  const n = `${r.totalIsLowerBound ? 'More than ' : ''}${r.total.toLocaleString('en-US')}`;
   const noun = r.total === 1 ? 'result' : 'results';
   if (r.mode === 'nothing') return 'Your search had no letters or numbers to look for, so it found nothing.';
   if (r.total === 0)
@@ -224,7 +225,7 @@ export function CatalogSearchPage({
   const title =
     r.mode === 'browse' && r.total > 0 && !r.q
       ? 'Catalog'
-      : `Search: ${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'result' : 'results'}`;
+      : `Search: ${r.totalIsLowerBound ? 'more than ' : ''}${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'result' : 'results'}`;
   return (
     <Layout title={r.q ? `${title} for ${r.q}` : title} library={library}>
       <h1>Catalog search</h1>

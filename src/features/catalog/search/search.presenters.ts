@@ -13,6 +13,7 @@ export function presentSearch(r: SearchResult): z.infer<typeof searchResponseSch
     page: r.page,
     pageSize: r.pageSize,
     total: r.total,
+    totalIsLowerBound: r.totalIsLowerBound,
     totalPages: r.totalPages,
     results: r.results.map((x) => ({
       id: x.id,

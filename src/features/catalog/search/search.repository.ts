@@ -52,6 +52,8 @@ export interface SearchBackend {
     cap?: number,
   ): Promise<RankedIds>;
   countMatches(db: Db, q: SearchQuery, f: SearchFilters): Promise<number>;
+  /** The number of matches, counting no further than `limit`. */
+  countMatchesUpTo(db: Db, q: SearchQuery, f: SearchFilters, limit: number): Promise<number>;
 }
 
 /**
@@ -145,6 +147,7 @@ export const sqliteSearch: SearchBackend = {
     );
     return Number(res.rows[0]?.n ?? 0);
   },
+  countMatchesUpTo: (db, q, f, limit) => countUpTo(db, toFts5(q), f, limit),
 };
 
 async function countUpTo(db: Db, match: string, f: SearchFilters, cap: number): Promise<number> {
@@ -154,10 +157,10 @@ async function countUpTo(db: Db, match: string, f: SearchFilters, cap: number): 
   return Number(res.rows[0]?.n ?? 0);
 }
 
-// ---- PostgreSQL: GIN expression index over carrel_search_document(), ranked by ts_rank_cd -----
+// ---- PostgreSQL: GIN index over the stored search_doc column, ranked by ts_rank_cd --------------
 
-/** Must be the very expression of the index bib_records_search_idx (migration 0003). */
-const pgDocument = sql`carrel_search_document(b.title, b.author, b.subjects, b.series, b.notes, b.isbn, b.issn)`;
+/** The stored search document (migration 0003), indexed by bib_records_search_idx. */
+const pgDocument = sql`b.search_doc`;
 const pgQuery = (text: string) => sql`to_tsquery('simple', carrel_fold(${text}))`;
 /** ts_rank_cd weights for D, C, B, A: a title match counts most. */
 const pgWeights = sql`'{0.1, 0.2, 0.4, 1.0}'::float4[]`;
@@ -190,9 +193,9 @@ function pgWhere(q: SearchQuery, f: SearchFilters): RawBuilder<unknown> {
 }
 
 // Same order as on SQLite: the newest RANK_CAP matches (by id, which is time-ordered) ranked, then
-// the rest newest first. The inner query only reads ids and text columns (a top-N sort by id over
-// the GIN bitmap scan); the search document is rebuilt and ranked for those RANK_CAP rows only.
-const pgTextColumns = sql`b.id, b.title, b.author, b.subjects, b.series, b.notes, b.isbn, b.issn`;
+// the rest newest first. The inner query reads ids and stored documents only (a top-N sort by id
+// over the GIN bitmap scan); only those RANK_CAP rows are ranked.
+const pgTextColumns = sql`b.id, b.search_doc`;
 
 export const postgresSearch: SearchBackend = {
   async findRankedIds(db, q, f, limit, offset, cap = RANK_CAP) {
@@ -227,6 +230,7 @@ export const postgresSearch: SearchBackend = {
     }>`SELECT count(*) AS n FROM bib_records b WHERE ${pgWhere(q, f)}`.execute(db);
     return Number(res.rows[0]?.n ?? 0);
   },
+  countMatchesUpTo: pgCountUpTo,
 };
 
 async function pgCountUpTo(db: Db, q: SearchQuery, f: SearchFilters, cap: number): Promise<number> {

@@ -62,7 +62,9 @@ export const searchResponseSchema = z.object({
   understood: z.string().nullable(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  /** A lower bound when `totalIsLowerBound`: then more than `total` records matched. */
   total: z.number().int(),
+  totalIsLowerBound: z.boolean(),
   totalPages: z.number().int(),
   results: z.array(
     z.object({

@@ -16,6 +16,13 @@ export const PAGE_SIZE = 20;
 /** Deepest page served (10,000 results); a larger page number shows this page. */
 export const MAX_PAGE = 500;
 /**
+ * Searches that match more records than the deepest page reaches are counted this far only: the
+ * page says "more than 10,000 results" (`totalIsLowerBound`). Counting every match of a phrase of
+ * common words or of a very common subject cost 40–90 ms at 1M records, more than the rest of
+ * the search (bench/README.md, "search").
+ */
+export const TOTAL_BOUND = MAX_PAGE * PAGE_SIZE;
+/**
  * Facet counts are taken over at most this many best matches. Counting facets over every match
  * of a common word (hundreds of thousands of records) would cost far more than the search itself;
  * pages say when counts are from the best matches only.
@@ -64,7 +71,10 @@ export interface SearchResult {
   understood: string | null;
   page: number;
   pageSize: number;
+  /** Matches (records, when browsing); a lower bound when `totalIsLowerBound`. */
   total: number;
+  /** More than `total` (TOTAL_BOUND) records matched; they were not all counted. */
+  totalIsLowerBound: boolean;
   totalPages: number;
   results: ResultItem[];
   facets: Facets;
@@ -104,6 +114,7 @@ export async function searchCatalog(ctx: AppContext, input: SearchInput): Promis
   let facetIds: string[] = [];
   let pageIds: string[] = [];
   let total = 0;
+  let totalIsLowerBound = false;
   let rankedFrom = 0;
   let rankingCapped = false;
   if (mode !== 'nothing') {
@@ -119,12 +130,13 @@ export async function searchCatalog(ctx: AppContext, input: SearchInput): Promis
       facetIds = first.ids;
       rankedFrom = first.ranked;
       rankingCapped = first.capped;
-      total =
-        facetIds.length < FACET_CAP
-          ? facetIds.length
-          : first.capped
-            ? await backend.countMatches(db, parsed, f)
-            : first.ranked;
+      if (facetIds.length < FACET_CAP) total = facetIds.length;
+      else if (!first.capped) total = first.ranked;
+      else {
+        total = await backend.countMatchesUpTo(db, parsed, f, TOTAL_BOUND + 1);
+        totalIsLowerBound = total > TOTAL_BOUND;
+        if (totalIsLowerBound) total = TOTAL_BOUND;
+      }
     } else {
       facetIds = await ranked(FACET_CAP, 0);
       total = facetIds.length < FACET_CAP ? facetIds.length : await repo.countBrowse(db, f);
@@ -142,6 +154,7 @@ export async function searchCatalog(ctx: AppContext, input: SearchInput): Promis
     page,
     pageSize: PAGE_SIZE,
     total,
+    totalIsLowerBound,
     totalPages: Math.min(MAX_PAGE, Math.ceil(total / PAGE_SIZE)),
     results,
     facets: facetsOf(ctx, counts, f),
