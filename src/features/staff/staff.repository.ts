@@ -212,6 +212,37 @@ export async function findSession(db: Db, id: string) {
     .executeTakeFirst();
 }
 
+/**
+ * A session with its staff member (and roles), for every staff request: one join instead of a
+ * session look-up followed by an account look-up — a round trip fewer per request on PostgreSQL.
+ */
+export async function findSessionWithStaff(db: Db, id: string) {
+  const row = await db
+    .selectFrom('staff_sessions')
+    .innerJoin('staff', 'staff.id', 'staff_sessions.staff_id')
+    .select([
+      'staff_sessions.id as sessionId',
+      'staff_sessions.secret_hash',
+      'staff_sessions.last_seen_at',
+      'staff_sessions.expires_at',
+      'staff_sessions.absolute_expires_at',
+      ...columns.map((c) => `staff.${c}` as const),
+    ])
+    .where('staff_sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    session: {
+      id: row.sessionId,
+      secret_hash: row.secret_hash,
+      last_seen_at: row.last_seen_at,
+      expires_at: row.expires_at,
+      absolute_expires_at: row.absolute_expires_at,
+    },
+    staff: toStaff(row, (await rolesFor(db, [row.id])).get(row.id) ?? []),
+  };
+}
+
 export async function touchSession(db: Db, id: string, nowIso: string, expiresAt: string): Promise<void> {
   await db
     .updateTable('staff_sessions')

@@ -250,15 +250,15 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   const parsed = parseSessionToken(token);
   if (!parsed) return null;
   const { id } = parsed;
-  const session = await repo.findSession(ctx.db, id);
-  if (!session || !sameHash(session.secret_hash, sha256(parsed.secret))) return null;
+  const found = await repo.findSessionWithStaff(ctx.db, id);
+  if (!found || !sameHash(found.session.secret_hash, sha256(parsed.secret))) return null;
+  const { session, staff } = found;
   const now = ctx.clock.now();
   if (Date.parse(session.expires_at) <= now.getTime()) {
     await repo.deleteSession(ctx.db, id);
     return null;
   }
-  const staff = await repo.findStaffById(ctx.db, session.staff_id);
-  if (!staff || staff.isDisabled) {
+  if (staff.isDisabled) {
     await repo.deleteSession(ctx.db, id);
     return null;
   }
