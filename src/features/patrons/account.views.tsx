@@ -139,6 +139,31 @@ export function AccountPage({
   );
 }
 
+/** The new-PIN pair of fields, shared by "change PIN" and the e-mailed reset form. */
+export function NewPinFields({ fields }: { fields?: FieldErrors | undefined }) {
+  return (
+    <>
+      <Field
+        name="newPin"
+        label="New PIN or passphrase"
+        type="password"
+        autocomplete="new-password"
+        hint={`${PIN_RULE} Not 123456, 111111 or part of your card number.`}
+        error={fields?.newPin}
+        required
+      />
+      <Field
+        name="confirmPin"
+        label="New PIN again"
+        type="password"
+        autocomplete="new-password"
+        error={fields?.confirmPin}
+        required
+      />
+    </>
+  );
+}
+
 export function ChangePinPage({
   library,
   csrfToken,
@@ -161,23 +186,7 @@ export function ChangePinPage({
           error={fields?.currentPin}
           required
         />
-        <Field
-          name="newPin"
-          label="New PIN or passphrase"
-          type="password"
-          autocomplete="new-password"
-          hint={`${PIN_RULE} Not 123456, 111111 or part of your card number.`}
-          error={fields?.newPin}
-          required
-        />
-        <Field
-          name="confirmPin"
-          label="New PIN again"
-          type="password"
-          autocomplete="new-password"
-          error={fields?.confirmPin}
-          required
-        />
+        <NewPinFields fields={fields} />
         <button type="submit">Change PIN</button>
       </form>
       <p class="small">Changing your PIN signs you out on every other computer and phone.</p>

@@ -2,7 +2,7 @@
 // form the link opens, and the page for a link that cannot be used.
 import type { FieldErrors } from '../../errors.ts';
 import { CsrfField, ErrorSummary, Field, Layout, type PageFrame } from '../../http/layout.tsx';
-import { PIN_RULE } from './pins.ts';
+import { NewPinFields } from './account.views.tsx';
 
 interface FormState {
   csrfToken: string;
@@ -77,23 +77,7 @@ export function PinResetFormPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action={`/account/pin-reset/${token}`} class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
-          name="newPin"
-          label="New PIN or passphrase"
-          type="password"
-          autocomplete="new-password"
-          hint={`${PIN_RULE} Not 123456, 111111 or part of your card number.`}
-          error={fields?.newPin}
-          required
-        />
-        <Field
-          name="confirmPin"
-          label="New PIN again"
-          type="password"
-          autocomplete="new-password"
-          error={fields?.confirmPin}
-          required
-        />
+        <NewPinFields fields={fields} />
         <button type="submit">Set new PIN</button>
       </form>
       <p class="small">Setting a new PIN signs you out on every computer and phone.</p>
