@@ -27,6 +27,7 @@ import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
 import { registerMailboxRoutes } from '../mail/mailbox.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
 import { loadStaffSession } from './auth.ts';
+import { isPatronArea, loadPatronSession } from './patron-auth.ts';
 import { describeError, installErrorHandling, sendError } from './errors.tsx';
 import { installRequestLogging } from './logging.ts';
 import { installSecurityHeaders, setSecurityHeaders } from './security.ts';
@@ -88,7 +89,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.decorateRequest('actor', null);
   app.decorateRequest('staffToken', null);
   app.decorateRequest('patron', null);
-  app.addHook('onRequest', loadStaffSession(ctx));
+  // One onRequest hook for both kinds of session: each reads its cookie only under its own paths,
+  // so public pages pay for a single cheap URL check (measured: bench/README.md, home).
+  const staffSession = loadStaffSession(ctx);
+  const patronSession = loadPatronSession(ctx);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isPatronArea(request.url)) patronSession.call(app, request, reply, done);
+    else staffSession.call(app, request, reply, done);
+  });
   // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
   // no route change nothing and go on to the 404/405 answer, not to "this form has expired".
   app.addHook('preHandler', (request, reply, done) => {
