@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { rawForm as form, text, type Form } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canImportCatalog, canManageItems, canViewStaffCatalog } from './catalog.policy.ts';
@@ -36,13 +37,6 @@ const MARC_TYPES = [
   'text/xml',
 ];
 
-type Form = Record<string, unknown>;
-const form = (request: FastifyRequest): Form =>
-  request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)
-    ? (request.body as Form)
-    : {};
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
 const itemValues = (body: Form): ItemFormValues => ({
   barcode: text(body.barcode)?.slice(0, 100),
@@ -148,8 +142,10 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canImportCatalog);
     if (!actor) return reply;
     const body = form(request);
-    const files = Array.isArray(body._files)
-      ? (body._files as Array<{ field: string; filename: string; data: Buffer }>)
+    // The multipart parser (import/multipart.ts) puts the uploaded files beside the text fields.
+    const uploaded: unknown = (request.body as { _files?: unknown } | null)?._files;
+    const files = Array.isArray(uploaded)
+      ? (uploaded as Array<{ field: string; filename: string; data: Buffer }>)
       : [];
     const file = files.find((f) => f.field === 'file');
     const values = {

@@ -12,7 +12,7 @@ import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
-import { formFields } from '../patrons/route-helpers.ts';
+import { formFields } from '../../http/forms.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { findItemsOfRecord } from './circulation.repository.ts';
 import * as circ from './circulation.service.ts';

@@ -11,7 +11,7 @@ import {
   type PageFrame,
 } from '../../http/layout.tsx';
 import type { Branch, LibraryIdentity } from '../../library.ts';
-import { Checkbox, formatDate, Select } from '../patrons/form-parts.tsx';
+import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
 import type { PatronRow } from '../patrons/patrons.repository.ts';
 import type { HoldListing, LoanListing } from './circulation.repository.ts';
 import type { CheckinResult, CirculationStats } from './circulation.service.ts';

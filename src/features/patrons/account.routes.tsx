@@ -13,7 +13,7 @@ import { toPatron } from './patron.ts';
 import * as session from './patron-session.service.ts';
 import { findPatronById } from './patrons.repository.ts';
 import { borrowingBlock } from './patrons.policy.ts';
-import { formFields } from './route-helpers.ts';
+import { formFields } from '../../http/forms.ts';
 import {
   AccountClosedPage,
   AccountPage,

@@ -11,7 +11,7 @@ import {
   ScrollRegion,
   type PageFrame,
 } from '../../http/layout.tsx';
-import { Checkbox, formatDate } from './form-parts.tsx';
+import { Checkbox, formatDate } from '../../http/form-parts.tsx';
 import type { MyData } from './my-data.ts';
 import type { Patron } from './patron.ts';
 import { PIN_RULE } from './pins.ts';

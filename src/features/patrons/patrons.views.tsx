@@ -12,7 +12,7 @@ import {
 } from '../../http/layout.tsx';
 import type { LibraryIdentity } from '../../library.ts';
 import { accessPurposes, type AccessPurpose } from './access-log.ts';
-import { Checkbox, formatDate, Select } from './form-parts.tsx';
+import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
 import type { Patron } from './patron.ts';
 import { borrowingBlock } from './patrons.policy.ts';
 import type { PatronMatch } from './patrons.service.ts';

@@ -13,7 +13,7 @@ import {
   PinResetRequestPage,
   PinResetSentPage,
 } from './pin-reset.views.tsx';
-import { formFields } from './route-helpers.ts';
+import { formFields } from '../../http/forms.ts';
 
 const tokenParams = z.object({ token: z.string().max(200) });
 

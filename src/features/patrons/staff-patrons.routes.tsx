@@ -12,7 +12,7 @@ import type { App } from '../../http/types.ts';
 import { canReadAccessLog, canRegisterPatrons, canViewPatron } from '../staff/staff.policy.ts';
 import { isAccessPurpose, type AccessPurpose } from './access-log.ts';
 import * as patrons from './patrons.service.ts';
-import { formFields, withoutSecrets } from './route-helpers.ts';
+import { formFields, withoutSecrets } from '../../http/forms.ts';
 import { AccessLogPage } from './access-log.views.tsx';
 import {
   EditPatronPage,

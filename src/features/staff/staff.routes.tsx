@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
+import { rawForm as form, text } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canManageStaff } from './staff.policy.ts';
@@ -21,10 +22,6 @@ import {
   StaffListPage,
 } from './staff.views.tsx';
 
-type Form = Record<string, string | string[] | undefined>;
-const form = (request: FastifyRequest): Form =>
-  request.body && typeof request.body === 'object' ? (request.body as Form) : {};
-const text = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 const list = (v: string | string[] | undefined): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
