@@ -9,10 +9,10 @@
 // languages and years are drawn with fixed seeds, so every run builds the same catalog.
 //
 // How the search index is filled, and why: on SQLite the rows go in through plain INSERTs and the
-// FTS5 triggers of migration 0003 index each one, as the MARC import does. On PostgreSQL the GIN
-// expression index is dropped first and re-created from its own definition after loading (a
-// bulk build, minutes faster than a million index insertions); that is what an operator would
-// also do for a first import.
+// FTS5 triggers of migration 0003 index each one, as the MARC import does. On PostgreSQL the
+// stored search_doc column is computed on insert; its GIN index is dropped first and re-created
+// from its own definition after loading (a bulk build, minutes faster than a million index
+// insertions); that is what an operator would also do for a first import.
 //
 //   node --import tsx bench/catalog-gen.ts [--records=1000000] --out=FILE.db   (SQLite)
 import Database from 'better-sqlite3';

@@ -46,19 +46,6 @@ export interface MailCount {
   count: number;
 }
 
-export async function findMailCounts(db: Db, fromDay: string, limit = 1000): Promise<MailCount[]> {
-  const rows = await db
-    .selectFrom('mail_counts')
-    .select(['day', 'kind', 'outcome', 'count'])
-    .where('day', '>=', fromDay)
-    .orderBy('day', 'desc')
-    .orderBy('kind')
-    .orderBy('outcome')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
-}
-
 export async function insertDevMail(db: Db, row: DevMailboxRow): Promise<void> {
   await db.insertInto('dev_mailbox').values(row).execute();
 }

@@ -57,15 +57,6 @@ export async function findBibById(db: Db, id: string): Promise<BibRow | undefine
   return db.selectFrom('bib_records').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findBibByControlNumber(db: Db, controlNumber: string): Promise<BibRow | undefined> {
-  return db
-    .selectFrom('bib_records')
-    .selectAll()
-    .where('control_number', '=', controlNumber)
-    .executeTakeFirst();
-}
-
-/** A line of the staff record list. */
 export interface BibSummary {
   id: string;
   controlNumber: string;
@@ -126,14 +117,6 @@ export async function findBibsByControlNumberOrBarcode(
     .limit(limit)
     .execute();
   return rows.map(toSummary);
-}
-
-export async function countBibRecords(db: Db): Promise<number> {
-  const r = await db
-    .selectFrom('bib_records')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
 }
 
 export async function findItemsOfBib(db: Db, bibId: string, limit = 1000): Promise<ItemRow[]> {

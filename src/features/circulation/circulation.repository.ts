@@ -330,10 +330,6 @@ export async function insertHold(db: Kysely<DB>, hold: HoldRow): Promise<void> {
   await db.insertInto('holds').values(hold).execute();
 }
 
-export async function findHoldById(db: Kysely<DB>, id: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function findHoldForUpdate(
   db: Kysely<DB>,
   ops: DialectOps,
