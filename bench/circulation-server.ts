@@ -175,6 +175,10 @@ async function seed(): Promise<{ clients: ClientSetup[]; stats: SeedStats }> {
       // One patron in four keeps a reading history, so some check-ins write an entry (C3).
       keep_history: p % 4 === 0 ? 1 : 0,
       open_loans: 0,
+      notice_email: 1,
+      notice_titles: 0,
+      email_undeliverable_at: null,
+      announcements_consent_at: null,
       created_at: now,
       updated_at: now,
     };
@@ -189,6 +193,8 @@ async function seed(): Promise<{ clients: ClientSetup[]; stats: SeedStats }> {
     checked_out_at: string;
     due_at: string;
     renewals: number;
+    due_soon_notice_at: null;
+    overdue_notice_at: null;
   }> = [];
   if (others.length)
     for (let k = clientItemCount; k < clientItemCount + Math.floor(settings!.items / 4); k++) {
@@ -204,6 +210,8 @@ async function seed(): Promise<{ clients: ClientSetup[]; stats: SeedStats }> {
         checked_out_at: now,
         due_at: '2099-01-01T05:59:59.999Z',
         renewals: 0,
+        due_soon_notice_at: null,
+        overdue_notice_at: null,
       });
     }
 

@@ -52,6 +52,9 @@ export interface Config {
   bodyLimitBytes: number;
   jobs: { pollMs: number };
   mail: MailConfig;
+  notices: NoticesConfig;
+  announcements: AnnouncementsConfig;
+  reference: ReferenceConfig;
 }
 
 export interface MailConfig {
@@ -63,6 +66,42 @@ export interface MailConfig {
   caFile: string | null;
   /** The sender every message carries, in the library's name. */
   from: { name: string; address: string };
+  /** Optional DKIM signing of every outgoing message. */
+  dkim: { domain: string; selector: string; keyFile: string } | null;
+  /** Connections announcements keep open to the relay at once. */
+  poolConnections: number;
+}
+
+/** Service notices (issue 4, N2). */
+export interface NoticesConfig {
+  /** A due-soon notice goes this many days before the due date (0: none). */
+  dueSoonDays: number;
+}
+
+/** Announcements (issue 4, N1). */
+export interface AnnouncementsConfig {
+  /** Throttle: messages per minute handed to the relay. */
+  perMinute: number;
+  /** Hosts (and their subdomains) announcement links may point to; the site's own host always may. */
+  linkHosts: string[];
+}
+
+/** Ask a Librarian (issue 4, R1–R3). */
+export interface ReferenceConfig {
+  /** The reference desk's address; replies thread by a +token in it (ask+TOKEN@…). */
+  address: string;
+  /** How e-mailed questions arrive: a built-in SMTP listener, IMAP polling, or not at all. */
+  inbound: 'off' | 'smtp' | 'imap';
+  smtpHost: string;
+  smtpPort: number;
+  imapUrl: URL | null;
+  pollSeconds: number;
+  /** Largest inbound message accepted, in bytes. */
+  maxBytes: number;
+  /** Open questions with no activity for this many days are closed and scrubbed (R2). */
+  idleDays: number;
+  /** Questions one client may send through the web form per hour. */
+  perClientPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -262,7 +301,78 @@ function parseMail(r: EnvReader, library: LibraryIdentity): MailConfig {
         `MAIL_FROM=${JSON.stringify(given)} is not an address like library@example.org or "Name <library@example.org>".`,
       );
   }
-  return { smtpUrl, allowPlain: r.bool('SMTP_ALLOW_PLAIN', false), caFile, from };
+  let dkim: MailConfig['dkim'] = null;
+  const dkimDomain = r.raw('DKIM_DOMAIN');
+  const dkimSelector = r.raw('DKIM_SELECTOR');
+  const dkimKey = r.raw('DKIM_PRIVATE_KEY_FILE');
+  const dkimSet = [dkimDomain, dkimSelector, dkimKey].filter((v) => v !== undefined).length;
+  if (dkimSet > 0 && dkimSet < 3)
+    r.problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE must be set together (or none).');
+  else if (dkimDomain && dkimSelector && dkimKey) {
+    if (!fs.existsSync(dkimKey)) r.problems.push(`DKIM_PRIVATE_KEY_FILE file ${dkimKey} does not exist.`);
+    dkim = { domain: dkimDomain, selector: dkimSelector, keyFile: dkimKey };
+  }
+  return {
+    smtpUrl,
+    allowPlain: r.bool('SMTP_ALLOW_PLAIN', false),
+    caFile,
+    from,
+    dkim,
+    poolConnections: r.int('SMTP_POOL_CONNECTIONS', 5, 1, 50),
+  };
+}
+
+const emailLike = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+function parseAnnouncements(r: EnvReader, publicUrl: URL): AnnouncementsConfig {
+  const hosts = (r.raw('ANNOUNCEMENT_LINK_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hosts)
+    if (!/^[a-z0-9.-]+$/.test(h) || !h.includes('.'))
+      r.problems.push(
+        `ANNOUNCEMENT_LINK_HOSTS entry ${JSON.stringify(h)} is not a host name like example.org.`,
+      );
+  return {
+    perMinute: r.int('ANNOUNCEMENT_PER_MINUTE', 600, 1, 1_000_000),
+    linkHosts: [...new Set([publicUrl.hostname.toLowerCase(), ...hosts])],
+  };
+}
+
+function parseReference(r: EnvReader, publicUrl: URL): ReferenceConfig {
+  const fallbackDomain = publicUrl.hostname.includes('.') ? publicUrl.hostname : 'library.example';
+  const address = r.string('REFERENCE_ADDRESS', `ask@${fallbackDomain}`).toLowerCase();
+  if (!emailLike.test(address) || address.split('@')[0]!.includes('+'))
+    r.problems.push(
+      `REFERENCE_ADDRESS=${JSON.stringify(address)} is not an address like ask@library.org (without +).`,
+    );
+  const inbound = r.oneOf('REFERENCE_INBOUND', 'off', ['off', 'smtp', 'imap'] as const);
+  let imapUrl: URL | null = null;
+  const iu = r.raw('REFERENCE_IMAP_URL');
+  if (iu !== undefined) {
+    try {
+      imapUrl = new URL(iu);
+      if (!['imap:', 'imaps:'].includes(imapUrl.protocol)) throw new Error('scheme');
+    } catch {
+      // May hold a password: not echoed.
+      r.problems.push('REFERENCE_IMAP_URL is not an imaps://user:password@host:993/INBOX URL.');
+      imapUrl = null;
+    }
+  }
+  if (inbound === 'imap' && iu === undefined)
+    r.problems.push('REFERENCE_INBOUND=imap needs REFERENCE_IMAP_URL.');
+  return {
+    address,
+    inbound,
+    smtpHost: r.string('REFERENCE_SMTP_HOST', '127.0.0.1'),
+    smtpPort: r.int('REFERENCE_SMTP_PORT', 2525, 0, 65535),
+    imapUrl,
+    pollSeconds: r.int('REFERENCE_POLL_SECONDS', 60, 5, 3600),
+    maxBytes: r.int('REFERENCE_MAX_KB', 1024, 16, 50 * 1024) * 1024,
+    idleDays: r.int('REFERENCE_IDLE_DAYS', 30, 1, 365),
+    perClientPerHour: r.int('REFERENCE_PER_CLIENT_PER_HOUR', 5, 1, 1000),
+  };
 }
 
 const fallbackLibrary = {
@@ -348,6 +458,9 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1024 * 1024) * 1024,
     jobs: { pollMs: r.int('JOB_POLL_MS', 1000, 10, 60_000) },
     mail: parseMail(r, library),
+    notices: { dueSoonDays: r.int('NOTICE_DUE_SOON_DAYS', 3, 0, 30) },
+    announcements: parseAnnouncements(r, publicUrl),
+    reference: parseReference(r, publicUrl),
   };
   if (config.staffSession.idleMinutes > config.staffSession.maxHours * 60) {
     r.problems.push('STAFF_SESSION_IDLE_MINUTES must not exceed STAFF_SESSION_MAX_HOURS × 60.');
@@ -461,4 +574,41 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
     "(library name <webmaster's e-mail>)",
     'Sender of every e-mail: library@example.org or "Name <library@example.org>".',
   ],
+  [
+    'DKIM_DOMAIN / DKIM_SELECTOR / DKIM_PRIVATE_KEY_FILE',
+    '(unset: no DKIM)',
+    'Sign outgoing e-mail with DKIM: the signing domain, the selector and a PEM private key file.',
+  ],
+  ['SMTP_POOL_CONNECTIONS', '5', 'Connections to the relay an announcement run keeps open at once.'],
+  ['NOTICE_DUE_SOON_DAYS', '3', 'Days before the due date the "due soon" notice goes (0: no such notice).'],
+  ['ANNOUNCEMENT_PER_MINUTE', '600', 'Throttle: announcement messages handed to the relay per minute.'],
+  [
+    'ANNOUNCEMENT_LINK_HOSTS',
+    '(the site’s own host)',
+    'Comma-separated hosts announcements may link to (with subdomains); other links are refused.',
+  ],
+  [
+    'REFERENCE_ADDRESS',
+    '(ask@ the PUBLIC_URL host)',
+    'Address of Ask a Librarian; replies thread by a token in ask+TOKEN@… (R3).',
+  ],
+  [
+    'REFERENCE_INBOUND',
+    'off',
+    'How e-mailed questions arrive: off, smtp (built-in listener) or imap (polling).',
+  ],
+  [
+    'REFERENCE_SMTP_HOST / REFERENCE_SMTP_PORT',
+    '127.0.0.1 / 2525',
+    'Where the built-in SMTP listener binds.',
+  ],
+  [
+    'REFERENCE_IMAP_URL',
+    '(unset)',
+    'imaps://user:pass@host:993/INBOX mailbox to poll (messages are deleted after reading).',
+  ],
+  ['REFERENCE_POLL_SECONDS', '60', 'How often the IMAP mailbox is polled.'],
+  ['REFERENCE_MAX_KB', '1024', 'Largest e-mailed question accepted.'],
+  ['REFERENCE_IDLE_DAYS', '30', 'Open questions idle this long are closed and scrubbed (R2).'],
+  ['REFERENCE_PER_CLIENT_PER_HOUR', '5', 'Questions one client may send through the web form per hour.'],
 ];

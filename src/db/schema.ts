@@ -19,6 +19,16 @@ import type {
   PatronTable,
   PinResetTokenTable,
 } from '../features/patrons/patrons.table.ts';
+import type {
+  AnnouncementRecipientTable,
+  AnnouncementTable,
+} from '../features/announcements/announcements.table.ts';
+import type {
+  FaqEntryTable,
+  QuestionMessageTable,
+  QuestionNoteTable,
+  QuestionTable,
+} from '../features/reference/reference.table.ts';
 import type { JobTable } from '../jobs/jobs.table.ts';
 import type { DevMailboxTable, MailCountTable, OutboxTable } from '../mail/mail.table.ts';
 import type { LegalHoldTable, PurgeRunTable } from '../privacy/privacy.table.ts';
@@ -45,4 +55,10 @@ export interface DB {
   mail_counts: MailCountTable;
   dev_mailbox: DevMailboxTable;
   pin_reset_tokens: PinResetTokenTable;
+  announcements: AnnouncementTable;
+  announcement_recipients: AnnouncementRecipientTable;
+  questions: QuestionTable;
+  question_messages: QuestionMessageTable;
+  question_notes: QuestionNoteTable;
+  faq_entries: FaqEntryTable;
 }

@@ -5,7 +5,14 @@ import { iso, localDay } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { newId } from '../ids.ts';
 import type { JobMeta } from '../jobs/registry.ts';
-import { countMail, emptyOutbox, findOutbox, insertDevMail, type MailOutcome } from './mail.repository.ts';
+import {
+  countMail,
+  emptyOutbox,
+  findOutbox,
+  flagUndeliverable,
+  insertDevMail,
+  type MailOutcome,
+} from './mail.repository.ts';
 import { PermanentMailError, sendSmtp } from './transport.ts';
 
 /** Attempts of one message; with the worker's back-off (10 s doubling) this spans about 1.5 hours. */
@@ -14,7 +21,14 @@ export const MAIL_MAX_ATTEMPTS = 10;
 export async function deliverOutboxMessage(ctx: AppContext, outboxId: string, meta: JobMeta): Promise<void> {
   const row = await findOutbox(ctx.db, outboxId);
   if (!row || row.recipient === null || row.subject === null || row.text_body === null) return;
-  const msg = { to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body };
+  const msg = {
+    to: row.recipient,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    replyTo: row.reply_to,
+    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : null,
+  };
   const log = ctx.logger.child({ mailKind: row.kind, outboxId });
 
   /** Empties the row and counts the outcome, once, however often this runs. */
@@ -23,6 +37,10 @@ export async function deliverOutboxMessage(ctx: AppContext, outboxId: string, me
     await ctx.db.transaction().execute(async (trx) => {
       if (await emptyOutbox(trx, row.id, sentAt)) {
         await countMail(trx, localDay(now, ctx.config.library.timezone), row.kind, outcome);
+        // A notice the server refuses for good marks the address, so staff and the patron see
+        // it and further notices wait for a corrected address (issue 4).
+        if (outcome === 'rejected' && row.patron_id)
+          await flagUndeliverable(trx, row.patron_id, msg.to, iso(now));
       }
     });
   };

@@ -42,6 +42,9 @@ export function mailInventory(): TableEntry[] {
         html_body: queued('HTML content of the message, if any.'),
         created_at: { personal: false, description: 'When the message was queued.' },
         sent_at: { personal: false, description: 'When the mail server accepted the message.' },
+        patron_id: queued('Whose notice it is, so an address the mail server refuses can be flagged.'),
+        reply_to: queued('Where replies to the message go (Ask a Librarian threads replies by it).'),
+        headers: queued('Extra headers of the message, such as the unsubscribe link of an announcement.'),
       },
       retention: [
         {

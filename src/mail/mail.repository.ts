@@ -23,7 +23,16 @@ export async function findOutbox(db: Db, id: string): Promise<OutboxRow | undefi
 export async function emptyOutbox(db: Db, id: string, sentAt: string | null): Promise<boolean> {
   const res = await db
     .updateTable('outbox')
-    .set({ recipient: null, subject: null, text_body: null, html_body: null, sent_at: sentAt })
+    .set({
+      recipient: null,
+      subject: null,
+      text_body: null,
+      html_body: null,
+      patron_id: null,
+      reply_to: null,
+      headers: null,
+      sent_at: sentAt,
+    })
     .where('id', '=', id)
     .where('recipient', 'is not', null)
     .executeTakeFirst();
@@ -36,6 +45,21 @@ export async function countMail(db: Db, day: string, kind: string, outcome: Mail
     .insertInto('mail_counts')
     .values({ key: `${day}|${kind}|${outcome}`, day, kind, outcome, count: 1 })
     .onConflict((oc) => oc.column('key').doUpdateSet({ count: sql`mail_counts.count + 1` }))
+    .execute();
+}
+
+/** Marks a patron's address as refused, if it is still the address the message went to. */
+export async function flagUndeliverable(
+  db: Db,
+  patronId: string,
+  address: string,
+  nowIso: string,
+): Promise<void> {
+  await db
+    .updateTable('patrons')
+    .set({ email_undeliverable_at: nowIso })
+    .where('id', '=', patronId)
+    .where('email', '=', address)
     .execute();
 }
 

@@ -1,5 +1,5 @@
 // Queueing e-mail: callers pass their own transaction, so a rolled-back write sends nothing.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { iso, type Clock } from '../clock.ts';
 import type { DB } from '../db/schema.ts';
 import { newId } from '../ids.ts';
@@ -16,10 +16,20 @@ export interface MailToQueue {
   text: string;
   /** Optional HTML part: no remote images, no tracking, links as written (N2). */
   html: string | null;
+  /** The patron a service notice is for: a permanent refusal flags their address (issue 4). */
+  patronId?: string | null;
+  /** Where replies go (Ask a Librarian threads replies by a token in this address, R3). */
+  replyTo?: string | null;
+  /** Extra headers, e.g. List-Unsubscribe (RFC 8058). */
+  headers?: Record<string, string> | null;
 }
 
 /** Stores the message in the outbox and queues its mail.send job, both in `trx`; returns the outbox id. */
-export async function queueMail(trx: Transaction<DB>, clock: Clock, msg: MailToQueue): Promise<string> {
+export async function queueMail(
+  trx: Kysely<DB> | Transaction<DB>,
+  clock: Clock,
+  msg: MailToQueue,
+): Promise<string> {
   const now = clock.now();
   const id = newId(now.getTime());
   await insertOutbox(trx, {
@@ -31,6 +41,9 @@ export async function queueMail(trx: Transaction<DB>, clock: Clock, msg: MailToQ
     html_body: msg.html,
     created_at: iso(now),
     sent_at: null,
+    patron_id: msg.patronId ?? null,
+    reply_to: msg.replyTo ?? null,
+    headers: msg.headers ? JSON.stringify(msg.headers) : null,
   });
   await enqueueJob(trx, clock, sendMailJob, { outboxId: id });
   return id;

@@ -13,6 +13,12 @@ export interface OutboxTable {
   created_at: string;
   /** When the mail server (or the development mailbox) accepted it; null while waiting. */
   sent_at: string | null;
+  /** The patron a notice is for, so a refused address can be flagged; emptied with the rest. */
+  patron_id: string | null;
+  /** Reply-To address (Ask a Librarian replies thread by a token in it, R3). */
+  reply_to: string | null;
+  /** Extra headers as JSON, e.g. List-Unsubscribe; emptied with the rest. */
+  headers: string | null;
 }
 
 /** Messages per day, kind and outcome; no recipient, no content (N3). */

@@ -10,6 +10,10 @@ export interface OutgoingMessage {
   subject: string;
   text: string;
   html: string | null;
+  replyTo?: string | null;
+  headers?: Record<string, string> | null;
+  /** A stable Message-ID, so a message re-sent after a crash can be recognised as the same one. */
+  messageId?: string;
 }
 
 /** A message the server refuses for good (5xx to MAIL FROM, RCPT TO or DATA): counted, never retried. */
@@ -21,13 +25,19 @@ export class PermanentMailError extends Error {
 }
 
 const transports = new WeakMap<MailConfig, Transporter>();
+const pooledTransports = new WeakMap<MailConfig, Transporter>();
 
-/** The nodemailer transport for the configured relay, built once per configuration. */
-function smtpTransport(config: MailConfig, url: URL): Transporter {
-  let t = transports.get(config);
+/**
+ * The nodemailer transport for the configured relay, built once per configuration. Notices use
+ * one connection per message (they are few); announcements share a pool of connections.
+ */
+function smtpTransport(config: MailConfig, url: URL, pooled = false): Transporter {
+  const cache = pooled ? pooledTransports : transports;
+  let t = cache.get(config);
   if (t) return t;
   const secure = url.protocol === 'smtps:';
   t = nodemailer.createTransport({
+    ...(pooled ? { pool: true as const, maxConnections: config.poolConnections, maxMessages: 1000 } : {}),
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
@@ -46,25 +56,47 @@ function smtpTransport(config: MailConfig, url: URL): Transporter {
     // nodemailer's own logger would write addresses; it stays off (G4).
     logger: false,
     debug: false,
+    ...(config.dkim
+      ? {
+          dkim: {
+            domainName: config.dkim.domain,
+            keySelector: config.dkim.selector,
+            privateKey: fs.readFileSync(config.dkim.keyFile, 'utf8'),
+          },
+        }
+      : {}),
   });
-  transports.set(config, t);
+  cache.set(config, t);
   return t;
+}
+
+/** Closes pooled connections (at shutdown and at the end of an announcement run). */
+export function closePooledTransport(config: MailConfig): void {
+  pooledTransports.get(config)?.close();
+  pooledTransports.delete(config);
 }
 
 /**
  * Hands the message to the SMTP relay. Throws PermanentMailError when the message is refused for
  * good; any other error (connection refused, time-out, 4xx, TLS unavailable) is retried by the job.
  */
-export async function sendSmtp(config: MailConfig, url: URL, msg: OutgoingMessage): Promise<void> {
+export async function sendSmtp(
+  config: MailConfig,
+  url: URL,
+  msg: OutgoingMessage,
+  opts: { pooled?: boolean } = {},
+): Promise<void> {
   try {
-    await smtpTransport(config, url).sendMail({
+    await smtpTransport(config, url, opts.pooled).sendMail({
       from: config.from,
       to: msg.to,
       subject: msg.subject,
       text: msg.text,
       ...(msg.html !== null ? { html: msg.html } : {}),
+      ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+      ...(msg.messageId ? { messageId: msg.messageId } : {}),
       // RFC 3834: an automatic message, so auto-responders stay quiet.
-      headers: { 'Auto-Submitted': 'auto-generated' },
+      headers: { 'Auto-Submitted': 'auto-generated', ...(msg.headers ?? {}) },
     });
   } catch (err) {
     // Only a 5xx about this message (its sender, recipient or content) is permanent; a 5xx to

@@ -97,6 +97,10 @@ export async function addPatron(
       blocked_at: opts.blockReason ? now : null,
       keep_history: opts.keepHistory ? 1 : 0,
       open_loans: 0,
+      notice_email: 1,
+      notice_titles: 0,
+      email_undeliverable_at: null,
+      announcements_consent_at: null,
       created_at: now,
       updated_at: now,
     })

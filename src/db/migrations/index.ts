@@ -4,10 +4,12 @@ import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-circulation.ts';
 import * as m0003 from './0003-catalog-search.ts';
 import * as m0004 from './0004-mail.ts';
+import * as m0005 from './0005-notices-reference.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-circulation': m0002,
   '0003-catalog-search': m0003,
   '0004-mail': m0004,
+  '0005-notices-reference': m0005,
 };

@@ -50,6 +50,14 @@ export function circulationInventory(): TableEntry[] {
         checked_out_at: loanColumn('When you checked the copy out.', 'Loan periods and renewals.'),
         due_at: loanColumn('When the copy is due back.', 'Due dates and notices.'),
         renewals: loanColumn('How often you renewed it.', 'Renewal limits.'),
+        due_soon_notice_at: loanColumn(
+          'When the "due soon" e-mail went out for this loan.',
+          'Sending each notice once (N2).',
+        ),
+        overdue_notice_at: loanColumn(
+          'When the "overdue" e-mail went out for this loan.',
+          'Sending each notice once (N2).',
+        ),
       },
       retention: [
         {

@@ -185,7 +185,12 @@ export async function updateLoanDue(
   dueAt: string,
   renewals: number,
 ): Promise<void> {
-  await db.updateTable('loans').set({ due_at: dueAt, renewals }).where('id', '=', id).execute();
+  // A new due date earns new due-soon and overdue notices.
+  await db
+    .updateTable('loans')
+    .set({ due_at: dueAt, renewals, due_soon_notice_at: null, overdue_notice_at: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Keeps patrons.open_loans in step with the loans table, in the same transaction. */

@@ -226,6 +226,8 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       checked_out_at: nowIso,
       due_at: dueAt,
       renewals: 0,
+      due_soon_notice_at: null,
+      overdue_notice_at: null,
     });
     await repo.updateItemStatus(trx, item.id, 'on_loan', null, nowIso);
     await repo.adjustOpenLoans(trx, patron.id, 1, nowIso);

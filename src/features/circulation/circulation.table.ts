@@ -9,6 +9,10 @@ export interface LoanTable {
   checked_out_at: string;
   due_at: string;
   renewals: number;
+  /** When the due-soon notice went out for this loan (so it goes once); gone with the loan. */
+  due_soon_notice_at: string | null;
+  /** When the overdue notice went out for this loan; gone with the loan. */
+  overdue_notice_at: string | null;
 }
 
 export const circulationActions = [

@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
+import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
@@ -82,6 +83,7 @@ export async function trapForHold(
   });
   // transit_to keeps the branch whose shelf holds it, so a cancelled hold's copy can be found.
   await repo.updateItemStatus(trx, item.id, 'on_hold_shelf', branch, nowIso);
+  await noticeHoldReady(ctx, trx, hold, pickupCode, shelfExpiresAt);
   return { to: 'hold_shelf', pickupCode, shelfExpiresAt };
 }
 
@@ -214,6 +216,8 @@ export async function cancelHold(ctx: AppContext, who: Who, holdId: string): Pro
     const now = ctx.clock.now();
     const hold = await ownHold(ctx, trx, who, holdId);
     await repo.deleteHold(trx, hold.id);
+    // The patron is told when staff cancel; a patron cancelling their own hold needs no e-mail.
+    if (who.kind === 'staff') await noticeHoldEnded(ctx, trx, hold, 'cancelled');
     const bib = await trx
       .selectFrom('bib_records')
       .select('format')
@@ -237,6 +241,7 @@ export async function expireShelfHolds(ctx: AppContext): Promise<number> {
       const expired = await repo.findExpiredShelfHolds(trx, iso(now), 200);
       for (const h of expired) {
         await repo.deleteHold(trx, h.id);
+        await noticeHoldEnded(ctx, trx, h, 'expired');
         const item = h.trapped_item_id ? await repo.findItemById(trx, h.trapped_item_id) : undefined;
         await repo.incrementCount(trx, {
           day: localDay(now, ctx.config.library.timezone),

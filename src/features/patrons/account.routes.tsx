@@ -8,6 +8,8 @@ import { ConflictError, TooManyRequestsError, UnauthenticatedError, ValidationEr
 import { PATRON_COOKIE, patronCookieOptions, requirePatron, safeNext } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
+import { setMailPreferences } from './mail-preferences.ts';
+import { MailPreferencesPage, preferencesOf } from './mail-preferences.views.tsx';
 import { buildMyData } from './my-data.ts';
 import { toPatron } from './patron.ts';
 import * as session from './patron-session.service.ts';
@@ -149,6 +151,49 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           mustChange={m.actor.mustChangePin}
           error={err.message}
           fields={err instanceof ValidationError ? err.fields : {}}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  app.get('/account/email', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    return sendPage(
+      reply,
+      <MailPreferencesPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        patron={m.patron}
+        values={preferencesOf(m.patron)}
+      />,
+    );
+  });
+
+  app.post('/account/email', async (request, reply) => {
+    const m = await me(request, reply);
+    if (!m) return reply;
+    const body = formFields(request);
+    try {
+      await setMailPreferences(ctx, m.actor, body);
+      return reply.redirect('/account?notice=email-saved', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <MailPreferencesPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          patron={m.patron}
+          values={{
+            email: body.email ?? '',
+            notices: body.notices === 'none' ? 'none' : 'email',
+            titles: body.titles === 'on',
+            announcements: body.announcements === 'on',
+          }}
+          error={err.message}
+          fields={err.fields}
         />,
         err.status,
       );

@@ -102,6 +102,7 @@ export function AccountPage({
     ['/account/loans', 'Loans'],
     ['/account/holds', 'Holds'],
     ['/account/history', 'Reading history'],
+    ['/account/email', 'E-mail and notices'],
     ['/account/data', 'My data'],
     ['/account/pin', 'Change PIN'],
     ['/account/close', 'Close account'],
@@ -113,6 +114,12 @@ export function AccountPage({
       {block && (
         <div class="notice" role="status">
           {block}
+        </div>
+      )}
+      {patron.emailUndeliverableAt && (
+        <div class="notice" role="status">
+          E-mail to your address could not be delivered.{' '}
+          <a href="/account/email">Check your e-mail address</a>.
         </div>
       )}
       <dl class="facts">
@@ -326,4 +333,5 @@ export const loginNotices: Record<string, string> = {
 
 export const accountNotices: Record<string, string> = {
   'pin-changed': 'Your PIN has been changed. You were signed out everywhere else.',
+  'email-saved': 'Your e-mail choices have been saved.',
 };

@@ -17,6 +17,13 @@ export interface Patron {
   mustChangePin: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Service notices by e-mail (N2). */
+  noticeEmail: boolean;
+  /** Titles may appear in notice bodies (never in subjects). */
+  noticeTitles: boolean;
+  emailUndeliverableAt: string | null;
+  /** When the patron subscribed to announcements (N1); null = not subscribed. */
+  announcementsConsentAt: string | null;
 }
 
 export const toPatron = (r: PatronRow): Patron => ({
@@ -34,6 +41,10 @@ export const toPatron = (r: PatronRow): Patron => ({
   mustChangePin: Number(r.pin_must_change) === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  noticeEmail: Number(r.notice_email) === 1,
+  noticeTitles: Number(r.notice_titles) === 1,
+  emailUndeliverableAt: r.email_undeliverable_at,
+  announcementsConsentAt: r.announcements_consent_at,
 });
 
 /** Midnight at the start of `day` (YYYY-MM-DD) in the library's time zone, as an ISO instant. */

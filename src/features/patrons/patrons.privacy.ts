@@ -71,6 +71,24 @@ export function patronsInventory(config: Config): TableEntry[] {
           clauses: ['C3'],
         }),
         open_loans: account('How many items you have out.', 'Loan limits; closing an account.'),
+        notice_email: account('Whether you want service notices by e-mail.', 'Your choice of notices (N2).', {
+          clauses: ['N2'],
+        }),
+        notice_titles: account(
+          'Whether notice e-mails may name the titles (off by default; never in subject lines).',
+          'Your choice of what notices say (N2).',
+          { clauses: ['N2'] },
+        ),
+        email_undeliverable_at: account(
+          'When the mail server refused your e-mail address for good, if it did.',
+          'Not sending to an address that does not work; telling you and staff to correct it.',
+          { category: 'contact', clauses: ['N2'] },
+        ),
+        announcements_consent_at: account(
+          'When you subscribed to library announcements, if you did (off by default).',
+          'Your separate consent to announcements (N1).',
+          { clauses: ['N1'] },
+        ),
         created_at: account('When the account was opened.', 'Showing you since when.'),
         updated_at: { personal: false, description: 'When the account last changed.' },
       },

@@ -14,7 +14,7 @@ const optionalText = (max: number, message: string) =>
 
 const nameSchema = z.string().trim().min(1, 'Enter the name.').max(100, 'Use at most 100 characters.');
 
-const emailSchema = z.preprocess(
+export const emailSchema = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
   z.email('Enter an e-mail address like name@example.org, or leave it empty.').max(200).optional(),
 );

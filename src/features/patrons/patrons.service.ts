@@ -109,6 +109,10 @@ export async function registerPatron(
         open_loans: 0,
         created_at: iso(now),
         updated_at: iso(now),
+        notice_email: 1,
+        notice_titles: 0,
+        email_undeliverable_at: null,
+        announcements_consent_at: null,
       });
       await logAccess(trx, ctx, actor, id, 'registration');
     });
@@ -176,12 +180,15 @@ export async function updatePatronDetails(
 ): Promise<void> {
   ensure(actor, canRegisterPatrons);
   const data = parseInput(updatePatronSchema(ctx.config.library), input);
-  await loadPatron(ctx, id);
+  const before = await loadPatron(ctx, id);
+  const email = data.email ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     await repo.updatePatron(trx, id, {
       name: data.name,
       home_branch: data.homeBranch,
-      email: data.email ?? null,
+      email,
+      // A changed (corrected) address gets a fresh chance; an unchanged one stays flagged.
+      email_undeliverable_at: email === before.email ? before.email_undeliverable_at : null,
       phone: data.phone ?? null,
       age_band: data.ageBand ?? null,
       updated_at: iso(ctx.clock.now()),

@@ -22,6 +22,14 @@ export interface PatronTable {
   open_loans: number;
   created_at: string;
   updated_at: string;
+  /** 1: service notices by e-mail (when an address is on file); 0: no notices (issue 4). */
+  notice_email: number;
+  /** 1 when the patron chose to see titles in notice bodies; never in subject lines (N2). */
+  notice_titles: number;
+  /** When the mail server refused this address for good; cleared when the address changes. */
+  email_undeliverable_at: string | null;
+  /** When the patron opted in to announcements (N1); null = not subscribed (the default). */
+  announcements_consent_at: string | null;
 }
 
 export interface PatronSessionTable {

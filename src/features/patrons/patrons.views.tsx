@@ -354,7 +354,23 @@ export function PatronPage({
         <dt>Home branch</dt>
         <dd>{branchName(library, patron.homeBranch)}</dd>
         <dt>E-mail</dt>
-        <dd>{patron.email ?? '—'}</dd>
+        <dd>
+          {patron.email ?? '—'}
+          {patron.emailUndeliverableAt && (
+            <strong>
+              {' '}
+              — undeliverable: the mail server refused it on{' '}
+              {formatDate(patron.emailUndeliverableAt, library.timezone)}. Saving a corrected address clears
+              this.
+            </strong>
+          )}
+        </dd>
+        <dt>Notices</dt>
+        <dd>
+          {patron.noticeEmail ? 'By e-mail' : 'None'}
+          {patron.noticeTitles ? ', titles named' : ', no titles'}
+          {patron.announcementsConsentAt ? '; subscribed to announcements' : ''}
+        </dd>
         <dt>Phone</dt>
         <dd>{patron.phone ?? '—'}</dd>
         <dt>Age band</dt>
