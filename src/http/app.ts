@@ -17,11 +17,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
+import { registerAnnouncementRoutes } from '../features/announcements/announcements.routes.tsx';
 import { registerAdminRoutes } from '../features/admin/admin.routes.tsx';
 import { registerCatalogAdminRoutes } from '../features/catalog/catalog-admin.routes.tsx';
 import { registerCatalogRoutes } from '../features/catalog/catalog.routes.tsx';
 import { registerCirculationRoutes } from '../features/circulation/circulation.routes.tsx';
 import { registerPatronRoutes } from '../features/patrons/patrons.routes.tsx';
+import { registerReferenceRoutes } from '../features/reference/reference.routes.tsx';
 import { registerPublicRoutes } from '../features/public/public.routes.tsx';
 import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
 import { registerMailboxRoutes } from '../mail/mailbox.routes.tsx';
@@ -100,7 +102,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
   // no route change nothing and go on to the 404/405 answer, not to "this form has expired".
   app.addHook('preHandler', (request, reply, done) => {
-    if (unsafeMethods.has(request.method) && !request.is404) app.csrfProtection(request, reply, done);
+    // A route may opt out with `config: { csrf: false }` when a signed token in its URL is the
+    // authority (RFC 8058 one-click unsubscribe, posted by mail programs without cookies).
+    const exempt = (request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false;
+    if (unsafeMethods.has(request.method) && !request.is404 && !exempt)
+      app.csrfProtection(request, reply, done);
     else done();
   });
 
@@ -116,6 +122,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerCatalogAdminRoutes(app, ctx);
   registerPatronRoutes(app, ctx);
   registerCirculationRoutes(app, ctx);
+  registerReferenceRoutes(app, ctx);
+  registerAnnouncementRoutes(app, ctx);
   await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
 
   await app.ready();

@@ -120,6 +120,35 @@ export async function releaseStaleJobs(db: Db, staleBeforeIso: string, nowIso: s
   return Number(failed.numUpdatedRows) + Number(requeued.numUpdatedRows);
 }
 
+/** Workers (by id prefix, e.g. "host:") holding running jobs: to find workers that died here. */
+export async function findRunningWorkers(db: Db, prefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select('locked_by')
+    .distinct()
+    .where('status', '=', 'running')
+    .where('locked_by', 'like', `${prefix}%`)
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.locked_by).filter((w): w is string => w !== null);
+}
+
+/** Puts the running jobs of one (dead) worker back in the queue at once, keeping their attempt count. */
+export async function releaseJobsOfWorker(db: Db, workerId: string): Promise<number> {
+  const res = await db
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      locked_at: null,
+      locked_by: null,
+      last_error: 'worker stopped before finishing',
+    })
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 export interface QueueHealth {
   byStatus: Record<JobTable['status'], number>;
   byName: Array<{ name: string; status: JobTable['status']; n: number }>;

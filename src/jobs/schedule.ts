@@ -1,12 +1,19 @@
 // Every job the application knows, and the recurring ones, declared in one place.
 import type { Config } from '../config.ts';
 import { expireHoldsJob } from '../features/circulation/circulation.jobs.ts';
+import { sendAnnouncementJob } from '../features/announcements/announcements.jobs.ts';
 import { scanNoticesJob } from '../features/notices/notices.jobs.ts';
 import { sendMailJob } from '../mail/mail.jobs.ts';
 import { purgeJob } from '../privacy/privacy.jobs.ts';
 import { JobRegistry, type JobDefinition } from './registry.ts';
 
-export const allJobs: readonly JobDefinition[] = [purgeJob, expireHoldsJob, sendMailJob, scanNoticesJob];
+export const allJobs: readonly JobDefinition[] = [
+  purgeJob,
+  expireHoldsJob,
+  sendMailJob,
+  scanNoticesJob,
+  sendAnnouncementJob,
+];
 
 export function buildJobRegistry(config: Config): JobRegistry {
   return new JobRegistry(allJobs, [

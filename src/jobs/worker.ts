@@ -6,6 +6,8 @@ import { newId } from '../ids.ts';
 import { scrubForLog } from '../log-scrub.ts';
 import {
   claimNextJob,
+  findRunningWorkers,
+  releaseJobsOfWorker,
   markJobDone,
   markJobFailed,
   markJobRetry,
@@ -29,8 +31,18 @@ export class Worker {
 
   start(): void {
     this.stopped = false;
+    let first = true;
     const loop = async () => {
       if (this.stopped) return;
+      if (first) {
+        first = false;
+        await this.releaseDeadLocalWorkers().catch((err: unknown) => {
+          this.ctx.logger.error(
+            { error: { message: scrubForLog(String(err)) } },
+            'could not release jobs of dead workers',
+          );
+        });
+      }
       this.running = this.drain().then(
         () => undefined,
         (err: unknown) => {
@@ -47,6 +59,29 @@ export class Worker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+  }
+
+  /**
+   * Jobs left "running" by a worker process on this machine that no longer exists (killed, crashed)
+   * go back to the queue at start-up instead of waiting JOB_STALE_AFTER_MS, so a restart resumes
+   * an announcement at once. A pid reused by another process only means the usual wait.
+   */
+  async releaseDeadLocalWorkers(): Promise<number> {
+    const host = os.hostname();
+    let n = 0;
+    for (const w of await findRunningWorkers(this.ctx.db, `${host}:`)) {
+      const pid = Number(w.slice(host.length + 1).split(':')[0]);
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        alive = (err as NodeJS.ErrnoException).code !== 'ESRCH';
+      }
+      if (!alive) n += await releaseJobsOfWorker(this.ctx.db, w);
+    }
+    if (n > 0) this.ctx.logger.info({ jobs: n }, 'jobs of a stopped worker on this machine re-queued');
+    return n;
   }
 
   /** Runs due jobs until none is left (or the worker is stopped). */

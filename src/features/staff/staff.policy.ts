@@ -34,3 +34,5 @@ export const canViewPatron = (actor: Actor): boolean => has(actor, 'circulation'
 /** Reading the staff access log: the privacy officer alone (A6), not even administrators. */
 export const canReadAccessLog = (actor: Actor): boolean =>
   actor.kind === 'system' || actor.roles.includes('privacy-officer');
+/** Writing and sending announcements to subscribed patrons (N1): the webmaster and administrators. */
+export const canManageAnnouncements = (actor: Actor): boolean => has(actor, 'webmaster', 'admin');

@@ -13,6 +13,7 @@ import {
 import type { StaffMember } from './staff.repository.ts';
 import {
   canManageStaff,
+  canManageAnnouncements,
   canReadAccessLog,
   canViewJobQueue,
   canReadDevMailbox,
@@ -115,6 +116,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
     ]);
   if (canReadAccessLog(a))
     links.push(['/staff/access-log', 'Staff access log', 'Who opened which patron record, when and why.']);
+  if (canManageAnnouncements(a))
+    links.push([
+      '/staff/announcements',
+      'Announcements',
+      'Write, preview and send announcements to the patrons who subscribed.',
+    ]);
   return (
     <Layout title="Staff home" library={library} actor={a} csrfToken={csrfToken} staffArea>
       <h1>Hello, {a.displayName}</h1>

@@ -1,0 +1,179 @@
+// Announcement pages for the webmaster and administrators, and the public unsubscribe link with
+// its RFC 8058 one-click POST. Thin: parse, guard, one service call, render.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { ConflictError, ValidationError } from '../../errors.ts';
+import { requireStaff } from '../../http/auth.ts';
+import { formFields } from '../../http/forms.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import { canManageAnnouncements } from '../staff/staff.policy.ts';
+import * as service from './announcements.service.ts';
+import {
+  AnnouncementListPage,
+  AnnouncementPage,
+  ComposePage,
+  UnsubscribePage,
+} from './announcements.views.tsx';
+
+const idParams = z.object({ id: z.string().max(40) });
+const tokenParams = z.object({ token: z.string().max(100) });
+const noticeQuery = z.object({ notice: z.string().max(40).optional() });
+
+const notices: Record<string, string> = {
+  saved: 'Draft saved. Check the preview below before sending.',
+  sending: 'Sending has started. The counts below grow as messages leave; reload to follow.',
+  cancelled: 'The announcement was stopped; no further messages will go out.',
+};
+
+export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({
+    library,
+    actor: request.actor,
+    csrfToken: reply.generateCsrf(),
+  });
+
+  app.get('/staff/announcements', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageAnnouncements);
+    if (!actor) return reply;
+    const list = await service.listAnnouncements(ctx, actor);
+    return sendPage(
+      reply,
+      <AnnouncementListPage
+        {...frame(request, reply)}
+        {...list}
+        notice={notices[request.query.notice ?? '']}
+      />,
+    );
+  });
+
+  app.get('/staff/announcements/new', (request, reply) => {
+    const actor = requireStaff(request, reply, canManageAnnouncements);
+    if (!actor) return reply;
+    return sendPage(reply, <ComposePage {...frame(request, reply)} values={{}} />);
+  });
+
+  app.post('/staff/announcements/new', async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageAnnouncements);
+    if (!actor) return reply;
+    const values = formFields(request);
+    try {
+      const id = await service.createAnnouncement(ctx, actor, values);
+      return reply.redirect(`/staff/announcements/${id}?notice=saved`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <ComposePage {...frame(request, reply)} values={values} error={err.message} fields={err.fields} />,
+        400,
+      );
+    }
+  });
+
+  app.get(
+    '/staff/announcements/:id',
+    { schema: { params: idParams, querystring: noticeQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canManageAnnouncements);
+      if (!actor) return reply;
+      const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+      return sendPage(
+        reply,
+        <AnnouncementPage
+          {...frame(request, reply)}
+          view={view}
+          notice={notices[request.query.notice ?? '']}
+        />,
+      );
+    },
+  );
+
+  app.post('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageAnnouncements);
+    if (!actor) return reply;
+    const values = formFields(request);
+    try {
+      await service.updateAnnouncement(ctx, actor, request.params.id, values);
+      return reply.redirect(`/staff/announcements/${request.params.id}?notice=saved`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+      return sendPage(
+        reply,
+        <AnnouncementPage
+          {...frame(request, reply)}
+          view={view}
+          values={values}
+          error={err.message}
+          fields={err instanceof ValidationError ? err.fields : {}}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  for (const [action, run, notice] of [
+    ['send', service.sendAnnouncement, 'sending'],
+    ['cancel', service.cancelAnnouncement, 'cancelled'],
+  ] as const) {
+    app.post(
+      `/staff/announcements/:id/${action}`,
+      { schema: { params: idParams } },
+      async (request, reply) => {
+        const actor = requireStaff(request, reply, canManageAnnouncements);
+        if (!actor) return reply;
+        try {
+          await run(ctx, actor, request.params.id);
+          return reply.redirect(`/staff/announcements/${request.params.id}?notice=${notice}`, 303);
+        } catch (err) {
+          if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+          const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+          return sendPage(
+            reply,
+            <AnnouncementPage
+              {...frame(request, reply)}
+              view={view}
+              error={err.message}
+              fields={err instanceof ValidationError ? err.fields : {}}
+            />,
+            err.status,
+          );
+        }
+      },
+    );
+  }
+
+  // The link in every announcement: GET only shows a button (mail scanners follow links).
+  app.get('/unsubscribe/:token', { schema: { params: tokenParams } }, (request, reply) => {
+    const valid = service.isValidUnsubscribeToken(ctx, request.params.token);
+    return sendPage(
+      reply.header('Cache-Control', 'no-store'),
+      <UnsubscribePage library={library} token={request.params.token} done={null} valid={valid} />,
+      valid ? 200 : 404,
+    );
+  });
+
+  // RFC 8058 one-click: mail programs POST "List-Unsubscribe=One-Click" with no cookie or form
+  // token, so this route is exempt from CSRF; the signed token is the authority.
+  app.post(
+    '/unsubscribe/:token',
+    { schema: { params: tokenParams }, config: { csrf: false } },
+    async (request, reply) => {
+      if (!service.isValidUnsubscribeToken(ctx, request.params.token))
+        return sendPage(
+          reply,
+          <UnsubscribePage library={library} token={request.params.token} done={null} valid={false} />,
+          404,
+        );
+      const done = await service.unsubscribeByToken(ctx, request.params.token);
+      if (formFields(request)['List-Unsubscribe'] === 'One-Click')
+        return reply.type('text/plain; charset=utf-8').send('Unsubscribed.\n');
+      return sendPage(
+        reply.header('Cache-Control', 'no-store'),
+        <UnsubscribePage library={library} token={request.params.token} done={done} valid />,
+      );
+    },
+  );
+}
