@@ -70,6 +70,36 @@ export interface MailCount {
   count: number;
 }
 
+/** Daily counts between two days (inclusive), newest first; at most `limit` rows. */
+export async function findMailCounts(
+  db: Db,
+  fromDay: string,
+  toDay: string,
+  limit = 2000,
+): Promise<MailCount[]> {
+  const rows = await db
+    .selectFrom('mail_counts')
+    .select(['day', 'kind', 'outcome', 'count'])
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .orderBy('day', 'desc')
+    .orderBy('kind')
+    .orderBy('outcome')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** Messages still waiting for the relay (not yet emptied). */
+export async function countOutboxWaiting(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('recipient', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function insertDevMail(db: Db, row: DevMailboxRow): Promise<void> {
   await db.insertInto('dev_mailbox').values(row).execute();
 }

@@ -1,6 +1,7 @@
 // The development mailbox in the staff interface: administrators read the e-mail Carrel would
 // have sent while no SMTP server is configured.
 import { z } from 'zod';
+import { addMs, DAY, localDay } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { requireStaff } from '../http/auth.ts';
@@ -8,11 +9,31 @@ import { sendPage } from '../http/render.tsx';
 import type { App } from '../http/types.ts';
 import { canReadDevMailbox } from '../features/staff/staff.policy.ts';
 import { DEV_MAILBOX_DAYS } from './mail.privacy.ts';
-import { findDevMail, findDevMailList } from './mail.repository.ts';
-import { MailboxMessagePage, MailboxPage } from './mailbox.views.tsx';
+import { countOutboxWaiting, findDevMail, findDevMailList, findMailCounts } from './mail.repository.ts';
+import { MailboxMessagePage, MailboxPage, MailCountsPage } from './mailbox.views.tsx';
 
 export function registerMailboxRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
+
+  app.get('/staff/admin/mail', async (request, reply) => {
+    const actor = requireStaff(request, reply, canReadDevMailbox);
+    if (!actor) return reply;
+    const days = 30;
+    const now = ctx.clock.now();
+    const tz = library.timezone;
+    const counts = await findMailCounts(ctx.db, localDay(addMs(now, -days * DAY), tz), localDay(now, tz));
+    return sendPage(
+      reply,
+      <MailCountsPage
+        library={library}
+        actor={actor}
+        csrfToken={reply.generateCsrf()}
+        counts={counts}
+        waiting={await countOutboxWaiting(ctx.db)}
+        days={days}
+      />,
+    );
+  });
 
   app.get('/staff/admin/mailbox', async (request, reply) => {
     const actor = requireStaff(request, reply, canReadDevMailbox);

@@ -1,6 +1,6 @@
 // The development mailbox pages (admin only): the list, newest first, and one message.
 import { formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../http/layout.tsx';
-import type { DevMailboxRow } from './mail.repository.ts';
+import type { DevMailboxRow, MailCount } from './mail.repository.ts';
 
 type ListRow = Pick<DevMailboxRow, 'id' | 'kind' | 'recipient' | 'subject' | 'created_at'>;
 
@@ -88,6 +88,73 @@ export function MailboxMessagePage({
       <p>
         <a href="/staff/admin/mailbox">Back to the mailbox</a>
       </p>
+    </Layout>
+  );
+}
+
+const outcomeLabels: Record<string, string> = {
+  delivered: 'Accepted by the mail server',
+  'dev-mailbox': 'Held in the development mailbox',
+  rejected: 'Refused for good (5xx)',
+  failed: 'Given up after retries',
+};
+
+/** Mail counts per day, kind and outcome (N3): all that remains of sent e-mail. */
+export function MailCountsPage({
+  library,
+  actor,
+  csrfToken,
+  counts,
+  waiting,
+  days,
+}: PageFrame & { counts: MailCount[]; waiting: number; days: number }) {
+  const totals = new Map<string, number>();
+  for (const c of counts) totals.set(c.outcome, (totals.get(c.outcome) ?? 0) + c.count);
+  return (
+    <Layout title="E-mail sent" library={library} actor={actor} csrfToken={csrfToken} staffArea>
+      <h1>E-mail sent</h1>
+      <p>
+        Carrel keeps no copy of sent e-mail: once the mail server takes a message, its recipient and text are
+        deleted and only these counts remain (N3). Operational figures for administrators; they are not
+        published. Last {days} days.
+      </p>
+      <p>
+        Waiting to be sent now: <strong>{waiting}</strong>
+        {waiting > 0 && ' (messages wait and are retried while the mail server is unreachable)'}.
+      </p>
+      <ul>
+        {Object.entries(outcomeLabels).map(([k, label]) => (
+          <li key={k}>
+            {label}: {totals.get(k) ?? 0}
+          </li>
+        ))}
+      </ul>
+      {counts.length === 0 ? (
+        <p>No e-mail in this period.</p>
+      ) : (
+        <ScrollRegion label="E-mail per day">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Messages</th>
+              </tr>
+            </thead>
+            <tbody>
+              {counts.map((c) => (
+                <tr key={`${c.day}|${c.kind}|${c.outcome}`}>
+                  <td>{c.day}</td>
+                  <td>{c.kind}</td>
+                  <td>{outcomeLabels[c.outcome] ?? c.outcome}</td>
+                  <td>{c.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
     </Layout>
   );
 }

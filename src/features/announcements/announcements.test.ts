@@ -133,6 +133,16 @@ describeEachDialect(
         assert.equal(row.recipients, mine.length);
         const left = await e.ctx.db.selectFrom('announcement_recipients').select('id').execute();
         assert.equal(left.length, 0, 'the recipient list is gone once sent');
+        // What remains is a count per day and kind, which administrators can read (N3).
+        const { browser: admin } = await signedInStaff(e, app(), ['admin']);
+        const counts = await admin.get('/staff/admin/mail');
+        assert.equal(counts.statusCode, 200);
+        assert.match(
+          counts.body,
+          new RegExp(`<td>announcement</td><td>Accepted by the mail server</td><td>${mine.length}</td>`),
+        );
+        assert.ok(!counts.body.includes('ann.one@example.org'), 'no addresses');
+        assert.equal((await browser.get('/staff/admin/mail')).statusCode, 403, 'not for the webmaster');
 
         const one = mine.find((r) => r.rcptTo[0] === 'ann.one@example.org')!;
         assert.match(

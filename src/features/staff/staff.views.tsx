@@ -88,6 +88,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
       'Development mailbox',
       'E-mail held back while no SMTP server is set.',
     ]);
+  if (canReadDevMailbox(a))
+    links.push([
+      '/staff/admin/mail',
+      'E-mail sent',
+      'Counts of e-mail sent, refused or waiting, per day and kind.',
+    ]);
   if (canViewStaffCatalog(a))
     links.push([
       '/staff/catalog',
