@@ -2,6 +2,7 @@
 // be left out, so a large installation can run them as separate processes.
 import fs from 'node:fs';
 import type { AppContext } from './context.ts';
+import { startReferenceInbound } from './features/reference/reference.inbound.ts';
 import { buildApp } from './http/app.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { Worker } from './jobs/worker.ts';
@@ -28,6 +29,8 @@ export async function startServer(ctx: AppContext, parts: ServeParts): Promise<R
     await app.listen({ host: config.host, port: config.port });
     url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   }
+  // E-mailed questions arrive where the web server runs (REFERENCE_INBOUND: smtp or imap).
+  const inbound = parts.web ? await startReferenceInbound(ctx) : null;
   const worker = parts.worker ? new Worker(ctx) : null;
   worker?.start();
   const scheduler = parts.scheduler ? new Scheduler(ctx) : null;
@@ -36,6 +39,7 @@ export async function startServer(ctx: AppContext, parts: ServeParts): Promise<R
     url,
     async stop() {
       scheduler?.stop();
+      await inbound?.stop();
       await app?.close();
       await worker?.stop();
     },

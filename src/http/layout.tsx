@@ -71,6 +71,9 @@ export function Layout({ title, library, actor, csrfToken, children, staffArea }
                       <a href="/account">Your account</a>
                     </li>
                     <li>
+                      <a href="/ask">Ask a Librarian</a>
+                    </li>
+                    <li>
                       <a href="/contact">Contact</a>
                     </li>
                     <li>

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import { expireHoldsJob } from '../features/circulation/circulation.jobs.ts';
 import { sendAnnouncementJob } from '../features/announcements/announcements.jobs.ts';
+import { scrubIdleQuestionsJob } from '../features/reference/reference.jobs.ts';
 import { scanNoticesJob } from '../features/notices/notices.jobs.ts';
 import { sendMailJob } from '../mail/mail.jobs.ts';
 import { purgeJob } from '../privacy/privacy.jobs.ts';
@@ -13,6 +14,7 @@ export const allJobs: readonly JobDefinition[] = [
   sendMailJob,
   scanNoticesJob,
   sendAnnouncementJob,
+  scrubIdleQuestionsJob,
 ];
 
 export function buildJobRegistry(config: Config): JobRegistry {
@@ -20,5 +22,6 @@ export function buildJobRegistry(config: Config): JobRegistry {
     { job: purgeJob, everyMinutes: config.purge.intervalMinutes, payload: { trigger: 'schedule' } },
     { job: expireHoldsJob, everyMinutes: 60, payload: {} },
     { job: scanNoticesJob, everyMinutes: 60, payload: {} },
+    { job: scrubIdleQuestionsJob, everyMinutes: 60, payload: {} },
   ]);
 }

@@ -26,7 +26,7 @@ export function referenceInventory(config: Config): TableEntry[] {
   });
   const scrubbed = {
     id: 'questions.scrubbed',
-    description: `When a question is closed, or ${idle} days after its last message, its reply address, the asker's name, the full ZIP code, staff notes and any e-mail address, phone or card number typed into the texts are removed (R2).`,
+    description: `When a question is closed, or ${idle} days after its last message, its reply address, the asker's name, the full ZIP code and staff notes are removed, and names, e-mail addresses, phone and card numbers, street addresses and signatures typed into the texts are replaced by placeholders (R2).`,
     event: `question closed, or idle ${idle} days`,
   };
   return [

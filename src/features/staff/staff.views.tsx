@@ -1,4 +1,5 @@
 // Staff interface pages: sign-in, home, own password, and the administrator's account management.
+import { canUseReferenceDesk } from '../reference/reference.policy.ts';
 import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
@@ -122,6 +123,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
     ]);
   if (canReadAccessLog(a))
     links.push(['/staff/access-log', 'Staff access log', 'Who opened which patron record, when and why.']);
+  if (canUseReferenceDesk(a))
+    links.push([
+      '/staff/reference',
+      'Ask a Librarian',
+      'Questions from the web form and e-mail: claim, answer, close; statistics and the FAQ.',
+    ]);
   if (canManageAnnouncements(a))
     links.push([
       '/staff/announcements',

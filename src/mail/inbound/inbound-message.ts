@@ -10,6 +10,8 @@ export interface InboundMessage {
   messageId: string | null;
   /** Where a reply goes (Reply-To, else From), lower-cased; null when there is no usable address. */
   from: string | null;
+  /** The sender's display name (Reply-To's, else From's), so it can be redacted from the texts later (R2). */
+  fromName?: string | null;
   /** The subject line, '' when missing. */
   subject: string;
   /** Plain text (converted from HTML when there is no text part), quoted tails kept, trailing blanks trimmed. */
@@ -92,6 +94,7 @@ export async function parseInbound(
   return {
     messageId: mail.messageId ?? null,
     from: firstAddress(mail.replyTo) ?? firstAddress(mail.from),
+    fromName: firstName(mail.replyTo) ?? firstName(mail.from),
     subject: mail.subject ?? '',
     text: plainText(mail.text ?? ''),
     // A token that is not well-formed is no token: the callback is the operator's and may be loose.
@@ -128,6 +131,16 @@ function addressesOf(field: AddressObject | AddressObject[] | undefined): string
 // Lower-cased for the reply address only: a recipient's plus-tag token keeps its case.
 const firstAddress = (field: AddressObject | AddressObject[] | undefined): string | null =>
   addressesOf(field)[0]?.toLowerCase() ?? null;
+
+/** The display name given with the first address of a header, trimmed; null when there is none. */
+function firstName(field: AddressObject | AddressObject[] | undefined): string | null {
+  for (const obj of [field ?? []].flat())
+    for (const a of obj.value) {
+      const name = a.name?.trim();
+      if (name && !name.includes('@')) return name;
+    }
+  return null;
+}
 
 /** To, Cc and the delivery headers a mailbox adds: where the plus-tag survives when polled by IMAP. */
 function recipientsOf(mail: ParsedMail): string[] {

@@ -184,6 +184,7 @@ describe('the SMTP listener', () => {
       {
         messageId: 'string',
         from: 'reader.one@example.org',
+        fromName: 'Reader One',
         subject: 'Where are the census records?',
         text: 'Hello,\nwhere can I find the 1950 census records?',
         threadToken: null,

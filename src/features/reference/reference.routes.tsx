@@ -1,0 +1,290 @@
+// Ask a Librarian at the HTTP edge: the public form, delete link and FAQ under /ask, and the
+// reference desk under /staff/reference. Thin: parse, guard, one service call, render. A refused
+// form re-renders with what was typed and a 4xx status.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
+import { requireStaff } from '../../http/auth.ts';
+import { formFields } from '../../http/forms.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import type { StaffActor } from '../staff/staff.policy.ts';
+import { faqDraft, listFaqs, publishFaq, unpublishFaq } from './reference.faq.ts';
+import { ClientRateLimiter, signFormTime } from './reference.guard.ts';
+import { canManageFaq, canUseReferenceDesk, canViewReferenceStats } from './reference.policy.ts';
+import { statsRangeSchema } from './reference.schemas.ts';
+import * as desk from './reference-desk.service.ts';
+import * as svc from './reference.service.ts';
+import { getReferenceStats, referenceStatsCsv } from './reference.stats.ts';
+import { questionStatuses } from './reference.table.ts';
+import {
+  AskPage,
+  AskThanksPage,
+  DeleteConfirmPage,
+  DeleteDonePage,
+  DeleteInvalidPage,
+  FaqPublicPage,
+} from './reference.views.tsx';
+import {
+  FaqAdminPage,
+  QueuePage,
+  QuestionPage,
+  ReferenceStatsPage,
+  type FailedForm,
+} from './reference-desk.views.tsx';
+
+const linkParams = z.object({ link: z.string().max(200) });
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const queueQuery = z.object({
+  status: z.enum(questionStatuses).optional().catch(undefined),
+  notice: z.string().max(40).optional(),
+});
+const noticeQuery = z.object({ notice: z.string().max(40).optional() });
+
+const notices: Record<string, string> = {
+  claimed: 'You have claimed this question.',
+  unclaimed: 'The question is back in the queue.',
+  replied: 'Your answer is on its way to the patron.',
+  noted: 'Note added.',
+  classified: 'Category and effort saved.',
+  closed: 'The question is closed and its personal details are removed.',
+  published: 'Published in the FAQ.',
+  unpublished: 'The entry is no longer published.',
+};
+
+const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store');
+
+/** What the public form shows again after an error: the visible fields only. */
+const askValues = (v: Record<string, string>) => ({
+  question: v.question ?? '',
+  replyTo: (v.replyTo ?? '').slice(0, 300),
+  region: (v.region ?? '').slice(0, 10),
+  zip: (v.zip ?? '').slice(0, 20),
+});
+
+export function registerReferenceRoutes(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const limiter = new ClientRateLimiter(ctx.config.reference.perClientPerHour);
+  const renderedAt = () => signFormTime(ctx.config.secret, ctx.clock.now());
+
+  // ---- public ------------------------------------------------------------------------------------
+
+  app.get('/ask', (_request, reply) =>
+    sendPage(
+      noStore(reply),
+      <AskPage library={library} csrfToken={reply.generateCsrf()} renderedAt={renderedAt()} />,
+    ),
+  );
+
+  app.post('/ask', async (request, reply) => {
+    const values = formFields(request);
+    void noStore(reply);
+    try {
+      await svc.submitWebQuestion(ctx, limiter, values, request.ip);
+      return sendPage(reply, <AskThanksPage library={library} />);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
+      if (err instanceof TooManyRequestsError)
+        void reply.header('Retry-After', String(err.retryAfterSeconds));
+      return sendPage(
+        reply,
+        <AskPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          renderedAt={renderedAt()}
+          values={askValues(values)}
+          error={err.message}
+          fields={err instanceof ValidationError ? err.fields : {}}
+        />,
+        err.status,
+      );
+    }
+  });
+
+  app.get('/ask/delete/:link', { schema: { params: linkParams } }, async (request, reply) => {
+    const { link } = request.params;
+    void noStore(reply);
+    try {
+      if (!(await svc.checkDeleteLink(ctx, link)))
+        return sendPage(reply, <DeleteDonePage library={library} alreadyGone />);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return sendPage(reply, <DeleteInvalidPage library={library} message={err.message} />, 404);
+    }
+    return sendPage(
+      reply,
+      <DeleteConfirmPage library={library} csrfToken={reply.generateCsrf()} link={link} />,
+    );
+  });
+
+  app.post('/ask/delete/:link', { schema: { params: linkParams } }, async (request, reply) => {
+    void noStore(reply);
+    try {
+      const deleted = await svc.deleteQuestionByLink(ctx, request.params.link);
+      return sendPage(reply, <DeleteDonePage library={library} alreadyGone={!deleted} />);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return sendPage(reply, <DeleteInvalidPage library={library} message={err.message} />, 404);
+    }
+  });
+
+  app.get('/ask/faq', async (_request, reply) =>
+    sendPage(reply, <FaqPublicPage library={library} groups={await listFaqs(ctx)} />),
+  );
+
+  // ---- the desk ------------------------------------------------------------------------------------
+
+  const frame = (request: FastifyRequest, reply: FastifyReply) => ({
+    library,
+    actor: request.actor,
+    csrfToken: reply.generateCsrf(),
+  });
+
+  app.get('/staff/reference', { schema: { querystring: queueQuery } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canUseReferenceDesk);
+    if (!actor) return reply;
+    const status = request.query.status ?? 'new';
+    const queue = await desk.getQueue(ctx, actor, status);
+    return sendPage(
+      reply,
+      <QueuePage
+        {...frame(request, reply)}
+        status={status}
+        {...queue}
+        notice={notices[request.query.notice ?? '']}
+      />,
+    );
+  });
+
+  async function renderQuestion(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: StaffActor,
+    id: string,
+    opts: { notice?: string | undefined; error?: ValidationError | ConflictError; failed?: FailedForm } = {},
+  ) {
+    const q = await desk.getQuestion(ctx, actor, id);
+    const draft = q.scrubbedAt && canManageFaq(actor) ? await faqDraft(ctx, id) : undefined;
+    return sendPage(
+      reply,
+      <QuestionPage
+        {...frame(request, reply)}
+        q={q}
+        notice={opts.notice}
+        error={opts.error?.message}
+        failed={opts.failed}
+        faqDraft={draft}
+      />,
+      opts.error?.status ?? 200,
+    );
+  }
+
+  app.get(
+    '/staff/reference/:id',
+    { schema: { params: idParams, querystring: noticeQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canUseReferenceDesk);
+      if (!actor) return reply;
+      return renderQuestion(request, reply, actor, request.params.id, {
+        notice: notices[request.query.notice ?? ''],
+      });
+    },
+  );
+
+  /** A desk form: on success back to the question with a notice; a refusal shows the page again. */
+  const deskAction = (
+    what: FailedForm['form'] | 'claim' | 'unclaim' | 'close',
+    notice: string,
+    run: (actor: StaffActor, id: string, f: Record<string, string>) => Promise<unknown>,
+  ) =>
+    app.post(`/staff/reference/:id/${what}`, { schema: { params: idParams } }, async (request, reply) => {
+      const actor = requireStaff(request, reply, what === 'faq' ? canManageFaq : canUseReferenceDesk);
+      if (!actor) return reply;
+      const { id } = request.params;
+      const f = formFields(request);
+      try {
+        await run(actor, id, f);
+        return reply.redirect(`/staff/reference/${id}?notice=${notice}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+        const fields = err instanceof ValidationError ? err.fields : {};
+        const failed =
+          what === 'claim' || what === 'unclaim' || what === 'close'
+            ? undefined
+            : { form: what, values: f, fields };
+        return renderQuestion(request, reply, actor, id, { error: err, ...(failed ? { failed } : {}) });
+      }
+    });
+
+  deskAction('claim', 'claimed', (actor, id) => desk.claimQuestion(ctx, actor, id));
+  deskAction('unclaim', 'unclaimed', (actor, id) => desk.unclaimQuestion(ctx, actor, id));
+  deskAction('reply', 'replied', (actor, id, f) => desk.replyToQuestion(ctx, actor, id, f));
+  deskAction('note', 'noted', (actor, id, f) => desk.addNote(ctx, actor, id, f));
+  deskAction('classify', 'classified', (actor, id, f) => desk.classifyQuestion(ctx, actor, id, f));
+  deskAction('close', 'closed', (actor, id) => desk.closeQuestion(ctx, actor, id));
+  deskAction('faq', 'published', (actor, id, f) => publishFaq(ctx, actor, id, f));
+
+  app.get('/staff/reference/stats', { schema: { querystring: statsRangeSchema } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canViewReferenceStats);
+    if (!actor) return reply;
+    try {
+      const stats = await getReferenceStats(ctx, actor, request.query);
+      return sendPage(
+        reply,
+        <ReferenceStatsPage
+          {...frame(request, reply)}
+          stats={stats}
+          values={{ from: stats.from, to: stats.to }}
+        />,
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <ReferenceStatsPage
+          {...frame(request, reply)}
+          stats={null}
+          values={request.query}
+          error={err.message}
+          fields={err.fields}
+        />,
+        400,
+      );
+    }
+  });
+
+  app.get(
+    '/staff/reference/stats.csv',
+    { schema: { querystring: statsRangeSchema } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canViewReferenceStats);
+      if (!actor) return reply;
+      const s = await getReferenceStats(ctx, actor, request.query);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="reference-${s.from}-${s.to}.csv"`)
+        .send(referenceStatsCsv(s));
+    },
+  );
+
+  app.get('/staff/reference/faq', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageFaq);
+    if (!actor) return reply;
+    return sendPage(
+      reply,
+      <FaqAdminPage
+        {...frame(request, reply)}
+        groups={await listFaqs(ctx)}
+        notice={notices[request.query.notice ?? '']}
+      />,
+    );
+  });
+
+  app.post('/staff/reference/faq/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageFaq);
+    if (!actor) return reply;
+    await unpublishFaq(ctx, actor, request.params.id);
+    return reply.redirect('/staff/reference/faq?notice=unpublished', 303);
+  });
+}
