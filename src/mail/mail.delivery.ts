@@ -13,6 +13,7 @@ import {
   insertDevMail,
   type MailOutcome,
 } from './mail.repository.ts';
+import { bounceAddress } from './bounce.ts';
 import { PermanentMailError, sendSmtp } from './transport.ts';
 
 /** Attempts of one message; with the worker's back-off (10 s doubling) this spans about 1.5 hours. */
@@ -28,6 +29,8 @@ export async function deliverOutboxMessage(ctx: AppContext, outboxId: string, me
     html: row.html_body,
     replyTo: row.reply_to,
     headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : null,
+    // A notice's delivery reports come back to a signed address naming its patron (bounce.ts).
+    envelopeFrom: row.patron_id ? bounceAddress(ctx.config, row.patron_id) : null,
   };
   const log = ctx.logger.child({ mailKind: row.kind, outboxId });
 

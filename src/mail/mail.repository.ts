@@ -6,7 +6,7 @@ import type { DevMailboxTable, OutboxTable } from './mail.table.ts';
 type Db = Kysely<DB> | Transaction<DB>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type DevMailboxRow = Selectable<DevMailboxTable>;
-export type MailOutcome = 'delivered' | 'dev-mailbox' | 'rejected' | 'failed';
+export type MailOutcome = 'delivered' | 'dev-mailbox' | 'rejected' | 'failed' | 'bounced';
 
 export async function insertOutbox(db: Db, row: OutboxRow): Promise<void> {
   await db.insertInto('outbox').values(row).execute();
@@ -46,6 +46,18 @@ export async function countMail(db: Db, day: string, kind: string, outcome: Mail
     .values({ key: `${day}|${kind}|${outcome}`, day, kind, outcome, count: 1 })
     .onConflict((oc) => oc.column('key').doUpdateSet({ count: sql`mail_counts.count + 1` }))
     .execute();
+}
+
+/** Marks a patron's current address as refused (a delivery report named them); false if already flagged. */
+export async function flagUndeliverableNow(db: Db, patronId: string, nowIso: string): Promise<boolean> {
+  const res = await db
+    .updateTable('patrons')
+    .set({ email_undeliverable_at: nowIso })
+    .where('id', '=', patronId)
+    .where('email', 'is not', null)
+    .where('email_undeliverable_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 /** Marks a patron's address as refused, if it is still the address the message went to. */

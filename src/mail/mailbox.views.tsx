@@ -97,6 +97,7 @@ const outcomeLabels: Record<string, string> = {
   'dev-mailbox': 'Held in the development mailbox',
   rejected: 'Refused for good (5xx)',
   failed: 'Given up after retries',
+  bounced: 'Returned later as undeliverable (delivery report)',
 };
 
 /** Mail counts per day, kind and outcome (N3): all that remains of sent e-mail. */

@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string> | null;
   /** A stable Message-ID, so a message re-sent after a crash can be recognised as the same one. */
   messageId?: string;
+  /** Envelope sender (Return-Path) when it differs from MAIL_FROM: a notice's signed bounce address. */
+  envelopeFrom?: string | null;
 }
 
 /** A message the server refuses for good (5xx to MAIL FROM, RCPT TO or DATA): counted, never retried. */
@@ -95,6 +97,7 @@ export async function sendSmtp(
       ...(msg.html !== null ? { html: msg.html } : {}),
       ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
       ...(msg.messageId ? { messageId: msg.messageId } : {}),
+      ...(msg.envelopeFrom ? { envelope: { from: msg.envelopeFrom, to: [msg.to] } } : {}),
       // RFC 3834: an automatic message, so auto-responders stay quiet.
       headers: { 'Auto-Submitted': 'auto-generated', ...(msg.headers ?? {}) },
     });

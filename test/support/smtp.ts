@@ -45,6 +45,8 @@ export interface Received {
   /** Whether the session ran over TLS (STARTTLS or implicit). */
   secure: boolean;
   rcptTo: string[];
+  /** The envelope sender (MAIL FROM), '' for a null sender. */
+  mailFrom: string;
 }
 
 export interface SmtpSink {
@@ -69,6 +71,7 @@ export async function startSmtpSink(port: number, options: SMTPServerOptions = {
             mail,
             secure: session.secure,
             rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           });
           callback();
         },

@@ -3,18 +3,20 @@
 // question only by the token in its address or subject, never by who sent it (R3). Logs carry
 // outcomes only, never an address, subject, text or token (G4).
 import type { AppContext } from '../../context.ts';
-import { iso } from '../../clock.ts';
+import { iso, localDay } from '../../clock.ts';
 import { newId } from '../../ids.ts';
 import { startImapPoller } from '../../mail/inbound/imap-poller.ts';
 import { plusAddressToken, type InboundMessage } from '../../mail/inbound/inbound-message.ts';
 import { startSmtpListener } from '../../mail/inbound/smtp-listener.ts';
+import { isBounceToken, verifyBounceToken } from '../../mail/bounce.ts';
+import { countMail, flagUndeliverableNow } from '../../mail/mail.repository.ts';
 import { queueMail } from '../../mail/mail.service.ts';
 import { refusedMail } from './reference.mail.tsx';
 import * as repo from './reference.repository.ts';
 import { MAX_TEXT } from './reference.schemas.ts';
 import { createQuestion, referenceAddress, threadAddress } from './reference.service.ts';
 
-export type InboundOutcome = 'created' | 'threaded' | 'refused' | 'ignored';
+export type InboundOutcome = 'created' | 'threaded' | 'refused' | 'ignored' | 'bounced';
 
 /** The text kept of a message: a new question keeps its subject as the first line. */
 function bodyOf(msg: InboundMessage, isNew: boolean): string {
@@ -31,6 +33,8 @@ function bodyOf(msg: InboundMessage, isNew: boolean): string {
  * answered → new); anything else starts a new question and is confirmed.
  */
 export async function receiveInboundQuestion(ctx: AppContext, msg: InboundMessage): Promise<InboundOutcome> {
+  // A delivery report for a notice (sent with a signed bounce address) is not a question.
+  if (isBounceToken(msg.threadToken)) return receiveBounce(ctx, msg);
   if (msg.isAutoReply || !msg.from) return 'ignored';
   const from = msg.from;
   const now = ctx.clock.now();
@@ -73,6 +77,21 @@ export async function receiveInboundQuestion(ctx: AppContext, msg: InboundMessag
     });
     return 'created';
   });
+}
+
+/**
+ * A report that a notice could not be delivered: a permanent failure flags the patron's address
+ * and is counted (issue 4); a forged token, a delay report or anything else is ignored.
+ */
+async function receiveBounce(ctx: AppContext, msg: InboundMessage): Promise<InboundOutcome> {
+  const patronId = verifyBounceToken(ctx.config.secret, msg.threadToken ?? '');
+  if (!patronId || !msg.deliveryFailed) return 'ignored';
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (await flagUndeliverableNow(trx, patronId, iso(now)))
+      await countMail(trx, localDay(now, ctx.config.library.timezone), 'notice', 'bounced');
+  });
+  return 'bounced';
 }
 
 /**

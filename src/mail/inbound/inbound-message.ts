@@ -22,6 +22,8 @@ export interface InboundMessage {
   hasAttachments: boolean;
   /** An automatic message (auto-reply, bulk mail, bounce) that must not get an automatic answer. */
   isAutoReply: boolean;
+  /** A delivery report (RFC 3464) saying delivery failed for good (Action: failed or Status 5.x.x). */
+  deliveryFailed?: boolean;
 }
 
 /** Maps recipient addresses to a thread token (e.g. the plus-tag of ask+TOKEN@library.example). */
@@ -101,7 +103,28 @@ export async function parseInbound(
     threadToken: validToken(headerToken) ?? subjectToken(mail.subject ?? ''),
     hasAttachments: mail.attachments.length > 0,
     isAutoReply: isAutomatic(mail, opts.mailFrom),
+    deliveryFailed: deliveryFailed(mail),
   };
+}
+
+/**
+ * Whether a delivery report (multipart/report; report-type=delivery-status) says delivery failed
+ * for good. mailparser folds the message/delivery-status part into the text, so its status lines
+ * are read there (or from the part, where a parser keeps it apart).
+ */
+function deliveryFailed(mail: ParsedMail): boolean {
+  const ct = mail.headers.get('content-type') as
+    { value?: string; params?: Record<string, string> } | undefined;
+  if (ct?.value?.toLowerCase() !== 'multipart/report') return false;
+  const failed = /^(?:Action:[ \t]*failed|Status:[ \t]*5\.\d{1,3}\.\d{1,3})\b/im;
+  return (
+    failed.test(mail.text ?? '') ||
+    mail.attachments.some(
+      (a) =>
+        /^message\/(?:global-)?delivery-status$/i.test(a.contentType) &&
+        failed.test(a.content.toString('utf8')),
+    )
+  );
 }
 
 const validToken = (t: string | null): string | null => (t !== null && THREAD_TOKEN.test(t) ? t : null);

@@ -190,6 +190,7 @@ describe('the SMTP listener', () => {
         threadToken: null,
         hasAttachments: false,
         isAutoReply: false,
+        deliveryFailed: false,
       },
     );
     assert.equal(msg.messageId, info.messageId);
