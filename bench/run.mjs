@@ -14,6 +14,7 @@ const benchmarks = {
   login: 'bench/login.ts',
   search: 'bench/search.ts',
   circulation: 'bench/circulation.ts',
+  announce: 'bench/announce.ts',
 };
 
 const args = process.argv.slice(2);

@@ -55,6 +55,7 @@ export interface Config {
   notices: NoticesConfig;
   announcements: AnnouncementsConfig;
   reference: ReferenceConfig;
+  webstats: WebstatsConfig;
 }
 
 export interface MailConfig {
@@ -84,6 +85,28 @@ export interface AnnouncementsConfig {
   perMinute: number;
   /** Hosts (and their subdomains) announcement links may point to; the site's own host always may. */
   linkHosts: string[];
+}
+
+/** Website statistics (issue 5, W1–W4). */
+export interface WebstatsConfig {
+  /** Look up the visitor network's domain by reverse DNS (W2); off removes it from the privacy page. */
+  reverseDns: boolean;
+  /** DNS servers for those lookups (host or host:port); empty: the system's. */
+  dnsServers: string[];
+  /** Requests from these networks (addresses or CIDRs) are not counted: the library's own staff. */
+  staffNetworks: string[];
+  /** Requests from these networks are labelled "in library", all others "remote". */
+  libraryNetworks: string[];
+  /** Origins of the library's other sites allowed to send beacon hits (CORS). */
+  siteOrigins: string[];
+  /** Query-string keys kept in page paths; everything else after "?" is dropped. */
+  queryKeys: string[];
+  /** Hours stay hourly this many days, then are folded into days. */
+  hourlyDays: number;
+  /** Daily figures are kept this many days. */
+  keepDays: number;
+  /** Hosts an external link may go to without a signature (the notice page still shows). */
+  exitHosts: string[];
 }
 
 /** Ask a Librarian (issue 4, R1–R3). */
@@ -340,6 +363,63 @@ function parseAnnouncements(r: EnvReader, publicUrl: URL): AnnouncementsConfig {
   };
 }
 
+/** A comma-separated list; callers pass the raw value, so the docs test sees every variable read. */
+const listOf = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function parseNetworks(r: EnvReader, name: string, raw: string | undefined): string[] {
+  const entries = listOf(raw);
+  for (const e of entries) {
+    const [addr, bits, extra] = e.split('/');
+    const family = net.isIP(addr ?? '');
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !okBits || extra !== undefined)
+      r.problems.push(
+        `${name} entry ${JSON.stringify(e)} is not an IP address or a CIDR range like 10.1.0.0/16.`,
+      );
+  }
+  return entries;
+}
+
+function parseWebstats(r: EnvReader): WebstatsConfig {
+  const siteOrigins = listOf(r.raw('STATS_SITE_ORIGINS')).map((o) => o.replace(/\/+$/, ''));
+  for (const o of siteOrigins) {
+    let ok = false;
+    try {
+      const u = new URL(o);
+      ok = ['http:', 'https:'].includes(u.protocol) && u.origin === o;
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      r.problems.push(
+        `STATS_SITE_ORIGINS entry ${JSON.stringify(o)} is not an origin like https://www.library.org.`,
+      );
+  }
+  const exitHosts = listOf(r.raw('EXTERNAL_LINK_HOSTS')).map((h) => h.toLowerCase());
+  for (const h of exitHosts)
+    if (!/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(h))
+      r.problems.push(`EXTERNAL_LINK_HOSTS entry ${JSON.stringify(h)} is not a host name like example.org.`);
+  const queryKeys = listOf(r.raw('STATS_QUERY_KEYS'));
+  for (const k of queryKeys)
+    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(k))
+      r.problems.push(`STATS_QUERY_KEYS entry ${JSON.stringify(k)} is not a query key like page.`);
+  return {
+    reverseDns: r.bool('STATS_REVERSE_DNS', true),
+    dnsServers: listOf(r.raw('STATS_DNS_SERVERS')),
+    staffNetworks: parseNetworks(r, 'STATS_STAFF_NETWORKS', r.raw('STATS_STAFF_NETWORKS')),
+    libraryNetworks: parseNetworks(r, 'STATS_LIBRARY_NETWORKS', r.raw('STATS_LIBRARY_NETWORKS')),
+    siteOrigins,
+    queryKeys,
+    hourlyDays: r.int('STATS_HOURLY_DAYS', 7, 1, 90),
+    keepDays: r.int('STATS_KEEP_DAYS', 730, 30, 3650),
+    exitHosts,
+  };
+}
+
 function parseReference(r: EnvReader, publicUrl: URL): ReferenceConfig {
   const fallbackDomain = publicUrl.hostname.includes('.') ? publicUrl.hostname : 'library.example';
   const address = r.string('REFERENCE_ADDRESS', `ask@${fallbackDomain}`).toLowerCase();
@@ -461,6 +541,7 @@ export function loadConfig(env: Env = process.env): Config {
     notices: { dueSoonDays: r.int('NOTICE_DUE_SOON_DAYS', 3, 0, 30) },
     announcements: parseAnnouncements(r, publicUrl),
     reference: parseReference(r, publicUrl),
+    webstats: parseWebstats(r),
   };
   if (config.staffSession.idleMinutes > config.staffSession.maxHours * 60) {
     r.problems.push('STAFF_SESSION_IDLE_MINUTES must not exceed STAFF_SESSION_MAX_HOURS × 60.');
@@ -611,4 +692,37 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
   ['REFERENCE_MAX_KB', '1024', 'Largest e-mailed question accepted.'],
   ['REFERENCE_IDLE_DAYS', '30', 'Open questions idle this long are closed and scrubbed (R2).'],
   ['REFERENCE_PER_CLIENT_PER_HOUR', '5', 'Questions one client may send through the web form per hour.'],
+  [
+    'STATS_REVERSE_DNS',
+    'true',
+    "Website statistics: look up the visitor network's domain by reverse DNS (the privacy page follows).",
+  ],
+  [
+    'STATS_DNS_SERVERS',
+    '(the system’s)',
+    'Comma-separated DNS servers (host or host:port) for those lookups.',
+  ],
+  [
+    'STATS_STAFF_NETWORKS',
+    '(none)',
+    'Comma-separated addresses/CIDRs of staff machines; their visits are not counted.',
+  ],
+  [
+    'STATS_LIBRARY_NETWORKS',
+    '(none)',
+    'Comma-separated addresses/CIDRs of the branches; visits from them count as "in library".',
+  ],
+  [
+    'STATS_SITE_ORIGINS',
+    '(none)',
+    "Origins of the library's other sites allowed to send beacon hits, e.g. https://www.library.org.",
+  ],
+  ['STATS_QUERY_KEYS', '(none)', 'Query-string keys kept in counted page paths; all others are dropped.'],
+  ['STATS_HOURLY_DAYS', '7', 'Hourly figures are folded into daily ones after this many days.'],
+  ['STATS_KEEP_DAYS', '730', 'Daily website figures are kept this many days.'],
+  [
+    'EXTERNAL_LINK_HOSTS',
+    '(none)',
+    'Hosts links may lead to without a signed link (the leaving notice still shows).',
+  ],
 ];

@@ -14,6 +14,7 @@ import {
 } from '../features/staff/staff.service.ts';
 import { roles } from '../features/staff/roles.ts';
 import { catalogCommand } from '../features/catalog/catalog.cli.ts';
+import { statsCommand } from '../features/webstats/webstats.cli.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
 import { printBox, progressReporter, readStdinLine } from './terminal.ts';
@@ -308,6 +309,12 @@ program
 
 program.addCommand(
   catalogCommand({
+    openContext: () => open(config()),
+    cliError: (message, exitCode) => new CliError(message, exitCode),
+  }),
+);
+program.addCommand(
+  statsCommand({
     openContext: () => open(config()),
     cliError: (message, exitCode) => new CliError(message, exitCode),
   }),

@@ -29,6 +29,13 @@ import type {
   QuestionNoteTable,
   QuestionTable,
 } from '../features/reference/reference.table.ts';
+import type {
+  StatsDailyTable,
+  StatsHourlyTable,
+  StatsLogImportTable,
+  StatsSaltTable,
+  StatsVisitorTable,
+} from '../features/webstats/webstats.table.ts';
 import type { JobTable } from '../jobs/jobs.table.ts';
 import type { DevMailboxTable, MailCountTable, OutboxTable } from '../mail/mail.table.ts';
 import type { LegalHoldTable, PurgeRunTable } from '../privacy/privacy.table.ts';
@@ -61,4 +68,9 @@ export interface DB {
   question_messages: QuestionMessageTable;
   question_notes: QuestionNoteTable;
   faq_entries: FaqEntryTable;
+  stats_salts: StatsSaltTable;
+  stats_visitors: StatsVisitorTable;
+  stats_hourly: StatsHourlyTable;
+  stats_daily: StatsDailyTable;
+  stats_log_imports: StatsLogImportTable;
 }

@@ -18,6 +18,8 @@ import {
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
 import { registerAnnouncementRoutes } from '../features/announcements/announcements.routes.tsx';
+import { StatsCollector } from '../features/webstats/collector.ts';
+import { registerWebStatsRoutes } from '../features/webstats/webstats.routes.tsx';
 import { registerAdminRoutes } from '../features/admin/admin.routes.tsx';
 import { registerCatalogAdminRoutes } from '../features/catalog/catalog-admin.routes.tsx';
 import { registerCatalogRoutes } from '../features/catalog/catalog.routes.tsx';
@@ -37,6 +39,8 @@ import { installSecurityHeaders, setSecurityHeaders } from './security.ts';
 export interface BuildOptions {
   /** PEM key and certificate to serve HTTPS directly. */
   https?: { key: Buffer; cert: Buffer };
+  /** The statistics collector to count into (tests pass their own to flush and inspect it). */
+  statsCollector?: StatsCollector;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -124,6 +128,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerCirculationRoutes(app, ctx);
   registerReferenceRoutes(app, ctx);
   registerAnnouncementRoutes(app, ctx);
+  // Website statistics: one collector per process, flushed every few seconds and at close (issue 5).
+  const collector = opts.statsCollector ?? new StatsCollector(ctx, { mode: 'live' });
+  if (!opts.statsCollector) {
+    collector.start();
+    app.addHook('onClose', async () => collector.stop());
+  }
+  registerWebStatsRoutes(app, ctx, collector);
   await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
 
   await app.ready();

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { expireHoldsJob } from '../features/circulation/circulation.jobs.ts';
 import { sendAnnouncementJob } from '../features/announcements/announcements.jobs.ts';
 import { scrubIdleQuestionsJob } from '../features/reference/reference.jobs.ts';
+import { rollOverStatsJob } from '../features/webstats/webstats.jobs.ts';
 import { scanNoticesJob } from '../features/notices/notices.jobs.ts';
 import { sendMailJob } from '../mail/mail.jobs.ts';
 import { purgeJob } from '../privacy/privacy.jobs.ts';
@@ -15,6 +16,7 @@ export const allJobs: readonly JobDefinition[] = [
   scanNoticesJob,
   sendAnnouncementJob,
   scrubIdleQuestionsJob,
+  rollOverStatsJob,
 ];
 
 export function buildJobRegistry(config: Config): JobRegistry {
@@ -23,5 +25,7 @@ export function buildJobRegistry(config: Config): JobRegistry {
     { job: expireHoldsJob, everyMinutes: 60, payload: {} },
     { job: scanNoticesJob, everyMinutes: 60, payload: {} },
     { job: scrubIdleQuestionsJob, everyMinutes: 60, payload: {} },
+    // Every 15 minutes, so a day's salt is gone soon after midnight.
+    { job: rollOverStatsJob, everyMinutes: 15, payload: {} },
   ]);
 }

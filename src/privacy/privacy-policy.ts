@@ -2,6 +2,7 @@
 // plus configuration, so what the library says and what the software does cannot drift apart.
 import type { Config } from '../config.ts';
 import { roleLabels } from '../features/staff/roles.ts';
+import { websiteStatisticsItems } from '../features/webstats/webstats.privacy.ts';
 import { personalCategories, type Inventory, type PersonalCategory } from './inventory.ts';
 
 export interface PolicyItem {
@@ -38,6 +39,15 @@ export interface PrivacyPolicy {
   purgeEveryMinutes: number;
   tablesWithoutPersonalData: string[];
   contacts: Config['library']['contacts'];
+  /** What the website statistics keep of a visit, from configuration (W2). */
+  websiteStatistics: {
+    collected: string[];
+    hourlyDays: number;
+    keepDays: number;
+    statsK: number;
+    /** Other sites of the library that count their visits here (beacon). */
+    otherSites: string[];
+  };
 }
 
 export function buildPrivacyPolicy(inventory: Inventory, config: Config): PrivacyPolicy {
@@ -86,5 +96,12 @@ export function buildPrivacyPolicy(inventory: Inventory, config: Config): Privac
     purgeEveryMinutes: config.purge.intervalMinutes,
     tablesWithoutPersonalData: plainTables,
     contacts: config.library.contacts,
+    websiteStatistics: {
+      collected: websiteStatisticsItems(config),
+      hourlyDays: config.webstats.hourlyDays,
+      keepDays: config.webstats.keepDays,
+      statsK: config.statsK,
+      otherSites: config.webstats.siteOrigins,
+    },
   };
 }

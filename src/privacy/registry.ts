@@ -5,6 +5,7 @@ import { announcementsInventory } from '../features/announcements/announcements.
 import { catalogInventory } from '../features/catalog/catalog.privacy.ts';
 import { circulationInventory } from '../features/circulation/circulation.privacy.ts';
 import { referenceInventory } from '../features/reference/reference.privacy.ts';
+import { webstatsInventory } from '../features/webstats/webstats.privacy.ts';
 import { patronsInventory } from '../features/patrons/patrons.privacy.ts';
 import { staffInventory } from '../features/staff/staff.privacy.ts';
 import { jobsInventory } from '../jobs/jobs.privacy.ts';
@@ -23,6 +24,7 @@ export function buildInventory(config: Config): Inventory {
     ...mailInventory(),
     ...announcementsInventory(),
     ...referenceInventory(config),
+    ...webstatsInventory(config),
   ];
   const problems = checkInventory(inventory);
   if (problems.length) throw new Error(`The data inventory is inconsistent:\n- ${problems.join('\n- ')}`);

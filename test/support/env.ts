@@ -80,6 +80,8 @@ export async function createTestEnv(dialect: Dialect, opts: EnvOptions = {}): Pr
     DATA_DIR: dataDir,
     CARREL_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'debug',
+    // No reverse-DNS lookups to the outside network; statistics tests start their own DNS server.
+    STATS_REVERSE_DNS: 'false',
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...opts.env,
   });

@@ -5,6 +5,7 @@ import * as m0002 from './0002-circulation.ts';
 import * as m0003 from './0003-catalog-search.ts';
 import * as m0004 from './0004-mail.ts';
 import * as m0005 from './0005-notices-reference.ts';
+import * as m0006 from './0006-webstats.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-catalog-search': m0003,
   '0004-mail': m0004,
   '0005-notices-reference': m0005,
+  '0006-webstats': m0006,
 };

@@ -204,6 +204,35 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
           your network address, what you searched for, or your card number.
         </li>
       </ul>
+      <h3 id="statistics">Website statistics</h3>
+      <p>
+        To learn which pages are useful, the site counts visits to its public pages
+        {policy.websiteStatistics.otherSites.length > 0 &&
+          ` (and to ${policy.websiteStatistics.otherSites.join(', ')}, which send their counts here)`}
+        . From each visit it keeps only, already reduced when the visit happens:
+      </p>
+      <ul>
+        {policy.websiteStatistics.collected.map((item) => (
+          <li key={item}>{item}.</li>
+        ))}
+      </ul>
+      <p>
+        These are added to counts — "Firefox 133: 412 views on 3 November" — and no record of any single visit
+        is kept. Unique visitors are counted with a one-way code that includes a random value made new each
+        day and destroyed when the day ends, so no visit can be linked to another day's. Hourly counts become
+        daily counts after {policy.websiteStatistics.hourlyDays} days; daily counts are deleted after{' '}
+        {policy.websiteStatistics.keepDays} days. Published figures show counts from 1 to{' '}
+        {policy.websiteStatistics.statsK} only as "{policy.websiteStatistics.statsK} or fewer".
+      </p>
+      <p>
+        If your browser sends <strong>Do Not Track</strong> or <strong>Global Privacy Control</strong>, your
+        visit only adds one to an anonymous daily total of such visits; nothing else about it is counted.
+        Automated visitors (search-engine robots) and library staff computers are not counted.
+      </p>
+      <p>
+        Links to other websites first show a page saying where they lead: this policy does not apply there.
+        Only the number of people leaving for each site is counted.
+      </p>
 
       <h2 id="comments">Questions and comments</h2>
       <p>Please send questions or comments about this policy to either of:</p>
