@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seedDemo, type DemoSeed } from '../src/demo/seed.ts';
 import { unsubscribeToken } from '../src/features/announcements/announcement-content.tsx';
 import { createStaff } from '../src/features/staff/staff.service.ts';
+import { externalHref } from '../src/features/webstats/leave.ts';
 import { Worker } from '../src/jobs/worker.ts';
 import {
   axeViolations,
@@ -105,6 +106,9 @@ describe('e-mail pages in a real browser', { skip: browserSkip }, () => {
         await check(page, '/staff/admin/mail', label);
         await check(page, '/staff/reference', label);
         await check(page, '/staff/reference/stats', label);
+        await check(page, '/staff/stats', label);
+        await context.clearCookies();
+        await check(page, externalHref(served.env.config, 'https://ebooks.example.net/title/42'), label);
       } finally {
         await context.close();
       }

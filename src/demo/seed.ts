@@ -10,6 +10,7 @@ import { findStaffByUsername } from '../features/staff/staff.repository.ts';
 import type { Role } from '../features/staff/roles.ts';
 import { seedDemoCatalog } from './catalog.ts';
 import { seedDemoPatrons, type SeededPatron } from './patrons.ts';
+import { seedDemoTraffic } from './traffic.ts';
 
 const demoStaff: Array<{ username: string; displayName: string; roles: Role[] }> = [
   { username: 'circ', displayName: 'Casey Circulation (demo)', roles: ['circulation'] },
@@ -32,6 +33,8 @@ export interface DemoSeed {
   patrons: SeededPatron[];
   loans: number;
   holds: number;
+  /** Simulated page views added to the website statistics (0 when there were some already). */
+  pageViews: number;
 }
 
 const isEmpty = async (ctx: AppContext, table: 'bib_records' | 'patrons'): Promise<boolean> =>
@@ -49,7 +52,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoSeed> {
   const patrons = (await isEmpty(ctx, 'patrons')) ? await seedDemoPatrons(ctx) : [];
   const { loans, holds } =
     catalog && patrons.length >= 4 ? await seedDemoCirculation(ctx, patrons) : { loans: 0, holds: 0 };
-  return { staff, catalog, patrons, loans, holds };
+  const pageViews = await seedDemoTraffic(ctx);
+  return { staff, catalog, patrons, loans, holds, pageViews };
 }
 
 /**

@@ -171,6 +171,7 @@ describeEachDialect('public catalog pages and API', (env) => {
       'issns',
       'language',
       'languageLabel',
+      'links',
       'subjects',
       'title',
       'year',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { renderPage, sendHtml, sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
+import { externalHref } from '../webstats/leave.ts';
 import { CatalogSearchPage, RecordPage, SearchHelpPage } from './catalog.views.tsx';
 import { presentRecord, presentSearch } from './search/search.presenters.ts';
 import {
@@ -30,7 +31,10 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
 
   app.get('/catalog/record/:id', { schema: { params: recordParams } }, async (request, reply) => {
     const record = await getRecord(ctx, request.params.id);
-    return sendPage(reply, <RecordPage library={library} record={record} />);
+    return sendPage(
+      reply,
+      <RecordPage library={library} record={record} leaveHref={(url) => externalHref(ctx.config, url)} />,
+    );
   });
 
   app.get(

@@ -267,7 +267,16 @@ export function CatalogSearchPage({
 
 const subjectSearch = (s: string) => `/catalog?q=${encodeURIComponent(`subject:"${s.replace(/"/g, ' ')}"`)}`;
 
-export function RecordPage({ library, record: r }: { library: LibraryIdentity; record: CatalogRecord }) {
+export function RecordPage({
+  library,
+  record: r,
+  leaveHref,
+}: {
+  library: LibraryIdentity;
+  record: CatalogRecord;
+  /** The notice page (W4) every link to another site goes through. */
+  leaveHref: (url: string) => string;
+}) {
   const d = r.description;
   return (
     <Layout title={d.title} library={library}>
@@ -290,6 +299,16 @@ export function RecordPage({ library, record: r }: { library: LibraryIdentity; r
             {d.subjects.map((s) => (
               <dd key={s}>
                 <a href={subjectSearch(s)}>{s}</a>
+              </dd>
+            ))}
+          </div>
+        )}
+        {d.links.length > 0 && (
+          <div>
+            <dt>Online</dt>
+            {d.links.map((l) => (
+              <dd key={l.url}>
+                <a href={leaveHref(l.url)}>{l.label}</a> <span class="small">(another website)</span>
               </dd>
             ))}
           </div>

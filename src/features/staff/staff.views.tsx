@@ -1,5 +1,6 @@
 // Staff interface pages: sign-in, home, own password, and the administrator's account management.
 import { canUseReferenceDesk } from '../reference/reference.policy.ts';
+import { canViewWebStats } from '../webstats/webstats.policy.ts';
 import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
@@ -128,6 +129,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
       '/staff/reference',
       'Ask a Librarian',
       'Questions from the web form and e-mail: claim, answer, close; statistics and the FAQ.',
+    ]);
+  if (canViewWebStats(a))
+    links.push([
+      '/staff/stats',
+      'Website statistics',
+      'Visitors, pages, referring sites, browsers — counts only, small counts hidden.',
     ]);
   if (canManageAnnouncements(a))
     links.push([

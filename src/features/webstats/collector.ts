@@ -80,7 +80,9 @@ export class StatsCollector {
         : cfg.reverseDns
           ? createReverseDns({
               ...(cfg.dnsServers.length ? { servers: cfg.dnsServers } : {}),
-              timeoutMs: 500,
+              // Live views never wait; an import fires thousands of lookups at once, and a
+              // deadline counted from the call would expire for those queued behind the first.
+              timeoutMs: opts.mode === 'import' ? 5000 : 500,
               cacheSize: 20_000,
               ttlMs: 6 * 3600_000,
               reduce: registrableDomain,

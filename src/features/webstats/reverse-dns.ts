@@ -51,7 +51,7 @@ export interface ReverseDnsStats {
   hits: number;
   /** Lookups that started a query (or waited for a slot to start one). */
   misses: number;
-  /** Queries that hit the deadline or the resolver's own time-out. */
+  /** Lookups that hit the deadline (on the wire, or still queued for a slot) or c-ares' time-out. */
   timeouts: number;
   /** Other failures: SERVFAIL, refused, unusable address, a reducer that threw. */
   errors: number;
@@ -252,8 +252,10 @@ export function createReverseDns(opts: ReverseDnsOptions): ReverseDns {
     });
     let outcome: string[] | typeof NOT_STARTED | typeof TIMED_OUT;
     try {
-      // After a time-out the query runs on (c-ares cannot cancel one query) but ends at its own
-      // time-out moments later; Promise.race has subscribed to it, so its late failure is handled.
+      // After our deadline the query runs on (c-ares cannot cancel one query) until c-ares gives up,
+      // which can be a few times timeoutMs (adaptive time-out, one try per server); it keeps its slot
+      // meanwhile, so a silent server cannot be flooded. Its late answer is ignored, and Promise.race
+      // has subscribed to it, so a late failure is not an unhandled rejection.
       outcome = await Promise.race([work, expired]);
     } catch (e) {
       if (closed) return null;

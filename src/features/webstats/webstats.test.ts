@@ -18,10 +18,12 @@ import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts'
 import { startDnsServer, type DnsServer } from '../../../test/support/dns-server.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { Browser, signedInStaff } from '../../../test/support/http.ts';
+import { addRecord } from '../../../test/support/circulation-fixtures.ts';
 import { StatsCollector } from './collector.ts';
 import { externalHref } from './leave.ts';
 import { importLogFile } from './log-import.ts';
-import { rollOver } from './webstats.service.ts';
+import { getDashboard, rollOver } from './webstats.service.ts';
+import { seedDemoTraffic } from '../../demo/traffic.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const CHROME_ANDROID =
@@ -293,6 +295,43 @@ describeEachDialect(
           ).statusCode,
           400,
         );
+        // A record's online link (MARC 856) goes through the notice, signed.
+        const rec = await addRecord(e.ctx, { title: 'An Online Book' });
+        await e.ctx.db
+          .updateTable('bib_records')
+          .set({
+            marc: JSON.stringify({
+              leader: '00000nam a2200000 a 4500',
+              fields: [
+                { tag: '245', ind1: '0', ind2: '0', subfields: [{ code: 'a', value: 'An Online Book' }] },
+                {
+                  tag: '856',
+                  ind1: '4',
+                  ind2: '0',
+                  subfields: [
+                    { code: 'u', value: target },
+                    { code: 'y', value: 'Read it online' },
+                  ],
+                },
+                {
+                  tag: '856',
+                  ind1: '4',
+                  ind2: '0',
+                  subfields: [{ code: 'u', value: 'javascript:alert(1)' }],
+                },
+              ],
+            }),
+          })
+          .where('id', '=', rec.id)
+          .execute();
+        const recordPage = await app.inject({ method: 'GET', url: `/catalog/record/${rec.id}` });
+        const link = /<a href="(\/leave\?[^"]+)">Read it online<\/a>/.exec(recordPage.body);
+        assert.ok(link, 'the 856 link points to the notice');
+        assert.ok(!recordPage.body.includes('javascript:'), 'only http(s) links');
+        assert.equal(
+          (await app.inject({ method: 'GET', url: link[1]!.replace(/&amp;/g, '&') })).statusCode,
+          200,
+        );
         const allowed = await app.inject({
           method: 'GET',
           url: '/leave?to=https://www.library.example/events',
@@ -356,6 +395,21 @@ describeEachDialect(
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    test('the demo seed brings 30 days of simulated traffic through the real collector', async () => {
+      const e = env();
+      for (const t of ['stats_daily', 'stats_hourly', 'stats_visitors', 'stats_salts'] as const)
+        await e.ctx.db.deleteFrom(t).execute();
+      const views = await seedDemoTraffic(e.ctx);
+      assert.ok(views > 500, `${views} views`);
+      assert.equal(await seedDemoTraffic(e.ctx), 0, 'only once');
+      const d = await getDashboard(e.ctx, { kind: 'system' }, {});
+      assert.ok(d.current.views >= views, 'all of them in the last 30 days');
+      assert.ok(d.current.visitors > 50);
+      assert.ok((d.current.byDimension.page ?? []).some((p) => p.value === '/catalog/record/:id'));
+      assert.ok((d.current.byDimension.domain ?? []).some((p) => p.value === 'xcompany.com'));
+      assert.ok(!(d.current.byDimension.page ?? []).some((p) => p.value.includes('?')), 'no query strings');
     });
 
     test('old daily figures are purged by their retention rule', async () => {

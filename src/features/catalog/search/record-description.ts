@@ -16,6 +16,8 @@ export interface RecordDescription {
   subjects: string[];
   isbns: string[];
   issns: string[];
+  /** Online versions and related resources (MARC 856 $u), http(s) only, with their labels. */
+  links: Array<{ url: string; label: string }>;
 }
 
 function parseMarc(text: string): MarcRecord | null {
@@ -105,6 +107,7 @@ export function describeRecord(
       subjects: lines(row.subjects),
       isbns: (row.isbn ?? '').split(/\s+/).filter(Boolean),
       issns: (row.issn ?? '').split(/\s+/).filter(Boolean),
+      links: [],
     };
   }
   const title = values(marc, ['245'], 'abnp')[0] ?? row.title;
@@ -128,5 +131,19 @@ export function describeRecord(
     subjects: subjects.length ? [...new Set(subjects)] : lines(row.subjects),
     isbns: values(marc, ['020'], 'a').map((v) => v.split(' ')[0] ?? v),
     issns: values(marc, ['022'], 'a'),
+    links: onlineLinks(marc),
   };
+}
+
+/** 856 $u addresses (http and https only; anything else is not a link we offer), labelled by $y, $3 or $z. */
+function onlineLinks(record: MarcRecord): RecordDescription['links'] {
+  const out: RecordDescription['links'] = [];
+  for (const f of record.fields) {
+    if (f.tag !== '856') continue;
+    const label = joined(f, 'y') || joined(f, '3') || joined(f, 'z') || 'Online resource';
+    for (const s of f.subfields ?? [])
+      if (s.code === 'u' && /^https?:\/\/[^\s]+$/i.test(s.value.trim()) && out.length < 20)
+        out.push({ url: s.value.trim(), label });
+  }
+  return out;
 }

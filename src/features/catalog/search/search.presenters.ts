@@ -56,6 +56,7 @@ export function presentRecord(r: CatalogRecord): z.infer<typeof recordResponseSc
     subjects: [...r.description.subjects],
     isbns: [...r.description.isbns],
     issns: [...r.description.issns],
+    links: r.description.links.map((l) => ({ url: l.url, label: l.label })),
     availability: r.availability.map((b) => ({
       branchCode: b.branchCode,
       branchName: b.branchName,

@@ -108,6 +108,7 @@ export const recordResponseSchema = z.object({
   subjects: z.array(z.string()),
   isbns: z.array(z.string()),
   issns: z.array(z.string()),
+  links: z.array(z.object({ url: z.string(), label: z.string() })),
   availability: z.array(
     z.object({
       branchCode: z.string(),
