@@ -2,7 +2,7 @@
 // server-rendered SVG with a data table beside each (src/stats/chart.tsx); every count from 1 to k
 // is shown as "k or fewer" (G7), totals stay exact. No JavaScript.
 import type { FieldErrors } from '../../errors.ts';
-import { ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
+import { ErrorSummary, Layout, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import { suppressedText } from '../../stats/suppress.ts';
 import { BarChart, SeriesChart } from '../../stats/chart.tsx';
 import type { Dashboard, Figures } from './webstats.service.ts';
@@ -34,35 +34,37 @@ function Totals({ d }: { d: Dashboard }) {
   ];
   const show = (n: number, suppressed: boolean) => (suppressed ? suppressedText(n, d.k) : String(n));
   return (
-    <table>
-      <caption>Totals</caption>
-      <thead>
-        <tr>
-          <th scope="col">Figure</th>
-          <th scope="col">
-            {d.range.from} to {d.range.to}
-          </th>
-          <th scope="col">
-            Previous period ({d.previous.from} to {d.previous.to})
-          </th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([label, get, small]) => {
-          const [now, before] = [get(d.current), get(d.before)];
-          const hidden = small && ((now >= 1 && now <= d.k) || (before >= 1 && before <= d.k));
-          return (
-            <tr key={label}>
-              <th scope="row">{label}</th>
-              <td>{show(now, small)}</td>
-              <td>{show(before, small)}</td>
-              <td>{hidden ? '—' : change(now, before)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ScrollRegion label="Totals">
+      <table>
+        <caption>Totals</caption>
+        <thead>
+          <tr>
+            <th scope="col">Figure</th>
+            <th scope="col">
+              {d.range.from} to {d.range.to}
+            </th>
+            <th scope="col">
+              Previous period ({d.previous.from} to {d.previous.to})
+            </th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, get, small]) => {
+            const [now, before] = [get(d.current), get(d.before)];
+            const hidden = small && ((now >= 1 && now <= d.k) || (before >= 1 && before <= d.k));
+            return (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td>{show(now, small)}</td>
+                <td>{show(before, small)}</td>
+                <td>{hidden ? '—' : change(now, before)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }
 
@@ -143,7 +145,7 @@ export function WebStatsPage({
                           : undefined
                       }
                     />
-                    <p class="small">
+                    <p class="small stats-note">
                       Previous period, same items:{' '}
                       {list
                         .slice(0, 5)
