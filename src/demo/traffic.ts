@@ -33,12 +33,18 @@ const referrers: Array<[string | undefined, number]> = [
   ['https://riverton.example.gov/services', 8],
   ['https://social.example.net/post/123', 5],
 ];
-const domains = ['xcompany.com', 'yourschool.edu', 'riverton.example.gov', 'dsl-provider.net', 'mobile-carrier.com'];
+const domains = [
+  'xcompany.com',
+  'yourschool.edu',
+  'riverton.example.gov',
+  'dsl-provider.net',
+  'mobile-carrier.com',
+];
 
 /** A small deterministic generator, so the demo looks the same on every first run. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 /** Adds simulated traffic when there are no website statistics yet; returns the views counted. */
@@ -86,10 +92,17 @@ export async function seedDemoTraffic(ctx: AppContext): Promise<number> {
     await repo.addCounts(
       trx,
       'stats_daily',
-      collector.importedVisitors().map((v) => ({ at: v.day, dimension: 'visitors', value: '', count: v.count })),
+      collector
+        .importedVisitors()
+        .map((v) => ({ at: v.day, dimension: 'visitors', value: '', count: v.count })),
     );
     await repo.addCounts(trx, 'stats_daily', [
-      { at: iso(addMs(now, -2 * DAY)).slice(0, 10), dimension: 'exit', value: 'ebooks.example.net', count: 14 },
+      {
+        at: iso(addMs(now, -2 * DAY)).slice(0, 10),
+        dimension: 'exit',
+        value: 'ebooks.example.net',
+        count: 14,
+      },
     ]);
   });
   await rollOver(ctx);
