@@ -15,6 +15,7 @@ const benchmarks = {
   search: 'bench/search.ts',
   circulation: 'bench/circulation.ts',
   announce: 'bench/announce.ts',
+  webstats: 'bench/webstats.ts',
 };
 
 const args = process.argv.slice(2);

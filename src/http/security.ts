@@ -40,7 +40,16 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
 
 export function installSecurityHeaders(app: App): void {
   app.addHook('onSend', (request, reply, payload, done) => {
-    setSecurityHeaders(request, reply);
+    // A route marked `bodyless` (the statistics beacon's 204, sent tens of thousands of times a
+    // second) carries no document for these headers to govern; only HSTS still means something.
+    // Measured: a tenth of the beacon's cost (bench/README.md, webstats).
+    if (
+      (request.routeOptions.config as { bodyless?: boolean } | undefined)?.bodyless &&
+      reply.statusCode === 204
+    ) {
+      if (request.protocol === 'https')
+        reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    } else setSecurityHeaders(request, reply);
     done(null, payload);
   });
 }

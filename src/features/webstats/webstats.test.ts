@@ -177,10 +177,16 @@ describeEachDialect(
         });
         assert.equal(ok.statusCode, 204);
         assert.equal(ok.headers['access-control-allow-origin'], 'https://www.library.example');
+        // The body-less 204 skips the document headers (nothing for them to govern)…
+        assert.equal(ok.headers['content-security-policy'], undefined);
         const foreign = await hit('https://evil.example', { p: '/x' });
         assert.equal(foreign.statusCode, 403);
         assert.equal(foreign.headers['access-control-allow-origin'], undefined);
-        assert.equal((await hit('https://www.library.example', 'not json')).statusCode, 400);
+        const bad = await hit('https://www.library.example', 'not json');
+        assert.equal(bad.statusCode, 400);
+        // …every other answer, from the same route too, keeps them.
+        assert.match(String(bad.headers['content-security-policy']), /default-src 'self'/);
+        assert.match(String(foreign.headers['content-security-policy']), /default-src 'self'/);
         const gpc = await app.inject({
           method: 'POST',
           url: '/stats/hit',
