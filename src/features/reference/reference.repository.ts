@@ -176,7 +176,8 @@ export async function findIdleQuestionIds(db: Db, cutoff: string, limit: number)
 }
 
 export interface StatsRow {
-  month: string;
+  /** "YYYY-MM-DDTHH" (UTC) the questions were asked in; the service maps it to the library's month. */
+  hour: string;
   channel: string;
   status: string;
   category: string | null;
@@ -186,9 +187,9 @@ export interface StatsRow {
   count: number;
 }
 
-/** Question counts per month (UTC, from created_at) and every reported dimension, in [from, to). */
+/** Question counts per hour (UTC, from created_at) and every reported dimension, in [from, to). */
 export async function findStatsRows(db: Db, from: string, to: string): Promise<StatsRow[]> {
-  const month = sql<string>`substr(created_at, 1, 7)`;
+  const month = sql<string>`substr(created_at, 1, 13)`;
   const rows = await db
     .selectFrom('questions')
     .select([
@@ -207,7 +208,7 @@ export async function findStatsRows(db: Db, from: string, to: string): Promise<S
     .limit(200_000)
     .execute();
   return rows.map((r) => ({
-    month: r.month,
+    hour: r.month,
     channel: r.channel,
     status: r.status,
     category: r.category,

@@ -7,6 +7,7 @@ import { newId } from '../../ids.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { signedInStaff, useTestApp } from '../../../test/support/http.ts';
 import type { QuestionChannel } from './reference.table.ts';
+import { getReferenceStats } from './reference.stats.ts';
 
 /** Adds `n` questions with the given facts, asked on `day` (YYYY-MM-DD). */
 async function seed(
@@ -22,7 +23,7 @@ async function seed(
   },
 ) {
   for (let i = 0; i < n; i++) {
-    const at = `${facts.day}T12:00:00.000Z`;
+    const at = facts.day.includes('T') ? facts.day : `${facts.day}T12:00:00.000Z`;
     await e.ctx.db
       .insertInto('questions')
       .values({
@@ -54,6 +55,14 @@ const barLabels = (html: string) =>
 
 describeEachDialect('Ask a Librarian: statistics', (env) => {
   const app = useTestApp(env);
+
+  test("months are the library's: a question late on 31 January in Chicago counts in January", async () => {
+    const e = env();
+    // 2025-02-01T05:30Z is 2025-01-31 23:30 in America/Chicago (the test library's zone).
+    await seed(e, 6, { day: '2025-02-01T05:30:00.000Z', category: 'genealogy' });
+    const s = await getReferenceStats(e.ctx, { kind: 'system' }, { from: '2025-01', to: '2025-02' });
+    assert.deepEqual(s.perMonth.find((p) => p.name === 'Web form')?.values, [6, 0]);
+  });
 
   test('G7: no count from 1 to k on the page or in the CSV; larger counts and zeros are exact', async () => {
     const e = env(); // the fake clock is in March 2026

@@ -7,6 +7,8 @@ import { ForbiddenError, ValidationError } from '../../errors.ts';
 import { suppressedCell, toCsv } from '../../stats/csv.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canViewReferenceStats } from './reference.policy.ts';
+import { localDay } from '../../clock.ts';
+import { startOfDayIso } from '../patrons/patron.ts';
 import { findStatsRows, type StatsRow } from './reference.repository.ts';
 import { categories, categoryLabel, readScale, usStates } from './reference.schemas.ts';
 import { questionStatuses } from './reference.table.ts';
@@ -70,7 +72,7 @@ const fixedValues: Partial<Record<Dimension, string[]>> = {
 };
 
 function parseRange(ctx: AppContext, range: { from?: string | undefined; to?: string | undefined }) {
-  const current = monthOf(ctx.clock.now());
+  const current = localDay(ctx.clock.now(), ctx.config.library.timezone).slice(0, 7);
   const to = range.to?.trim() || current;
   const from = range.from?.trim() || addMonths(MONTH.test(to) ? to : current, -11);
   const fields: Record<string, string> = {};
@@ -90,11 +92,18 @@ export async function getReferenceStats(
   if (!canViewReferenceStats(actor))
     throw new ForbiddenError('Reference statistics are for reference staff and administrators.');
   const { from, to } = parseRange(ctx, range);
-  const data = await findStatsRows(
+  // Months of the library's time zone: a question asked late on the 31st in Chicago belongs to
+  // that month, not to the next one in UTC. Rows come per UTC hour and are mapped here.
+  const tz = ctx.config.library.timezone;
+  const hourly = await findStatsRows(
     ctx.db,
-    `${from}-01T00:00:00.000Z`,
-    `${addMonths(to, 1)}-01T00:00:00.000Z`,
+    startOfDayIso(`${from}-01`, tz),
+    startOfDayIso(`${addMonths(to, 1)}-01`, tz),
   );
+  const data = hourly.map((r) => ({
+    ...r,
+    month: localDay(new Date(`${r.hour}:00:00.000Z`), tz).slice(0, 7),
+  }));
   const months: string[] = [];
   for (let m = from; m <= to; m = addMonths(m, 1)) months.push(m);
 
