@@ -220,6 +220,14 @@ function parseDatabase(r: EnvReader, dataDir: string): DatabaseConfig {
   return { dialect: 'postgres', location: url, poolSize };
 }
 
+/** An IPv4/IPv6 address, or one with a prefix length (10.1.0.0/16, 2001:db8::/32). */
+function isAddressOrCidr(entry: string): boolean {
+  const [addr, bits, extra] = entry.split('/');
+  const family = net.isIP(addr ?? '');
+  const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+  return family !== 0 && okBits && extra === undefined;
+}
+
 function parseTrustProxy(r: EnvReader): string[] {
   const v = r.raw('TRUST_PROXY');
   if (v === undefined || ['false', 'no', 'off', 'none'].includes(v.toLowerCase())) return [];
@@ -228,10 +236,7 @@ function parseTrustProxy(r: EnvReader): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const e of entries) {
-    const [addr, bits, extra] = e.split('/');
-    const family = net.isIP(addr ?? '');
-    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-    if (!proxyNames.has(e) && (family === 0 || !okBits || extra !== undefined)) {
+    if (!proxyNames.has(e) && !isAddressOrCidr(e)) {
       r.problems.push(
         `TRUST_PROXY entry ${JSON.stringify(e)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal.`,
       );
@@ -373,10 +378,7 @@ const listOf = (raw: string | undefined): string[] =>
 function parseNetworks(r: EnvReader, name: string, raw: string | undefined): string[] {
   const entries = listOf(raw);
   for (const e of entries) {
-    const [addr, bits, extra] = e.split('/');
-    const family = net.isIP(addr ?? '');
-    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-    if (family === 0 || !okBits || extra !== undefined)
+    if (!isAddressOrCidr(e))
       r.problems.push(
         `${name} entry ${JSON.stringify(e)} is not an IP address or a CIDR range like 10.1.0.0/16.`,
       );

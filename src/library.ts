@@ -198,3 +198,7 @@ export type LibraryIdentity = z.output<typeof libraryIdentitySchema>;
 export type Branch = LibraryIdentity['branches'][number];
 export type CirculationPolicy = LibraryIdentity['circulation'];
 export type LoanRule = CirculationPolicy['loanRules'][number];
+
+/** A branch's name for people, or its code when the code names no configured branch. */
+export const branchName = (library: LibraryIdentity, code: string): string =>
+  library.branches.find((b) => b.code === code)?.name ?? code;

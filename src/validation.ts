@@ -1,5 +1,5 @@
 // Turns a zod failure into a ValidationError with one message per field, for forms, API and CLI.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type FieldErrors } from './errors.ts';
 
 export function parseInput<S extends z.ZodType>(
@@ -16,3 +16,9 @@ export function parseInput<S extends z.ZodType>(
   }
   throw new ValidationError(summary, fields);
 }
+
+/** An HTML checkbox: "on" when ticked, absent when not (true/"true"/"1" from the API). */
+export const checkbox = z.preprocess(
+  (v) => v === true || v === 'on' || v === 'true' || v === '1',
+  z.boolean(),
+);

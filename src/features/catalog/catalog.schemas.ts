@@ -1,6 +1,7 @@
 // Input schemas for the staff catalog: import options and the copy (item) forms, shared by the
 // web forms, the API and the CLI. Messages are written for the person typing.
 import { z } from 'zod';
+import { checkbox } from '../../validation.ts';
 import { encodingChoices } from './import/sources.ts';
 import { materialTypes } from './import/formats.ts';
 import { BARCODE } from './import/holdings.ts';
@@ -16,7 +17,7 @@ export const importOptionsSchema = z.object({
   /** Branch for copies whose holdings field names no configured branch. */
   branch: optionalText(20, 'Branch').transform((v) => v?.toUpperCase()),
   /** Create and update copies from 852/949 fields. */
-  items: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()),
+  items: checkbox,
   /** How ISO 2709 records are decoded: per record (auto) or forced. */
   encoding: z.preprocess(
     (v) => (v === undefined || v === '' ? 'auto' : v),

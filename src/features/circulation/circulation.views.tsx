@@ -10,7 +10,7 @@ import {
   ScrollRegion,
   type PageFrame,
 } from '../../http/layout.tsx';
-import type { Branch, LibraryIdentity } from '../../library.ts';
+import { branchName, type Branch, type LibraryIdentity } from '../../library.ts';
 import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
 import type { PatronRow } from '../patrons/patrons.repository.ts';
 import type { HoldListing, LoanListing } from './circulation.repository.ts';
@@ -18,8 +18,6 @@ import type { CheckinResult, CirculationStats } from './circulation.service.ts';
 import { suppressedText } from '../../stats/suppress.ts';
 import type { ShelfView } from './holds.service.ts';
 
-const branchName = (library: LibraryIdentity, code: string): string =>
-  library.branches.find((b) => b.code === code)?.name ?? code;
 const branchOptions = (branches: readonly Branch[]) => branches.map((b) => [b.code, b.name] as const);
 
 const holdStatusText: Record<HoldListing['status'], string> = {

@@ -1,6 +1,7 @@
 // Service notices (issue 4, N2): hold ready, due soon, overdue, hold expired or cancelled. Each is
 // queued inside the transaction that caused it, so a rolled-back check-in sends nothing, and only
 // to patrons who want e-mail notices at an address the mail server has not refused.
+import { branchName } from '../../library.ts';
 import type { Kysely } from 'kysely';
 import { endOfLocalDay, iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
@@ -9,9 +10,6 @@ import { formatDate } from '../../http/form-parts.tsx';
 import { queueMail } from '../../mail/mail.service.ts';
 import { renderNotice, type NoticeContent, type NoticeKind } from './notice-mail.tsx';
 import * as repo from './notices.repository.ts';
-
-const branchName = (ctx: AppContext, code: string) =>
-  ctx.config.library.branches.find((b) => b.code === code)?.name ?? code;
 
 const accountLink = (ctx: AppContext, path: string) => new URL(path, ctx.config.publicUrl).toString();
 
@@ -50,7 +48,7 @@ export async function noticeHoldReady(
 ): Promise<void> {
   const title = (await repo.findTitle(trx, hold.bib_id)) ?? null;
   const tz = ctx.config.library.timezone;
-  const branch = branchName(ctx, hold.pickup_branch);
+  const branch = branchName(ctx.config.library, hold.pickup_branch);
   await queuePatronNotice(ctx, trx, hold.patron_id, 'hold-ready', (withTitles) => ({
     subject: `An item you asked for is ready at ${ctx.config.library.name}`,
     intro: [
@@ -71,7 +69,7 @@ export async function noticeHoldEnded(
   why: 'expired' | 'cancelled',
 ): Promise<void> {
   const title = (await repo.findTitle(trx, hold.bib_id)) ?? null;
-  const branch = branchName(ctx, hold.pickup_branch);
+  const branch = branchName(ctx.config.library, hold.pickup_branch);
   await queuePatronNotice(
     ctx,
     trx,

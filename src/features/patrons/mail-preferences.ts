@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { parseInput } from '../../validation.ts';
+import { checkbox, parseInput } from '../../validation.ts';
 import type { PatronActor } from './patron-actor.ts';
 import { emailSchema } from './patrons.schemas.ts';
 import * as repo from './patrons.repository.ts';
-
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
 export const mailPreferencesSchema = z.object({
   email: emailSchema,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { LibraryIdentity } from '../../library.ts';
 import { isAccessPurpose, type AccessPurpose } from './access-log.ts';
+import { checkbox } from '../../validation.ts';
 import { normalizeCardNumber } from './card-numbers.ts';
 
 /** An optional text field: empty or blank means "not given". */
@@ -105,8 +106,6 @@ export const blockSchema = z.object({
     .min(3, 'Say why the card is blocked; the patron will see it.')
     .max(200, 'Use at most 200 characters.'),
 });
-
-const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean());
 
 export const patronLoginSchema = z.object({
   cardNumber: z

@@ -10,7 +10,7 @@ import {
   Notice,
   type PageFrame,
 } from '../../http/layout.tsx';
-import type { LibraryIdentity } from '../../library.ts';
+import { branchName, type LibraryIdentity } from '../../library.ts';
 import { accessPurposes, type AccessPurpose } from './access-log.ts';
 import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
 import type { Patron } from './patron.ts';
@@ -24,8 +24,6 @@ interface FormState {
 }
 
 const purposeOptions = Object.entries(accessPurposes);
-const branchName = (library: LibraryIdentity, code: string) =>
-  library.branches.find((b) => b.code === code)?.name ?? code;
 
 function PurposeSelect({ value, error }: { value?: string | undefined; error?: string | undefined }) {
   return (

@@ -6,6 +6,7 @@
 // and the day's salted visitor hash, and the full user agent and referrer are dropped here.
 import crypto from 'node:crypto';
 import { iso, localDay } from '../../clock.ts';
+import { scrubForLog } from '../../log-scrub.ts';
 import type { AppContext } from '../../context.ts';
 import { registrableDomain } from './domains.ts';
 import { parseCidrList, type CidrMatcher } from './networks.ts';
@@ -280,7 +281,8 @@ export class StatsCollector {
     this.timer = setInterval(() => {
       this.flush().catch((err: unknown) =>
         this.ctx.logger.error(
-          { error: { message: String((err as Error)?.message ?? err).slice(0, 200) } },
+          // Scrubbed like every logged error (G4): a database message may quote a counted value.
+          { error: { message: scrubForLog(String((err as Error)?.message ?? err), 200) } },
           'statistics flush failed',
         ),
       );

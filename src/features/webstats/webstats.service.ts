@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canViewWebStats } from './webstats.policy.ts';
+import { startOfDayIso } from '../patrons/patron.ts';
 import * as repo from './webstats.repository.ts';
 
 const FOLD_BATCH = 2000;
@@ -101,10 +102,10 @@ export function parseRange(
 
 async function figures(ctx: AppContext, range: Range): Promise<Figures> {
   const tz = ctx.config.library.timezone;
-  // Hours not yet folded: everything from the first day's start (UTC hours overlapping local days
-  // are read by their UTC hour, close enough for the hourly window's few days).
-  const fromHour = `${dayAdd(range.from, -1)}T00`;
-  const toHour = `${dayAdd(range.to, 1)}T24`;
+  // Hours not yet folded, from the first day's local midnight to the last day's end (hours are UTC;
+  // a zone whose offset is not whole hours counts its boundary hour with the day it starts in).
+  const fromHour = startOfDayIso(range.from, tz).slice(0, 13);
+  const toHour = startOfDayIso(dayAdd(range.to, 1), tz).slice(0, 13);
   const rows = await repo.sumRange(ctx.db, { fromDay: range.from, toDay: range.to, fromHour, toHour });
   const inRange = (hour: string) => {
     const d = localDay(new Date(`${hour}:00:00.000Z`), tz);

@@ -418,6 +418,33 @@ describeEachDialect(
       assert.ok(!(d.current.byDimension.page ?? []).some((p) => p.value.includes('?')), 'no query strings');
     });
 
+    test("a day's figures are the library's day: hours before local midnight belong to the day before", async () => {
+      const e = env();
+      // America/Chicago in January is UTC−6: 2026-01-15 starts at 06:00 UTC.
+      const rows = [
+        { hour: '2026-01-15T05', count: 7 }, // 14 January, 23:00 local
+        { hour: '2026-01-15T06', count: 11 }, // 15 January, 00:00 local
+        { hour: '2026-01-16T05', count: 13 }, // 15 January, 23:00 local
+        { hour: '2026-01-16T06', count: 17 }, // 16 January
+      ];
+      await e.ctx.db
+        .insertInto('stats_hourly')
+        .values(
+          rows.map((r) => ({
+            key: `${r.hour}|views|`,
+            hour: r.hour,
+            dimension: 'views',
+            value: '',
+            count: r.count,
+          })),
+        )
+        .execute();
+      const d = await getDashboard(e.ctx, { kind: 'system' }, { from: '2026-01-15', to: '2026-01-15' });
+      assert.equal(d.current.views, 24);
+      assert.deepEqual(d.current.perDay, [{ day: '2026-01-15', views: 24 }]);
+      assert.equal(d.before.views, 7);
+    });
+
     test('old daily figures are purged by their retention rule', async () => {
       const e = env();
       const old = new Date(e.clock.now().getTime() - 800 * DAY).toISOString().slice(0, 10);

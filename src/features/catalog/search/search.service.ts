@@ -1,6 +1,7 @@
 // Catalog search and record look-up: the rules (paging, facet caps, what a record shows) between
 // the routes and the SQL. Searches are anonymous: nothing here knows who asked, and nothing is
 // stored or logged (G4, W1).
+import { branchName } from '../../../library.ts';
 import type { AppContext } from '../../../context.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { decadeLabel, formatLabel, languageLabel, statusLabel } from './labels.ts';
@@ -166,10 +167,6 @@ export async function searchCatalog(ctx: AppContext, input: SearchInput): Promis
   };
 }
 
-function branchName(ctx: AppContext, code: string): string {
-  return ctx.config.library.branches.find((b) => b.code === code)?.name ?? code;
-}
-
 async function summaries(ctx: AppContext, ids: string[]): Promise<ResultItem[]> {
   const [rows, copies] = await Promise.all([repo.findSummaries(ctx.db, ids), repo.countCopies(ctx.db, ids)]);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -188,7 +185,9 @@ async function summaries(ctx: AppContext, ids: string[]): Promise<ResultItem[]> 
         copies: {
           total: mine.reduce((n, c) => n + c.total, 0),
           available: mine.reduce((n, c) => n + c.available, 0),
-          availableAt: mine.filter((c) => c.available > 0).map((c) => branchName(ctx, c.branch_code)),
+          availableAt: mine
+            .filter((c) => c.available > 0)
+            .map((c) => branchName(ctx.config.library, c.branch_code)),
         },
       },
     ];
@@ -222,7 +221,7 @@ function facetList(
 function facetsOf(ctx: AppContext, c: repo.FacetCounts, f: SearchFilters): Facets {
   return {
     format: facetList(c.formats, f.formats, formatLabel),
-    branch: facetList(c.branches, f.branches, (code) => branchName(ctx, code)),
+    branch: facetList(c.branches, f.branches, (code) => branchName(ctx.config.library, code)),
     language: facetList(c.languages, f.languages, languageLabel),
     decade: facetList(c.decades, f.decades.map(String), (d) => decadeLabel(Number(d)), 'value-desc'),
     available: { count: c.available, selected: f.availableOnly },
@@ -260,7 +259,7 @@ export async function getRecord(ctx: AppContext, id: string): Promise<CatalogRec
     if (!b) {
       b = {
         branchCode: c.branch_code,
-        branchName: branchName(ctx, c.branch_code),
+        branchName: branchName(ctx.config.library, c.branch_code),
         total: 0,
         available: 0,
         copies: [],
