@@ -5,7 +5,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { BibRecordTable, ItemTable } from '../catalog.table.ts';
 import { toFts5, toTsquery, type Recheck } from './compile.ts';
-import type { SearchField, SearchQuery } from './query-parser.ts';
+import type { Clause, SearchField, SearchQuery } from './query-parser.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -111,7 +111,10 @@ export const sqliteSearch: SearchBackend = {
     const { head, tail } = splitWindow(limit, offset, cap);
     let ids: string[] = [];
     let ranked = 0;
-    if (head) {
+    const rankBy = head ? await rankingExpression(db, q) : null;
+    if (head && rankBy !== null) {
+      ({ ids, ranked } = await rankInTwoSteps(db, match, rankBy, f, head, cap));
+    } else if (head) {
       const res = await sql<{ id: string; n: number }>`
         SELECT b.id, m.n FROM (
           SELECT r, s, n FROM (
@@ -149,6 +152,124 @@ export const sqliteSearch: SearchBackend = {
   },
   countMatchesUpTo: (db, q, f, limit) => countUpTo(db, toFts5(q), f, limit),
 };
+
+// ---- SQLite ranking without the words that cannot change it -------------------------------------
+//
+// FTS5's bm25 weighs each phrase of the MATCH expression by its IDF, and computes that IDF on every
+// query by reading the phrase's whole doclist. For a word found in more than half the catalog the
+// IDF is negative and bm25 clamps it to 1e-6 (fts5_aux.c), so such a word adds nothing to any score
+// — yet reading its doclist was most of the time of searches like "vora mi" at 1M records
+// (bench/README.md, "search"). The same holds for NOT clauses: no matching row contains them.
+// So when a search has such words (or NOT clauses) and at least one other clause, the newest
+// RANK_CAP matches of the whole search are found without scoring, and scored by bm25 over the
+// remaining clauses only, within the candidates' rowid range. The order is the same up to those
+// 1e-6 terms; ties fall back to newest first as before.
+
+/** Document frequencies read from an fts5vocab table, kept for a while per database. */
+interface TermStats {
+  /** max(rowid) of bib_records when read: at least the number of records. */
+  rows: number;
+  rowsAt: number;
+  docs: Map<string, { docs: number; at: number }>;
+}
+const termStats = new WeakMap<object, TermStats>();
+/** How long a word's document count is trusted; imports change it slowly. */
+const TERM_STATS_MS = 10 * 60_000;
+/** Words counted at once; the oldest are forgotten first. */
+const TERM_STATS_MAX = 20_000;
+/**
+ * A word is left out of the ranking when it is in more than this share of the records: bm25's IDF
+ * is then ≤ 0 and clamped. A count up to ten minutes old may sit a little on the wrong side of the
+ * line, where the IDF is near zero either way (log(0.51 / 0.49) = 0.04 against ≥ 0.3 for words
+ * that rank), so no margin is kept. `rows` (max rowid) is never below the number of records.
+ */
+const COMMON_SHARE = 0.5;
+
+/** FTS5's unicode61 folding (remove_diacritics 2), for looking a word up in the vocabulary. */
+const foldTerm = (w: string): string => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+async function documentsWith(db: Db, stats: TermStats, term: string, now: number): Promise<number> {
+  const known = stats.docs.get(term);
+  if (known && now - known.at < TERM_STATS_MS) return known.docs;
+  // A temporary (per-connection) vocabulary table: nothing is added to the database file.
+  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS temp.bib_fts_terms USING fts5vocab(main, bib_fts, row)`.execute(
+    db,
+  );
+  const res = await sql<{ doc: number }>`SELECT doc FROM temp.bib_fts_terms WHERE term = ${term}`.execute(db);
+  const docs = Number(res.rows[0]?.doc ?? 0);
+  stats.docs.delete(term);
+  stats.docs.set(term, { docs, at: now });
+  if (stats.docs.size > TERM_STATS_MAX) {
+    const oldest = stats.docs.keys().next();
+    if (!oldest.done) stats.docs.delete(oldest.value);
+  }
+  return docs;
+}
+
+/**
+ * The FTS5 expression to score a search by, when it can be smaller than the search itself
+ * (see above); null when the search is to be scored as it is.
+ */
+export async function rankingExpression(db: Db, q: SearchQuery): Promise<string | null> {
+  const single = (g: Clause[]) => {
+    const c = g.length === 1 ? g[0] : undefined;
+    return c && c.words.length === 1 && !c.prefix && c.field === null ? (c.words[0] as string) : null;
+  };
+  const words = q.all.map(single);
+  if (q.none.length === 0 && words.every((w) => w === null)) return null;
+  const now = Date.now();
+  let stats = termStats.get(db);
+  if (!stats || now - stats.rowsAt >= TERM_STATS_MS) {
+    const res = await sql<{ n: number | null }>`SELECT max(rowid) AS n FROM bib_records`.execute(db);
+    stats = { rows: Number(res.rows[0]?.n ?? 0), rowsAt: now, docs: stats?.docs ?? new Map() };
+    termStats.set(db, stats);
+  }
+  const kept: Clause[][] = [];
+  for (const [i, g] of q.all.entries()) {
+    const w = words[i];
+    const common =
+      w !== null &&
+      w !== undefined &&
+      (await documentsWith(db, stats, foldTerm(w), now)) > COMMON_SHARE * stats.rows;
+    if (!common) kept.push(g);
+  }
+  if (kept.length === 0 || (kept.length === q.all.length && q.none.length === 0)) return null;
+  return toFts5({ all: kept, none: [] });
+}
+
+/** The head window of a search scored by `rankBy` (rankingExpression) instead of the search itself. */
+async function rankInTwoSteps(
+  db: Db,
+  match: string,
+  rankBy: string,
+  f: SearchFilters,
+  head: { limit: number; offset: number },
+  cap: number,
+): Promise<{ ids: string[]; ranked: number }> {
+  const cand = await sql<{ r: number }>`
+    SELECT f.rowid AS r FROM ${sqliteFrom(f)}
+    WHERE f.bib_fts MATCH ${match}${filterSql(f)}
+    ORDER BY f.rowid DESC LIMIT ${cap}`.execute(db);
+  const rowids = cand.rows.map((x) => Number(x.r));
+  const lo = rowids[rowids.length - 1];
+  const hi = rowids[0];
+  if (lo === undefined || hi === undefined) return { ids: [], ranked: 0 };
+  // Every candidate matches rankBy (it holds a subset of the search's clauses), so each gets a score.
+  const scored = await sql<{ r: number; s: number }>`
+    SELECT rowid AS r, rank AS s FROM bib_fts
+    WHERE bib_fts MATCH ${rankBy} AND rowid BETWEEN ${lo} AND ${hi}`.execute(db);
+  const score = new Map(scored.rows.map((x) => [Number(x.r), Number(x.s)]));
+  const order = rowids
+    .map((r) => ({ r, s: score.get(r) ?? 0 }))
+    .sort((a, b) => a.s - b.s || b.r - a.r)
+    .slice(head.offset, head.offset + head.limit)
+    .map((x) => x.r);
+  if (order.length === 0) return { ids: [], ranked: rowids.length };
+  const rows = await sql<{ r: number; id: string }>`
+    SELECT rowid AS r, id FROM bib_records WHERE rowid IN (${sql.join(order)})`.execute(db);
+  const idOf = new Map(rows.rows.map((x) => [Number(x.r), x.id]));
+  return { ids: order.flatMap((r) => idOf.get(r) ?? []), ranked: rowids.length };
+}
 
 async function countUpTo(db: Db, match: string, f: SearchFilters, cap: number): Promise<number> {
   const res = await sql<{ n: number }>`
