@@ -6,6 +6,7 @@ import * as m0003 from './0003-catalog-search.ts';
 import * as m0004 from './0004-mail.ts';
 import * as m0005 from './0005-notices-reference.ts';
 import * as m0006 from './0006-webstats.ts';
+import * as m0007 from './0007-items-availability-index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-mail': m0004,
   '0005-notices-reference': m0005,
   '0006-webstats': m0006,
+  '0007-items-availability-index': m0007,
 };
