@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DialectOps } from '../../db/dialects.ts';
 import type { DB } from '../../db/schema.ts';
+import type { Write } from '../../db/writes.ts';
 import type { ItemTable } from '../catalog/catalog.table.ts';
 import type { PatronTable } from '../patrons/patrons.table.ts';
 import type { CirculationAction, HoldTable, LoanTable } from './circulation.table.ts';
@@ -65,9 +66,46 @@ export async function findItemByBarcodeForUpdate(
   return res.rows[0];
 }
 
+/** A copy (locked, as above) with its open loan, if any, and the borrower's history choice: one
+ * round trip where check-in used to make two. */
+export async function findItemWithLoanForUpdate(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  barcode: string,
+): Promise<
+  | (ItemRow & {
+      title: string;
+      loan_id: string | null;
+      loan_patron_id: string | null;
+      loan_keep_history: number | null;
+    })
+  | undefined
+> {
+  const res = await sql<
+    ItemRow & {
+      title: string;
+      loan_id: string | null;
+      loan_patron_id: string | null;
+      loan_keep_history: number | null;
+    }
+  >`
+    SELECT items.*, bib_records.title AS title, loans.id AS loan_id, loans.patron_id AS loan_patron_id,
+           patrons.keep_history AS loan_keep_history
+    FROM items JOIN bib_records ON bib_records.id = items.bib_id
+    LEFT JOIN loans ON loans.item_id = items.id
+    LEFT JOIN patrons ON patrons.id = loans.patron_id
+    WHERE items.barcode = ${barcode} ${ops.forUpdateOf('items')}`.execute(db);
+  return res.rows[0];
+}
+
 export async function findItemById(db: Kysely<DB>, id: string): Promise<ItemRow | undefined> {
   return db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export const itemStatusWrite =
+  (id: string, status: ItemRow['status'], transitTo: string | null, nowIso: string): Write =>
+  (qc) =>
+    qc.updateTable('items').set({ status, transit_to: transitTo, updated_at: nowIso }).where('id', '=', id);
 
 export async function updateItemStatus(
   db: Kysely<DB>,
@@ -76,11 +114,7 @@ export async function updateItemStatus(
   transitTo: string | null,
   nowIso: string,
 ): Promise<void> {
-  await db
-    .updateTable('items')
-    .set({ status, transit_to: transitTo, updated_at: nowIso })
-    .where('id', '=', id)
-    .execute();
+  await itemStatusWrite(id, status, transitTo, nowIso)(db).execute();
 }
 
 export async function findItemsOfRecord(db: Kysely<DB>, bibId: string): Promise<ItemRow[]> {
@@ -171,12 +205,22 @@ export async function patronHasLoanOfRecord(
   return r !== undefined;
 }
 
+export const insertLoanWrite =
+  (loan: LoanRow): Write =>
+  (qc) =>
+    qc.insertInto('loans').values(loan);
+
+export const deleteLoanWrite =
+  (id: string): Write =>
+  (qc) =>
+    qc.deleteFrom('loans').where('id', '=', id);
+
 export async function insertLoan(db: Kysely<DB>, loan: LoanRow): Promise<void> {
-  await db.insertInto('loans').values(loan).execute();
+  await insertLoanWrite(loan)(db).execute();
 }
 
 export async function deleteLoan(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('loans').where('id', '=', id).execute();
+  await deleteLoanWrite(id)(db).execute();
 }
 
 export async function updateLoanDue(
@@ -194,44 +238,53 @@ export async function updateLoanDue(
 }
 
 /** Keeps patrons.open_loans in step with the loans table, in the same transaction. */
+export const openLoansWrite =
+  (patronId: string, by: 1 | -1, nowIso: string): Write =>
+  (qc) =>
+    qc
+      .updateTable('patrons')
+      .set((eb) => ({ open_loans: eb('open_loans', '+', by), updated_at: nowIso }))
+      .where('id', '=', patronId);
+
 export async function adjustOpenLoans(
   db: Kysely<DB>,
   patronId: string,
   by: 1 | -1,
   nowIso: string,
 ): Promise<void> {
-  await db
-    .updateTable('patrons')
-    .set((eb) => ({ open_loans: eb('open_loans', '+', by), updated_at: nowIso }))
-    .where('id', '=', patronId)
-    .execute();
+  await openLoansWrite(patronId, by, nowIso)(db).execute();
 }
 
 // ---- counts (C2) ----------------------------------------------------------------------------
 
 const COUNTER_SHARDS = 8;
 
+export const countWrite =
+  (c: { day: string; branchCode: string; materialType: string; action: CirculationAction }): Write =>
+  (qc) => {
+    // Each counter is split over a few rows picked at random: on PostgreSQL every desk's check-out
+    // of the day would otherwise update one row, and its lock (held until commit, through the
+    // commit's fsync) made all desks wait in a single line (bench/README.md, circulation). Reports
+    // add the rows up, so the split is invisible outside this function.
+    const key = `${c.day}|${c.branchCode}|${c.materialType}|${c.action}|${crypto.randomInt(COUNTER_SHARDS)}`;
+    return qc
+      .insertInto('circulation_counts')
+      .values({
+        key,
+        day: c.day,
+        branch_code: c.branchCode,
+        material_type: c.materialType,
+        action: c.action,
+        count: 1,
+      })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ count: sql`circulation_counts.count + 1` }));
+  };
+
 export async function incrementCount(
   db: Kysely<DB>,
   c: { day: string; branchCode: string; materialType: string; action: CirculationAction },
 ): Promise<void> {
-  // Each counter is split over a few rows picked at random: on PostgreSQL every desk's check-out of
-  // the day would otherwise update one row, and its lock (held until commit, through the commit's
-  // fsync) made all desks wait in a single line (bench/README.md, circulation). Reports add the
-  // rows up, so the split is invisible outside this function.
-  const key = `${c.day}|${c.branchCode}|${c.materialType}|${c.action}|${crypto.randomInt(COUNTER_SHARDS)}`;
-  await db
-    .insertInto('circulation_counts')
-    .values({
-      key,
-      day: c.day,
-      branch_code: c.branchCode,
-      material_type: c.materialType,
-      action: c.action,
-      count: 1,
-    })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ count: sql`circulation_counts.count + 1` }))
-    .execute();
+  await countWrite(c)(db).execute();
 }
 
 export interface CountRow {
@@ -259,14 +312,18 @@ export async function findCounts(db: Kysely<DB>, fromDay: string, toDay: string)
 
 // ---- reading history (C3) -------------------------------------------------------------------
 
+export const historyWrite =
+  (e: { id: string; patronId: string; bibId: string; returnedOn: string }): Write =>
+  (qc) =>
+    qc
+      .insertInto('reading_history')
+      .values({ id: e.id, patron_id: e.patronId, bib_id: e.bibId, returned_on: e.returnedOn });
+
 export async function insertHistoryEntry(
   db: Kysely<DB>,
   e: { id: string; patronId: string; bibId: string; returnedOn: string },
 ): Promise<void> {
-  await db
-    .insertInto('reading_history')
-    .values({ id: e.id, patron_id: e.patronId, bib_id: e.bibId, returned_on: e.returnedOn })
-    .execute();
+  await historyWrite(e)(db).execute();
 }
 
 export async function findHistoryOfPatron(
@@ -405,8 +462,13 @@ export async function updateHold(
   await db.updateTable('holds').set(set).where('id', '=', id).execute();
 }
 
+export const deleteHoldWrite =
+  (id: string): Write =>
+  (qc) =>
+    qc.deleteFrom('holds').where('id', '=', id);
+
 export async function deleteHold(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('holds').where('id', '=', id).execute();
+  await deleteHoldWrite(id)(db).execute();
 }
 
 export interface HoldListing {

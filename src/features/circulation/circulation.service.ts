@@ -8,7 +8,8 @@ import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { logPatronAccess, type AccessPurpose } from '../patrons/access-log.ts';
+import { executeWrites, type Write } from '../../db/writes.ts';
+import { logPatronAccess, patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
@@ -129,13 +130,13 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       throw new NotFoundError(
         card ? 'No patron has that card number.' : 'That patron account does not exist.',
       );
+    // The writes go together at the end, in one statement on PostgreSQL (db/writes.ts); all of them
+    // are undone if a check below fails.
+    const writes: Write[] = [];
     if (input.logAccess && actor.kind === 'staff')
-      await logPatronAccess(trx, {
-        staffId: actor.id,
-        patronId: patron.id,
-        purpose: input.logAccess,
-        at: nowIso,
-      });
+      writes.push(
+        patronAccessWrite({ staffId: actor.id, patronId: patron.id, purpose: input.logAccess, at: nowIso }),
+      );
     const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
     if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
 
@@ -215,36 +216,30 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       }
     }
 
-    if (pickedUpHold && shelfHold) await repo.deleteHold(trx, shelfHold.id);
+    if (pickedUpHold && shelfHold) writes.push(repo.deleteHoldWrite(shelfHold.id));
     const loanId = newId(now.getTime());
     const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
-    await repo.insertLoan(trx, {
-      id: loanId,
-      item_id: item.id,
-      patron_id: patron.id,
-      branch_code: branch,
-      checked_out_at: nowIso,
-      due_at: dueAt,
-      renewals: 0,
-      due_soon_notice_at: null,
-      overdue_notice_at: null,
-    });
-    await repo.updateItemStatus(trx, item.id, 'on_loan', null, nowIso);
-    await repo.adjustOpenLoans(trx, patron.id, 1, nowIso);
+    const day = localDay(now, tz);
+    writes.push(
+      repo.insertLoanWrite({
+        id: loanId,
+        item_id: item.id,
+        patron_id: patron.id,
+        branch_code: branch,
+        checked_out_at: nowIso,
+        due_at: dueAt,
+        renewals: 0,
+        due_soon_notice_at: null,
+        overdue_notice_at: null,
+      }),
+      repo.itemStatusWrite(item.id, 'on_loan', null, nowIso),
+      repo.openLoansWrite(patron.id, 1, nowIso),
+    );
     // Counted last (see checkIn): the shared counter rows are locked only briefly.
-    if (pickedUpHold)
-      await repo.incrementCount(trx, {
-        day: localDay(now, tz),
-        branchCode: branch,
-        materialType: item.material_type,
-        action: 'hold_picked_up',
-      });
-    await repo.incrementCount(trx, {
-      day: localDay(now, tz),
-      branchCode: branch,
-      materialType: item.material_type,
-      action: 'checkout',
-    });
+    const counted = { day, branchCode: branch, materialType: item.material_type } as const;
+    if (pickedUpHold) writes.push(repo.countWrite({ ...counted, action: 'hold_picked_up' }));
+    writes.push(repo.countWrite({ ...counted, action: 'checkout' }));
+    await executeWrites(trx, ops, writes);
     return { loanId, title: item.title, barcode: item.barcode, dueAt, pickedUpHold, overridden };
   });
 }
@@ -280,33 +275,35 @@ export async function checkIn(
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const nowIso = iso(now);
-    const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
-    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
+    // The copy, locked, with its loan: one round trip. The writes are gathered and sent together
+    // (db/writes.ts) unless the copy is caught for a hold, where they go first.
+    const found = await repo.findItemWithLoanForUpdate(trx, ops, barcode);
+    if (!found) throw new NotFoundError(`No item has the barcode ${barcode}.`);
+    const { loan_id: loanId, loan_patron_id: borrower, loan_keep_history: keepHistory, ...item } = found;
     const day = localDay(now, tz);
-    // A copy on the shelf has no loan: no need to look (one round trip fewer per pulled hold).
-    const loan = item.status === 'available' ? undefined : await repo.findLoanWithHistoryChoice(trx, item.id);
-    if (loan) {
-      await repo.deleteLoan(trx, loan.id);
-      await repo.adjustOpenLoans(trx, loan.patron_id, -1, nowIso);
-      if (loan.keep_history === 1)
-        await repo.insertHistoryEntry(trx, {
-          id: newId(now.getTime()),
-          patronId: loan.patron_id,
-          bibId: item.bib_id,
-          returnedOn: day,
-        });
+    const writes: Write[] = [];
+    if (loanId && borrower) {
+      writes.push(repo.deleteLoanWrite(loanId), repo.openLoansWrite(borrower, -1, nowIso));
+      if (keepHistory === 1)
+        writes.push(
+          repo.historyWrite({
+            id: newId(now.getTime()),
+            patronId: borrower,
+            bibId: item.bib_id,
+            returnedOn: day,
+          }),
+        );
     }
-    const base = { title: item.title, barcode: item.barcode, wasOnLoan: loan !== undefined };
-    const route = await routeCheckedIn(ctx, trx, item, branch, now, input.damaged === true);
+    const wasOnLoan = loanId !== null && borrower !== null;
+    const base = { title: item.title, barcode: item.barcode, wasOnLoan };
+    const route = await routeCheckedIn(ctx, trx, item, branch, now, input.damaged === true, writes);
     // Counted last: on PostgreSQL the day's counter row is shared by every desk, so its row lock
     // is taken as late, and held as briefly, as possible.
-    if (loan)
-      await repo.incrementCount(trx, {
-        day,
-        branchCode: branch,
-        materialType: item.material_type,
-        action: 'checkin',
-      });
+    if (wasOnLoan)
+      writes.push(
+        repo.countWrite({ day, branchCode: branch, materialType: item.material_type, action: 'checkin' }),
+      );
+    await executeWrites(trx, ops, writes);
     return { ...base, route };
   });
 }
@@ -319,13 +316,17 @@ async function routeCheckedIn(
   branch: string,
   now: Date,
   damaged: boolean,
+  /** The check-in's writes so far: the common routes add theirs; the others send them first. */
+  writes: Write[],
 ): Promise<CheckinResult['route']> {
   const nowIso = iso(now);
   const day = localDay(now, ctx.config.library.timezone);
   const ops = ctx.database.ops;
+  const flush = () => executeWrites(trx, ops, writes.splice(0));
   // Only a copy in transit or on the hold shelf can have been caught for a hold.
   const mayBeTrapped = item.status === 'in_transit' || item.status === 'on_hold_shelf';
   if (damaged) {
+    await flush();
     // A damaged copy leaves any hold it was caught for; the hold goes back in line.
     const trappedHold = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (trappedHold)
@@ -348,6 +349,7 @@ async function routeCheckedIn(
   // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
   const trapped = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
   if (trapped) {
+    await flush();
     if (trapped.pickup_branch !== branch) {
       await repo.updateItemStatus(trx, item.id, 'in_transit', trapped.pickup_branch, nowIso);
       return { to: 'transit', branch: trapped.pickup_branch, forHold: true };
@@ -357,13 +359,14 @@ async function routeCheckedIn(
   const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
   const next = await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
   if (next) {
+    await flush();
     return trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
   }
   if (item.branch_code !== branch) {
-    await repo.updateItemStatus(trx, item.id, 'in_transit', item.branch_code, nowIso);
+    writes.push(repo.itemStatusWrite(item.id, 'in_transit', item.branch_code, nowIso));
     return { to: 'transit', branch: item.branch_code, forHold: false };
   }
-  await repo.updateItemStatus(trx, item.id, 'available', null, nowIso);
+  writes.push(repo.itemStatusWrite(item.id, 'available', null, nowIso));
   return { to: 'shelf' };
 }
 

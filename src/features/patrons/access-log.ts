@@ -2,6 +2,7 @@
 // and why. It never holds a title or subject; only the privacy officer reads it.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import type { Write } from '../../db/writes.ts';
 import { newId } from '../../ids.ts';
 
 export const accessPurposes = {
@@ -21,20 +22,23 @@ export const isAccessPurpose = (v: unknown): v is AccessPurpose =>
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export async function logPatronAccess(
-  db: Db,
-  entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string },
-): Promise<void> {
-  await db
-    .insertInto('patron_access_log')
-    .values({
+/** The entry as a Write, for a service that sends it with its other writes (db/writes.ts). */
+export const patronAccessWrite =
+  (entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string }): Write =>
+  (qc) =>
+    qc.insertInto('patron_access_log').values({
       id: newId(),
       staff_id: entry.staffId,
       patron_id: entry.patronId,
       viewed_at: entry.at,
       purpose: entry.purpose,
-    })
-    .execute();
+    });
+
+export async function logPatronAccess(
+  db: Db,
+  entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string },
+): Promise<void> {
+  await patronAccessWrite(entry)(db).execute();
 }
 
 export interface AccessLogEntry {
