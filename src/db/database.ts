@@ -68,7 +68,15 @@ export function openDatabase(cfg: DatabaseConfig): Database {
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
     return { db, ops: dialectOps.sqlite, sqliteFile: cfg.location, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: cfg.location, max: cfg.poolSize });
+  const pool = new pg.Pool({
+    connectionString: cfg.location,
+    max: cfg.poolSize,
+    // pg's default closes a connection after 10 s idle, so a desk's first check-out after a lull
+    // paid for a new one: a backend process and a SCRAM password exchange, tens of milliseconds
+    // (bench/README.md, circulation). Idle connections are kept five minutes, two always.
+    idleTimeoutMillis: 5 * 60_000,
+    min: Math.min(2, cfg.poolSize),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
