@@ -121,15 +121,16 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     const now = ctx.clock.now();
     const nowIso = iso(now);
     const card = input.cardNumber?.trim();
-    const patron = card
-      ? await repo.lockPatronByCard(trx, ops, card)
-      : input.patronId
-        ? await repo.lockPatron(trx, ops, input.patronId)
-        : undefined;
+    const who = card ? { cardNumber: card } : input.patronId ? { patronId: input.patronId } : null;
+    // Patron and copy, both locked, in one round trip on PostgreSQL.
+    const { patron, item } = who
+      ? await repo.lockPatronAndItem(trx, ops, who, barcode)
+      : { patron: undefined, item: undefined };
     if (!patron)
       throw new NotFoundError(
         card ? 'No patron has that card number.' : 'That patron account does not exist.',
       );
+    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
     // The writes go together at the end, in one statement on PostgreSQL (db/writes.ts); all of them
     // are undone if a check below fails.
     const writes: Write[] = [];
@@ -137,8 +138,6 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       writes.push(
         patronAccessWrite({ staffId: actor.id, patronId: patron.id, purpose: input.logAccess, at: nowIso }),
       );
-    const item = await repo.findItemByBarcodeForUpdate(trx, ops, barcode);
-    if (!item) throw new NotFoundError(`No item has the barcode ${barcode}.`);
 
     let pickedUpHold = false;
     const shelfHold =
@@ -277,9 +276,16 @@ export async function checkIn(
     const nowIso = iso(now);
     // The copy, locked, with its loan: one round trip. The writes are gathered and sent together
     // (db/writes.ts) unless the copy is caught for a hold, where they go first.
-    const found = await repo.findItemWithLoanForUpdate(trx, ops, barcode);
+    const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
+    const found = await repo.findItemForCheckin(trx, ops, barcode, { nowIso, localBranch: localFirst });
     if (!found) throw new NotFoundError(`No item has the barcode ${barcode}.`);
-    const { loan_id: loanId, loan_patron_id: borrower, loan_keep_history: keepHistory, ...item } = found;
+    const {
+      loan_id: loanId,
+      loan_patron_id: borrower,
+      loan_keep_history: keepHistory,
+      next_hold: nextHold,
+      ...item
+    } = found;
     const day = localDay(now, tz);
     const writes: Write[] = [];
     if (loanId && borrower) {
@@ -296,7 +302,7 @@ export async function checkIn(
     }
     const wasOnLoan = loanId !== null && borrower !== null;
     const base = { title: item.title, barcode: item.barcode, wasOnLoan };
-    const route = await routeCheckedIn(ctx, trx, item, branch, now, input.damaged === true, writes);
+    const route = await routeCheckedIn(ctx, trx, item, branch, now, input.damaged === true, writes, nextHold);
     // Counted last: on PostgreSQL the day's counter row is shared by every desk, so its row lock
     // is taken as late, and held as briefly, as possible.
     if (wasOnLoan)
@@ -318,6 +324,8 @@ async function routeCheckedIn(
   damaged: boolean,
   /** The check-in's writes so far: the common routes add theirs; the others send them first. */
   writes: Write[],
+  /** The next hold in line when the caller read it already (null: none); undefined: look it up. */
+  nextHold: repo.HoldRow | null | undefined,
 ): Promise<CheckinResult['route']> {
   const nowIso = iso(now);
   const day = localDay(now, ctx.config.library.timezone);
@@ -357,7 +365,10 @@ async function routeCheckedIn(
     return trapForHold(ctx, trx, trapped, item, branch, now, { countTrap: false });
   }
   const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
-  const next = await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
+  const next =
+    nextHold !== undefined
+      ? (nextHold ?? undefined)
+      : await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
   if (next) {
     await flush();
     return trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
