@@ -70,21 +70,6 @@ export async function lockPatronAndItem(
   return { patron: row?.patron ?? undefined, item: row?.item ?? undefined };
 }
 
-/** The loan on a copy with the borrower's reading-history choice, for check-in (no lock needed:
- * the loan row is deleted and open_loans changed by atomic statements). */
-export async function findLoanWithHistoryChoice(
-  db: Kysely<DB>,
-  itemId: string,
-): Promise<(LoanRow & { keep_history: number }) | undefined> {
-  return db
-    .selectFrom('loans')
-    .innerJoin('patrons', 'patrons.id', 'loans.patron_id')
-    .selectAll('loans')
-    .select('patrons.keep_history')
-    .where('loans.item_id', '=', itemId)
-    .executeTakeFirst();
-}
-
 // ---- items ----------------------------------------------------------------------------------
 
 export async function findItemByBarcodeForUpdate(
@@ -256,10 +241,6 @@ export const deleteLoanWrite =
   (qc) =>
     qc.deleteFrom('loans').where('id', '=', id);
 
-export async function insertLoan(db: Kysely<DB>, loan: LoanRow): Promise<void> {
-  await insertLoanWrite(loan)(db).execute();
-}
-
 export async function deleteLoan(db: Kysely<DB>, id: string): Promise<void> {
   await deleteLoanWrite(id)(db).execute();
 }
@@ -359,13 +340,6 @@ export const historyWrite =
     qc
       .insertInto('reading_history')
       .values({ id: e.id, patron_id: e.patronId, bib_id: e.bibId, returned_on: e.returnedOn });
-
-export async function insertHistoryEntry(
-  db: Kysely<DB>,
-  e: { id: string; patronId: string; bibId: string; returnedOn: string },
-): Promise<void> {
-  await historyWrite(e)(db).execute();
-}
 
 export async function findHistoryOfPatron(
   db: Kysely<DB>,
