@@ -215,6 +215,9 @@ export async function rankingExpression(db: Db, q: SearchQuery): Promise<string 
     const c = g.length === 1 ? g[0] : undefined;
     return c && c.words.length === 1 && !c.prefix && c.field === null ? (c.words[0] as string) : null;
   };
+  // Without a NOT clause, a search of one group has nothing it could drop and keep something to
+  // score by: no need to look any word up.
+  if (q.none.length === 0 && q.all.length < 2) return null;
   const words = q.all.map(single);
   if (q.none.length === 0 && words.every((w) => w === null)) return null;
   const now = Date.now();
