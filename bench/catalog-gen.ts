@@ -18,38 +18,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newId } from '../src/ids.ts';
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s, by inverting the cumulative sum. */
-export function zipf(n: number, s: number, rand: () => number): () => number {
-  const cum = new Float64Array(n);
-  let total = 0;
-  for (let k = 0; k < n; k++) {
-    total += 1 / (k + 1) ** s;
-    cum[k] = total;
-  }
-  return () => {
-    const x = rand() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cum[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
+import { prng, zipf } from './lib.ts';
 
 const syllables =
   'ka lo mi ne ra su ti vo ba de fi gu ha je ku la mo na pe ri sa to ul ve wa xe yo za an el in or st tr pr gr br ch sh th'.split(

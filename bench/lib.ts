@@ -150,3 +150,33 @@ export function table(header: string[], rows: (string | number)[][]): string {
     ...cells.slice(1).map(line),
   ].join('\n');
 }
+
+/** mulberry32: a small, fast, seeded PRNG; returns floats in [0, 1). Seeded so runs are comparable. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s, by binary search over the cumulative sum. */
+export function zipf(n: number, s: number, rand: () => number): () => number {
+  const cum = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cum[k] = total += 1 / (k + 1) ** s;
+  return () => {
+    const x = rand() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cum[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}

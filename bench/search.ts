@@ -25,14 +25,14 @@ import {
   generatePostgres,
   generateSqlite,
   GENERATOR_VERSION,
-  prng,
   VOCABULARY,
   vocabulary,
-  zipf,
   type GenStats,
 } from './catalog-gen.ts';
 import {
   benchDir,
+  prng,
+  zipf,
   choiceFlag,
   latencyStats,
   machineInfo,

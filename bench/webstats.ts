@@ -27,10 +27,19 @@ import zlib from 'node:zlib';
 import autocannon, { type Result } from 'autocannon';
 import { startDnsServer } from '../test/support/dns-server.ts';
 import { parseUserAgent } from '../src/features/webstats/user-agent.ts';
-import { benchDir, machineInfo, median, numberFlag, resultsDir, round, table, writeResult } from './lib.ts';
+import {
+  benchDir,
+  machineInfo,
+  median,
+  numberFlag,
+  prng,
+  resultsDir,
+  round,
+  table,
+  writeResult,
+} from './lib.ts';
 import {
   buildTraffic,
-  prng,
   SITE_HOST,
   SITE_ORIGIN,
   type FromChild,
