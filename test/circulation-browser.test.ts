@@ -8,10 +8,13 @@ import type { Browser, Page } from 'playwright-core';
 import { seedDemo, type DemoSeed } from '../src/demo/seed.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import {
+  assertAccessible,
   axeViolations,
   browserSkip,
   launchChromium,
   serveTestApp,
+  signInPatron,
+  signInStaff,
   type ServedApp,
 } from './support/browser.ts';
 
@@ -45,26 +48,14 @@ describe('catalog, desk and patron pages in a real browser', { skip: browserSkip
     await served?.close();
   });
 
-  const staffSignIn = async (page: Page) => {
-    await page.goto(`${served.base}/staff/login`);
-    await page.fill('#username', 'axe-desk');
-    await page.fill('#password', 'correct horse battery staple');
-    await page.click('main button[type=submit]');
-  };
-  const patronSignIn = async (page: Page, i: number) => {
-    await page.goto(`${served.base}/account/login`);
-    await page.fill('#cardNumber', demo.patrons[i]!.cardNumber);
-    await page.fill('#pin', demo.patrons[i]!.pin);
-    await page.click('main button[type=submit]');
-  };
+  const staffSignIn = (page: Page) =>
+    signInStaff(page, served.base, 'axe-desk', 'correct horse battery staple');
+  const patronSignIn = (page: Page, i: number) =>
+    signInPatron(page, served.base, demo.patrons[i]!.cardNumber, demo.patrons[i]!.pin);
   const check = async (page: Page, path: string, label: string) => {
     const res = await page.goto(served.base + path);
     assert.ok(res && res.status() < 400, `${path}: ${res?.status()}`);
-    assert.deepEqual(await axeViolations(page), [], `${path} on ${label}`);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px on ${label}`);
+    await assertAccessible(page, `${path} on ${label}`);
   };
 
   for (const [label, viewport] of [

@@ -12,10 +12,12 @@ import { createStaff } from '../src/features/staff/staff.service.ts';
 import { externalHref } from '../src/features/webstats/leave.ts';
 import { Worker } from '../src/jobs/worker.ts';
 import {
-  axeViolations,
+  assertAccessible,
   browserSkip,
   launchChromium,
   serveTestApp,
+  signInPatron,
+  signInStaff,
   type ServedApp,
 } from './support/browser.ts';
 
@@ -45,25 +47,11 @@ describe('e-mail pages in a real browser', { skip: browserSkip }, () => {
     await served?.close();
   });
 
-  const staffSignIn = async (page: Page) => {
-    await page.goto(`${served.base}/staff/login`);
-    await page.fill('#username', 'axe-mail');
-    await page.fill('#password', 'correct horse battery staple');
-    await page.click('main button[type=submit]');
-  };
-  const patronSignIn = async (page: Page, i: number) => {
-    await page.goto(`${served.base}/account/login`);
-    await page.fill('#cardNumber', demo.patrons[i]!.cardNumber);
-    await page.fill('#pin', demo.patrons[i]!.pin);
-    await page.click('main button[type=submit]');
-  };
-  const axe = async (page: Page, what: string) => {
-    assert.deepEqual(await axeViolations(page), [], what);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
-  };
+  const staffSignIn = (page: Page) =>
+    signInStaff(page, served.base, 'axe-mail', 'correct horse battery staple');
+  const patronSignIn = (page: Page, i: number) =>
+    signInPatron(page, served.base, demo.patrons[i]!.cardNumber, demo.patrons[i]!.pin);
+  const axe = assertAccessible;
   const check = async (page: Page, path: string, label: string) => {
     const res = await page.goto(served.base + path);
     assert.ok(res && res.status() < 400, `${path}: ${res?.status()}`);

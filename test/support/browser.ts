@@ -2,6 +2,7 @@
 // through the DevTools protocol (the pages' CSP forbids inline scripts), and a served test app.
 // Suites skip with a message where no Chromium is installed; CI sets CARREL_REQUIRE_BROWSER=1 so
 // that there they cannot be skipped.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,36 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       nodes: v.nodes.map((n) => ({ target: n.target })),
     }));
   });
+}
+
+/** Fails on any axe (WCAG 2.2 A/AA) violation, or when the page scrolls sideways (320 px phones). */
+export async function assertAccessible(page: Page, what: string): Promise<void> {
+  assert.deepEqual(await axeViolations(page), [], what);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
+}
+
+/** Signs a staff member in through the real form. */
+export async function signInStaff(
+  page: Page,
+  base: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${base}/staff/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('main button[type=submit]');
+}
+
+/** Signs a patron in with card and PIN through the real form. */
+export async function signInPatron(page: Page, base: string, cardNumber: string, pin: string): Promise<void> {
+  await page.goto(`${base}/account/login`);
+  await page.fill('#cardNumber', cardNumber);
+  await page.fill('#pin', pin);
+  await page.click('main button[type=submit]');
 }
 
 export function launchChromium(): Promise<Browser> {
