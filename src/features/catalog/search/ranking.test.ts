@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { toFts5 } from './compile.ts';
 import { parseSearch } from './query-parser.ts';
-import { rankingExpression, sqliteSearch } from './search.repository.ts';
+import { rankingExpression, rememberedWords, sqliteSearch } from './search.repository.ts';
 import { emptyFilters } from './search.service.ts';
 import { insertRecord } from './test-fixtures.ts';
 
@@ -70,6 +70,13 @@ describe('SQLite ranking without words in most records', () => {
     assert.equal(await expression('"commonword rareword" otherword'), null, 'phrases are kept');
     assert.equal(await expression('notes:commonword rareword'), null, 'field-limited words are kept');
     assert.equal(await expression('commonwo* rareword'), null, 'prefixes are kept');
+  });
+
+  test('only words in at least 1 % of the records stay in memory, never a word the catalog lacks', async () => {
+    assert.equal(await expression('commonword zzqxmissing'), '"zzqxmissing"', 'both looked up');
+    const kept = rememberedWords(env.ctx.db);
+    assert.ok(kept.includes('commonword'), kept.join());
+    assert.ok(!kept.includes('zzqxmissing'), kept.join());
   });
 
   test('the order is FTS5 bm25 order over the whole search', async () => {

@@ -170,13 +170,21 @@ interface TermStats {
   /** max(rowid) of bib_records when read: at least the number of records. */
   rows: number;
   rowsAt: number;
+  /** Counts of words found in at least REMEMBER_SHARE of the records, with when they were read. */
   docs: Map<string, { docs: number; at: number }>;
+  /** Whether this connection's temporary vocabulary table exists. */
+  vocab: boolean;
 }
 const termStats = new WeakMap<object, TermStats>();
 /** How long a word's document count is trusted; imports change it slowly. */
 const TERM_STATS_MS = 10 * 60_000;
-/** Words counted at once; the oldest are forgotten first. */
-const TERM_STATS_MAX = 20_000;
+/**
+ * Only words in at least this share of the records are remembered: they say nothing about what
+ * anyone looks for (a word in 1 % of a million records is in ten thousand), and only theirs are
+ * slow to count. A rarer word is counted again each time, in well under a millisecond, so no
+ * searched word that could tell something about a reader's interest stays in memory.
+ */
+const REMEMBER_SHARE = 0.01;
 /**
  * A word is left out of the ranking when it is in more than this share of the records: bm25's IDF
  * is then ≤ 0 and clamped. A count up to ten minutes old may sit a little on the wrong side of the
@@ -185,24 +193,26 @@ const TERM_STATS_MAX = 20_000;
  */
 const COMMON_SHARE = 0.5;
 
+/** The words whose counts this database's search keeps in memory right now (for tests). */
+export const rememberedWords = (db: Db): string[] => [...(termStats.get(db)?.docs.keys() ?? [])];
+
 /** FTS5's unicode61 folding (remove_diacritics 2), for looking a word up in the vocabulary. */
 const foldTerm = (w: string): string => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 async function documentsWith(db: Db, stats: TermStats, term: string, now: number): Promise<number> {
   const known = stats.docs.get(term);
   if (known && now - known.at < TERM_STATS_MS) return known.docs;
-  // A temporary (per-connection) vocabulary table: nothing is added to the database file.
-  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS temp.bib_fts_terms USING fts5vocab(main, bib_fts, row)`.execute(
-    db,
-  );
+  if (!stats.vocab) {
+    // A temporary (per-connection) vocabulary table: nothing is added to the database file.
+    await sql`CREATE VIRTUAL TABLE IF NOT EXISTS temp.bib_fts_terms USING fts5vocab(main, bib_fts, row)`.execute(
+      db,
+    );
+    stats.vocab = true;
+  }
   const res = await sql<{ doc: number }>`SELECT doc FROM temp.bib_fts_terms WHERE term = ${term}`.execute(db);
   const docs = Number(res.rows[0]?.doc ?? 0);
   stats.docs.delete(term);
-  stats.docs.set(term, { docs, at: now });
-  if (stats.docs.size > TERM_STATS_MAX) {
-    const oldest = stats.docs.keys().next();
-    if (!oldest.done) stats.docs.delete(oldest.value);
-  }
+  if (docs >= REMEMBER_SHARE * stats.rows) stats.docs.set(term, { docs, at: now });
   return docs;
 }
 
@@ -224,7 +234,12 @@ export async function rankingExpression(db: Db, q: SearchQuery): Promise<string 
   let stats = termStats.get(db);
   if (!stats || now - stats.rowsAt >= TERM_STATS_MS) {
     const res = await sql<{ n: number | null }>`SELECT max(rowid) AS n FROM bib_records`.execute(db);
-    stats = { rows: Number(res.rows[0]?.n ?? 0), rowsAt: now, docs: stats?.docs ?? new Map() };
+    stats = {
+      rows: Number(res.rows[0]?.n ?? 0),
+      rowsAt: now,
+      docs: stats?.docs ?? new Map(),
+      vocab: stats?.vocab ?? false,
+    };
     termStats.set(db, stats);
   }
   const kept: Clause[][] = [];
