@@ -276,7 +276,7 @@ export async function checkIn(
     const nowIso = iso(now);
     // The copy, locked, with its loan: one round trip. The writes are gathered and sent together
     // (db/writes.ts) unless the copy is caught for a hold, where they go first.
-    const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
+    const localFirst = localFirstBranch(ctx, branch);
     const found = await repo.findItemForCheckin(trx, ops, barcode, { nowIso, localBranch: localFirst });
     if (!found) throw new NotFoundError(`No item has the barcode ${barcode}.`);
     const {
@@ -313,6 +313,10 @@ export async function checkIn(
     return { ...base, route };
   });
 }
+
+/** The branch whose own patrons' holds come first for a copy checked in there, if it is such a branch. */
+const localFirstBranch = (ctx: AppContext, branch: string): string | null =>
+  ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
 
 /** Where a checked-in copy goes: set aside if damaged, to its hold, home in transit, or the shelf. */
 async function routeCheckedIn(
@@ -364,7 +368,7 @@ async function routeCheckedIn(
     }
     return trapForHold(ctx, trx, trapped, item, branch, now, { countTrap: false });
   }
-  const localFirst = ctx.config.library.circulation.localFirstBranches.includes(branch) ? branch : null;
+  const localFirst = localFirstBranch(ctx, branch);
   const next =
     nextHold !== undefined
       ? (nextHold ?? undefined)
