@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { PipelinedPostgresDriver } from './pg-driver.ts';
 import type { DatabaseConfig } from '../config.ts';
 import type { DB } from './schema.ts';
 import { dialectOps, type DialectOps } from './dialects.ts';
@@ -76,9 +77,23 @@ export function openDatabase(cfg: DatabaseConfig): Database {
     // (bench/README.md, circulation). Idle connections are kept five minutes, two always.
     idleTimeoutMillis: 5 * 60_000,
     min: Math.min(2, cfg.poolSize),
+    // Lets a transaction's BEGIN and COMMIT travel with its first and last statements (pg-driver.ts).
+    pipeline: true,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PipelinedPostgresDialect(pool) });
   return { db, ops: dialectOps.postgres, sqliteFile: null, close: () => db.destroy() };
+}
+
+/** Kysely's PostgreSQL dialect with the pipelining driver of pg-driver.ts. */
+class PipelinedPostgresDialect extends PostgresDialect {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    super({ pool });
+    this.#pool = pool;
+  }
+  override createDriver() {
+    return new PipelinedPostgresDriver(this.#pool);
+  }
 }

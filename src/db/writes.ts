@@ -9,6 +9,7 @@
 import type { Compilable, CompiledQuery, Kysely, QueryCreator } from 'kysely';
 import type { DB } from './schema.ts';
 import type { DialectOps } from './dialects.ts';
+import { commitWith } from './pg-driver.ts';
 
 /** One INSERT, UPDATE or DELETE, built on the query creator it is given. */
 export type Write = (qc: QueryCreator<DB>) => Compilable & { execute(): Promise<unknown> };
@@ -25,6 +26,19 @@ export function compileWrites(db: Kysely<DB>, ops: DialectOps, writes: Write[]):
   return [last(qc).compile()];
 }
 
-export async function executeWrites(db: Kysely<DB>, ops: DialectOps, writes: Write[]): Promise<void> {
-  for (const q of compileWrites(db, ops, writes)) await db.executeQuery(q);
+/**
+ * Runs the writes. With `commit: true` they are the last statements of the transaction `db` belongs
+ * to: on PostgreSQL its COMMIT is sent in the same round trip (pg-driver.ts), and nothing may run in
+ * the transaction after them.
+ */
+export async function executeWrites(
+  db: Kysely<DB>,
+  ops: DialectOps,
+  writes: Write[],
+  options: { commit?: boolean } = {},
+): Promise<void> {
+  const statements = compileWrites(db, ops, writes);
+  const last = statements[statements.length - 1];
+  if (last && options.commit) commitWith(last);
+  for (const q of statements) await db.executeQuery(q);
 }

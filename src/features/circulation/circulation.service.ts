@@ -238,7 +238,8 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     const counted = { day, branchCode: branch, materialType: item.material_type } as const;
     if (pickedUpHold) writes.push(repo.countWrite({ ...counted, action: 'hold_picked_up' }));
     writes.push(repo.countWrite({ ...counted, action: 'checkout' }));
-    await executeWrites(trx, ops, writes);
+    // The transaction's last statement: on PostgreSQL its COMMIT travels with it (db/pg-driver.ts).
+    await executeWrites(trx, ops, writes, { commit: true });
     return { loanId, title: item.title, barcode: item.barcode, dueAt, pickedUpHold, overridden };
   });
 }
@@ -309,7 +310,7 @@ export async function checkIn(
       writes.push(
         repo.countWrite({ day, branchCode: branch, materialType: item.material_type, action: 'checkin' }),
       );
-    await executeWrites(trx, ops, writes);
+    await executeWrites(trx, ops, writes, { commit: true });
     return { ...base, route };
   });
 }
