@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { describeEachDialect } from '../../test/support/env.ts';
+import { keepPrepared } from './pg-driver.ts';
 import { executeWrites, type Write } from './writes.ts';
 
 /**
@@ -162,4 +164,49 @@ describeEachDialect('transactions with BEGIN and COMMIT sent alongside', (env, d
       const after = await keys();
       assert.ok(after.includes('t1') && !after.includes('t2'));
     });
+
+  if (dialect === 'postgres') {
+    test('a statement marked keepPrepared is parsed once per connection; others are not kept', async () => {
+      const { ctx } = env();
+      const kept = await ctx.db.connection().execute(async (conn) => {
+        for (const key of ['p1', 'p2', 'p1'])
+          await conn.executeQuery(
+            keepPrepared(
+              conn.selectFrom('circulation_counts').select('count').where('key', '=', key).compile(),
+            ),
+          );
+        await conn.selectFrom('circulation_counts').select('day').where('key', '=', 'p1').execute();
+        return (
+          await sql<{
+            name: string;
+            statement: string;
+          }>`SELECT name, statement FROM pg_prepared_statements ORDER BY name`.execute(conn)
+        ).rows;
+      });
+      const select = kept.filter((k) => k.statement.startsWith('select'));
+      assert.equal(select.length, 1, JSON.stringify(kept));
+      assert.match(select[0]!.name, /^carrel_/);
+      assert.match(select[0]!.statement, /^select "count" from "circulation_counts"/);
+    });
+
+    test('a kept statement the schema has outgrown fails once, and its connection is replaced', async () => {
+      const { ctx } = env();
+      await sql`CREATE TABLE prep_probe (a integer)`.execute(ctx.db);
+      await sql`INSERT INTO prep_probe VALUES (1)`.execute(ctx.db);
+      const probe = (db: typeof ctx.db) =>
+        db.executeQuery(
+          keepPrepared(sql<{ a: number }>`SELECT * FROM prep_probe WHERE a = ${1}`.compile(db)),
+        );
+      await ctx.db.connection().execute(async (conn) => {
+        assert.deepEqual((await probe(conn)).rows, [{ a: 1 }]);
+        // Another instance migrates: the prepared statement's result type no longer holds.
+        await sql`ALTER TABLE prep_probe ADD COLUMN b integer`.execute(ctx.db);
+        await assert.rejects(probe(conn), /cached plan must not change result type/);
+        await assert.rejects(probe(conn), /discarded/);
+      });
+      // The pool dropped that connection; whichever serves now prepares the statement afresh.
+      for (let i = 0; i < 12; i++) assert.deepEqual((await probe(ctx.db)).rows, [{ a: 1, b: null }]);
+      await sql`DROP TABLE prep_probe`.execute(ctx.db);
+    });
+  }
 });

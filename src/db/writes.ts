@@ -9,7 +9,7 @@
 import type { Compilable, CompiledQuery, Kysely, QueryCreator } from 'kysely';
 import type { DB } from './schema.ts';
 import type { DialectOps } from './dialects.ts';
-import { commitWith } from './pg-driver.ts';
+import { commitWith, keepPrepared } from './pg-driver.ts';
 
 /** One INSERT, UPDATE or DELETE, built on the query creator it is given. */
 export type Write = (qc: QueryCreator<DB>) => Compilable & { execute(): Promise<unknown> };
@@ -37,7 +37,8 @@ export async function executeWrites(
   writes: Write[],
   options: { commit?: boolean } = {},
 ): Promise<void> {
-  const statements = compileWrites(db, ops, writes);
+  // Their SQL is fixed by the code (values are parameters), so PostgreSQL may keep them prepared.
+  const statements = compileWrites(db, ops, writes).map(keepPrepared);
   const last = statements[statements.length - 1];
   if (last && options.commit) commitWith(last);
   for (const q of statements) await db.executeQuery(q);

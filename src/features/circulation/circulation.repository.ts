@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DialectOps } from '../../db/dialects.ts';
+import { keepPrepared } from '../../db/pg-driver.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Write } from '../../db/writes.ts';
 import type { ItemTable } from '../catalog/catalog.table.ts';
@@ -65,8 +66,9 @@ export async function lockPatronAndItem(
            (SELECT row_to_json(i) FROM (
               SELECT items.*, bib_records.title AS title
               FROM items JOIN bib_records ON bib_records.id = items.bib_id
-              WHERE items.barcode = ${barcode} FOR UPDATE OF items) i) AS item`.execute(db);
-  const row = res.rows[0];
+              WHERE items.barcode = ${barcode} FOR UPDATE OF items) i) AS item`.compile(db);
+  // Kept prepared: parsing and planning were most of this statement's time (db/pg-driver.ts).
+  const row = (await db.executeQuery(keepPrepared(res))).rows[0];
   return { patron: row?.patron ?? undefined, item: row?.item ?? undefined };
 }
 
@@ -114,14 +116,15 @@ export async function findItemForCheckin(
           next,
         )}) h) AS next_hold`
       : sql``;
-  const res = await sql<ItemForCheckin>`
+  const query = sql<ItemForCheckin>`
     SELECT items.*, bib_records.title AS title, loans.id AS loan_id, loans.patron_id AS loan_patron_id,
            patrons.keep_history AS loan_keep_history${nextHold}
     FROM items JOIN bib_records ON bib_records.id = items.bib_id
     LEFT JOIN loans ON loans.item_id = items.id
     LEFT JOIN patrons ON patrons.id = loans.patron_id
-    WHERE items.barcode = ${barcode} ${ops.forUpdateOf('items')}`.execute(db);
-  return res.rows[0];
+    WHERE items.barcode = ${barcode} ${ops.forUpdateOf('items')}`.compile(db);
+  // Kept prepared on PostgreSQL: planning this join was 0.9 ms of its 1 ms there (db/pg-driver.ts).
+  return (await db.executeQuery(keepPrepared(query))).rows[0];
 }
 
 export async function findItemById(db: Kysely<DB>, id: string): Promise<ItemRow | undefined> {

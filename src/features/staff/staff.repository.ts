@@ -1,6 +1,7 @@
 // SQL for staff accounts, roles and sessions. Nothing else in the feature writes SQL.
 import type { Kysely, Transaction } from 'kysely';
 import type { DialectOps } from '../../db/dialects.ts';
+import { keepPrepared } from '../../db/pg-driver.ts';
 import type { DB } from '../../db/schema.ts';
 import type { StaffTable } from './staff.table.ts';
 import { isRole, type Role } from './roles.ts';
@@ -218,7 +219,7 @@ export async function findSession(db: Db, id: string) {
  * round trip on PostgreSQL before its own work starts (bench/README.md, "circulation").
  */
 export async function findSessionWithStaff(db: Db, id: string) {
-  const rows = await db
+  const query = db
     .selectFrom('staff_sessions')
     .innerJoin('staff', 'staff.id', 'staff_sessions.staff_id')
     .leftJoin('staff_roles', 'staff_roles.staff_id', 'staff.id')
@@ -232,7 +233,9 @@ export async function findSessionWithStaff(db: Db, id: string) {
       ...columns.map((c) => `staff.${c}` as const),
     ])
     .where('staff_sessions.id', '=', id)
-    .execute();
+    .compile();
+  // Kept prepared on PostgreSQL: planning was 0.22 ms of this statement's 0.28 (db/pg-driver.ts).
+  const { rows } = await db.executeQuery(keepPrepared(query));
   const row = rows[0];
   if (!row) return undefined;
   // Sorted as rolesFor() sorts them, so an actor's roles read the same whichever way it was loaded.
