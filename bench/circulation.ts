@@ -16,11 +16,13 @@
 //
 //   node --import tsx bench/circulation.ts [--db=both|sqlite|postgres] [--clients=25] [--rounds=3]
 //     [--duration=10] [--warmup=3] [--records=2000] [--items=10000] [--patrons=5000] [--pool=N]
-//     [--cpu-prof] [--log=warn|silent] [--rate=N]
+//     [--cpu-prof] [--log=warn|silent] [--rate=N] [--pg-socket]
 // --pool sets DATABASE_POOL_SIZE on PostgreSQL (Carrel's default is 10); --cpu-prof runs the server
 // with `node --cpu-prof`, writing bench/.results/cpu-prof/<db>-<time>/*.cpuprofile. --rate=N paces the
 // clients to N check-outs a minute in all (and the baseline to the same number of requests) instead of
-// running them flat out: latency at a given load rather than at saturation.
+// running them flat out: latency at a given load rather than at saturation. --pg-socket connects
+// Carrel to PostgreSQL through its Unix socket, as on a server that hosts both, instead of TCP on
+// 127.0.0.1 (where each socket write also runs the receiving side's network stack on the writer's CPU).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -64,6 +66,8 @@ const logLevel = choiceFlag('log', ['warn', 'silent'] as const);
 const rateArg = process.argv.find((a) => a.startsWith('--rate='));
 /** Check-outs per minute over all clients; 0 (the default) runs every client flat out. */
 const rate = rateArg ? numberFlag('rate', 1) : 0;
+/** Connect Carrel to PostgreSQL over its Unix socket instead of TCP on 127.0.0.1 (a same-host set-up). */
+const pgSocket = process.argv.includes('--pg-socket');
 const TARGET_P95_MS = 10;
 
 if (items / 2 < clientsN * 2 || patrons / 2 < clientsN)
@@ -586,7 +590,7 @@ async function measure(dialect: 'sqlite' | 'postgres', databaseUrl?: string) {
 const machine = machineInfo();
 console.log(
   `circulation: ${clientsN} clients, ${rounds} rounds × ${duration}s per mode after ${warmup}s warm-up, ` +
-    `${records} records / ${items} items / ${patrons} patrons, databases: ${which}${rate ? `, paced at ${rate} check-outs/min` : ', flat out'}${poolSize ? `, pool ${poolSize}` : ''}${cpuProf ? ', --cpu-prof' : ''}`,
+    `${records} records / ${items} items / ${patrons} patrons, databases: ${which}${rate ? `, paced at ${rate} check-outs/min` : ', flat out'}${poolSize ? `, pool ${poolSize}` : ''}${cpuProf ? ', --cpu-prof' : ''}${pgSocket ? ', PostgreSQL over its Unix socket' : ''}`,
 );
 console.log(
   `machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
@@ -611,13 +615,20 @@ try {
       createPostgresUser: process.getuid?.() === 0,
       onLog: () => {},
       onError: () => {},
+      // The socket goes in /tmp (any user may create one there; the port keeps its name unique).
+      postgresFlags: ['-c', 'unix_socket_directories=/tmp'],
     });
     try {
       await pg.initialise();
       await pg.start();
       await pg.createDatabase('carrel_bench_circ');
       results.push(
-        await measure('postgres', `postgres://postgres:carrel-bench@127.0.0.1:${port}/carrel_bench_circ`),
+        await measure(
+          'postgres',
+          pgSocket
+            ? `postgres://postgres:carrel-bench@localhost:${port}/carrel_bench_circ?host=/tmp`
+            : `postgres://postgres:carrel-bench@127.0.0.1:${port}/carrel_bench_circ`,
+        ),
       );
     } finally {
       await pg.stop().catch(() => {});
@@ -643,6 +654,7 @@ try {
       poolSize: poolSize || 'default (10)',
       cpuProf,
       rateCheckoutsPerMinute: rate || 'flat out',
+      postgresConnection: pgSocket ? 'Unix socket' : 'TCP 127.0.0.1',
       serverInChildProcess: true,
       connections: 'one keep-alive connection per client',
     },

@@ -24,7 +24,7 @@
 import { createHash } from 'node:crypto';
 import {
   AbortedTransactionError,
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type QueryResult,
