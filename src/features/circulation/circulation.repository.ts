@@ -40,6 +40,14 @@ export async function lockPatronByCard(
  * The desk's check-out reads: the patron (by card or id) and the copy with its title, both locked
  * as lockPatron and findItemByBarcodeForUpdate lock them, patron first. On PostgreSQL in one round
  * trip (two locking sub-SELECTs, rows as JSON); SQLite, in-process, simply runs both.
+ *
+ * On PostgreSQL the same statement also counts the patron's loans of the copy's material type, for a
+ * loan rule with a per-type limit (a fourth round trip for every such check-out otherwise). That
+ * count comes from the statement's snapshot, taken before the patron's lock was granted; it is
+ * returned only when the patron's row did not change in between (the locked row's version, xmin,
+ * equals the one in the snapshot). Every loan made or ended changes the patron's row (open_loans),
+ * so an equal version means no loan of theirs changed either; otherwise `loansOfType` is undefined
+ * and the caller counts again under the lock.
  */
 export async function lockPatronAndItem(
   db: Kysely<DB>,
@@ -49,27 +57,44 @@ export async function lockPatronAndItem(
 ): Promise<{
   patron: Selectable<PatronTable> | undefined;
   item: (ItemRow & { title: string }) | undefined;
+  /** The patron's loans of the copy's material type, when read consistently (PostgreSQL). */
+  loansOfType: number | undefined;
 }> {
   if (ops.name !== 'postgres') {
     const patron =
       'cardNumber' in who
         ? await lockPatronByCard(db, ops, who.cardNumber)
         : await lockPatron(db, ops, who.patronId);
-    return { patron, item: patron ? await findItemByBarcodeForUpdate(db, ops, barcode) : undefined };
+    const item = patron ? await findItemByBarcodeForUpdate(db, ops, barcode) : undefined;
+    return { patron, item, loansOfType: undefined };
   }
   const patronWhere = 'cardNumber' in who ? sql`card_number = ${who.cardNumber}` : sql`id = ${who.patronId}`;
-  const res = await sql<{
-    patron: Selectable<PatronTable> | null;
+  const query = sql<{
+    patron: (Selectable<PatronTable> & { row_version: string }) | null;
     item: (ItemRow & { title: string }) | null;
+    seen_version: string | null;
+    loans_of_type: number;
   }>`
-    SELECT (SELECT row_to_json(p) FROM (SELECT * FROM patrons WHERE ${patronWhere} FOR UPDATE) p) AS patron,
+    SELECT (SELECT row_to_json(p) FROM (
+              SELECT *, xmin::text AS row_version FROM patrons WHERE ${patronWhere} FOR UPDATE) p) AS patron,
            (SELECT row_to_json(i) FROM (
               SELECT items.*, bib_records.title AS title
               FROM items JOIN bib_records ON bib_records.id = items.bib_id
-              WHERE items.barcode = ${barcode} FOR UPDATE OF items) i) AS item`.compile(db);
+              WHERE items.barcode = ${barcode} FOR UPDATE OF items) i) AS item,
+           (SELECT xmin::text FROM patrons WHERE ${patronWhere}) AS seen_version,
+           (SELECT count(*) FROM loans JOIN items of_type ON of_type.id = loans.item_id
+            WHERE loans.patron_id = (SELECT id FROM patrons WHERE ${patronWhere})
+              AND of_type.material_type = (SELECT material_type FROM items WHERE barcode = ${barcode})
+           )::int AS loans_of_type`.compile(db);
   // Kept prepared: parsing and planning were most of this statement's time (db/pg-driver.ts).
-  const row = (await db.executeQuery(keepPrepared(res))).rows[0];
-  return { patron: row?.patron ?? undefined, item: row?.item ?? undefined };
+  const row = (await db.executeQuery(keepPrepared(query))).rows[0];
+  if (!row?.patron) return { patron: undefined, item: row?.item ?? undefined, loansOfType: undefined };
+  const { row_version: lockedVersion, ...patron } = row.patron;
+  return {
+    patron,
+    item: row.item ?? undefined,
+    loansOfType: lockedVersion === row.seen_version ? row.loans_of_type : undefined,
+  };
 }
 
 // ---- items ----------------------------------------------------------------------------------

@@ -379,4 +379,38 @@ describeEachDialect('circulation', (env, dialect) => {
     );
     await checkIn(ctx, desk, { barcode: item.barcode, branch: 'MAIN' });
   });
+
+  test('a per-type limit counts only that type, refuses past it, and yields to an override with a reason', async () => {
+    const { ctx } = env();
+    const rec = await addRecord(ctx, { format: 'video' });
+    const p = await addPatron(ctx, { ageBand: 'adult' });
+    const lend = (barcode: string, actor = desk, overrideReason?: string) =>
+      checkOut(ctx, actor, {
+        patronId: p.id,
+        barcode,
+        branch: 'MAIN',
+        ...(overrideReason ? { overrideReason } : {}),
+      });
+    // The library file lends at most 5 'dvd-mature' at a time; books do not count towards it.
+    await lend((await addItem(ctx, rec.id)).barcode);
+    for (let i = 0; i < 5; i++)
+      await lend((await addItem(ctx, rec.id, { materialType: 'dvd-mature' })).barcode);
+    const sixth = await addItem(ctx, rec.id, { materialType: 'dvd-mature' });
+    await assert.rejects(
+      lend(sixth.barcode),
+      (e: unknown) =>
+        e instanceof LoanRuleError &&
+        e.rule === 'type_limit' &&
+        /limit for dvd-mature is 5 at a time; this patron has 5/.test(e.message),
+    );
+    const ok = await lend(sixth.barcode, admin, 'Film course, teacher asked');
+    assert.deepEqual(ok.overridden, ['type_limit']);
+    for (const l of await ctx.db
+      .selectFrom('loans')
+      .innerJoin('items', 'items.id', 'loans.item_id')
+      .select('items.barcode')
+      .where('loans.patron_id', '=', p.id)
+      .execute())
+      await checkIn(ctx, desk, { barcode: l.barcode, branch: 'MAIN' });
+  });
 });

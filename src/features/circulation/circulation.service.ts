@@ -123,9 +123,9 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     const card = input.cardNumber?.trim();
     const who = card ? { cardNumber: card } : input.patronId ? { patronId: input.patronId } : null;
     // Patron and copy, both locked, in one round trip on PostgreSQL.
-    const { patron, item } = who
+    const { patron, item, loansOfType } = who
       ? await repo.lockPatronAndItem(trx, ops, who, barcode)
-      : { patron: undefined, item: undefined };
+      : { patron: undefined, item: undefined, loansOfType: undefined };
     if (!patron)
       throw new NotFoundError(
         card ? 'No patron has that card number.' : 'That patron account does not exist.',
@@ -180,7 +180,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
         message: `This patron has ${patron.open_loans} items out; the limit is ${policy.maxLoansPerPatron}.`,
       });
     if (rule.maxItems !== undefined) {
-      const n = await repo.countLoansOfPatronByType(trx, patron.id, item.material_type);
+      const n = loansOfType ?? (await repo.countLoansOfPatronByType(trx, patron.id, item.material_type));
       if (n >= rule.maxItems)
         problems.push({
           rule: 'type_limit',
