@@ -4,6 +4,7 @@
 // another desk changed the patron between the statement's snapshot and the lock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { describeEachDialect } from '../../../test/support/env.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import { checkOut } from './circulation.service.ts';
@@ -103,7 +104,15 @@ describeEachDialect('circulation repository', (env, dialect) => {
     });
     await lockTaken;
     const waiting = read(dvds[1]!.barcode);
-    await new Promise((r) => setTimeout(r, 100)); // the read is now queued behind the lock
+    // Go on only once the read really waits for the patron's lock (not merely after some delay).
+    for (let tries = 0; ; tries++) {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(ctx.db);
+      if (rows[0]!.n > 0) break;
+      assert.ok(tries < 500, 'the read never waited for the lock');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     release();
     await otherDesk;
     const after = await waiting;
