@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { newId } from '../src/ids.ts';
+import { prng } from './lib.ts';
 
 export interface SeedCounts {
   expired: number;
@@ -35,18 +36,6 @@ export interface Seeded {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const CHUNK = 50_000;
-
-/** A small deterministic PRNG (mulberry32) so every repetition has the same shape. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedSessions(
   file: string,
