@@ -3,6 +3,17 @@
 import { iso } from '../../src/clock.ts';
 import type { AppContext } from '../../src/context.ts';
 import { newId } from '../../src/ids.ts';
+import type { StaffActor } from '../../src/features/staff/staff.policy.ts';
+
+/** A circulation desk's staff member, for services that take an actor (no account row needed). */
+export const deskActor: StaffActor = {
+  kind: 'staff',
+  id: 'staff-desk',
+  username: 'desk',
+  displayName: 'Desk',
+  roles: ['circulation'],
+  mustChangePassword: false,
+};
 
 let seq = 0;
 const unique = () => `${process.pid}${Date.now() % 100000}${++seq}`;

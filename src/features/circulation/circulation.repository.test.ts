@@ -6,19 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { describeEachDialect } from '../../../test/support/env.ts';
-import type { StaffActor } from '../staff/staff.policy.ts';
 import { checkOut } from './circulation.service.ts';
-import { addItem, addPatron, addRecord } from '../../../test/support/circulation-fixtures.ts';
+import { addItem, addPatron, addRecord, deskActor } from '../../../test/support/circulation-fixtures.ts';
 import * as repo from './circulation.repository.ts';
 
-const desk: StaffActor = {
-  kind: 'staff',
-  id: 'staff-desk',
-  username: 'desk',
-  displayName: 'Desk',
-  roles: ['circulation'],
-  mustChangePassword: false,
-};
+const desk = deskActor;
 
 describeEachDialect('circulation repository', (env, dialect) => {
   test('lockPatronAndItem reads the same rows as lockPatron and findItemByBarcodeForUpdate', async () => {

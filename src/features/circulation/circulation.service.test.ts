@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { DAY } from '../../clock.ts';
 import { runPurge } from '../../privacy/purge.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
-import { addItem, addPatron, addRecord } from '../../../test/support/circulation-fixtures.ts';
+import { addItem, addPatron, addRecord, deskActor } from '../../../test/support/circulation-fixtures.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
@@ -22,14 +22,7 @@ import {
   deleteReadingHistoryEntry,
 } from './circulation.service.ts';
 
-const desk: StaffActor = {
-  kind: 'staff',
-  id: 'staff-desk',
-  username: 'desk',
-  displayName: 'Desk',
-  roles: ['circulation'],
-  mustChangePassword: false,
-};
+const desk = deskActor;
 const admin: StaffActor = { ...desk, id: 'staff-admin', username: 'boss', roles: ['admin'] };
 const webmaster: StaffActor = { ...desk, id: 'staff-web', username: 'web', roles: ['webmaster'] };
 const asPatron = (id: string): PatronActor => ({

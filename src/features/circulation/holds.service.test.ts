@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import { DAY, HOUR } from '../../clock.ts';
 import { runPurge } from '../../privacy/purge.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
-import { addItem, addPatron, addRecord } from '../../../test/support/circulation-fixtures.ts';
+import { addItem, addPatron, addRecord, deskActor } from '../../../test/support/circulation-fixtures.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
-import type { StaffActor } from '../staff/staff.policy.ts';
 import { checkIn, checkOut } from './circulation.service.ts';
 import {
   cancelHold,
@@ -21,14 +20,7 @@ import {
   suspendHold,
 } from './holds.service.ts';
 
-const desk: StaffActor = {
-  kind: 'staff',
-  id: 'staff-desk',
-  username: 'desk',
-  displayName: 'Desk',
-  roles: ['circulation'],
-  mustChangePassword: false,
-};
+const desk = deskActor;
 const staff = { kind: 'staff', actor: desk } as const;
 const me = (id: string) =>
   ({

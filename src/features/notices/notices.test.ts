@@ -8,12 +8,11 @@ import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import { DAY, HOUR } from '../../clock.ts';
 import { Worker } from '../../jobs/worker.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
-import { addItem, addRecord } from '../../../test/support/circulation-fixtures.ts';
+import { addItem, addRecord, deskActor } from '../../../test/support/circulation-fixtures.ts';
 import { freePort } from '../../../test/support/net.ts';
 import { makePatron } from '../../../test/support/patrons.ts';
 import { startSmtpSink, testCertificate, type Received } from '../../../test/support/smtp.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
-import type { StaffActor } from '../staff/staff.policy.ts';
 import { checkIn, checkOut } from '../circulation/circulation.service.ts';
 import { cancelHold, expireShelfHolds, placeHold } from '../circulation/holds.service.ts';
 import { noticeHoldReady, sendDueNotices } from './notices.service.ts';
@@ -21,14 +20,7 @@ import { noticeHoldReady, sendDueNotices } from './notices.service.ts';
 const port = await freePort();
 const { certFile } = testCertificate();
 
-const desk: StaffActor = {
-  kind: 'staff',
-  id: 'staff-desk',
-  username: 'desk',
-  displayName: 'Desk',
-  roles: ['circulation'],
-  mustChangePassword: false,
-};
+const desk = deskActor;
 const staff = { kind: 'staff', actor: desk } as const;
 const me = (id: string) =>
   ({
