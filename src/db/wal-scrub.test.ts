@@ -23,6 +23,7 @@ import { runPurge } from '../privacy/purge.ts';
 import { addItem, addPatron, addRecord, deskActor } from '../../test/support/circulation-fixtures.ts';
 import { createTestEnv, describeEachDialect, type TestEnv } from '../../test/support/env.ts';
 import { findValueEverywhere } from '../../test/support/find-value.ts';
+import { Browser, useTestApp } from '../../test/support/http.ts';
 import { freePort } from '../../test/support/net.ts';
 import { makePatron, TEST_PIN } from '../../test/support/patrons.ts';
 import { startSmtpSink, testCertificate } from '../../test/support/smtp.ts';
@@ -307,3 +308,22 @@ test('a long read in another process delays the scrub but does not prevent it, n
     await e.cleanup();
   }
 });
+
+describeEachDialect(
+  'the privacy page states how soon deleted data leaves the database files (G3)',
+  (env, dialect) => {
+    const app = useTestApp(env);
+
+    test('SQLite: the configured number of seconds; PostgreSQL: what the server may keep', async () => {
+      const page = await new Browser(app()).get('/privacy');
+      assert.equal(page.statusCode, 200);
+      const sentence = /<p id="overwritten">([^<]*)<\/p>/.exec(page.body)?.[1] ?? '';
+      assert.match(sentence, /return an item, collect or cancel a hold, sign out, reset your PIN/);
+      if (dialect === 'sqlite')
+        assert.match(sentence, /overwritten in the database files within 7 seconds, not just hidden/);
+      else
+        assert.match(sentence, /removed from the database at once\. The database server may keep its bytes/);
+    });
+  },
+  { env: { WAL_SCRUB_SECONDS: '7' } },
+);
