@@ -24,7 +24,12 @@ test('defaults: port 8080 on localhost, SQLite under DATA_DIR, a generated secre
   const c = loadConfig({ DATA_DIR: dir });
   assert.equal(c.port, 8080);
   assert.equal(c.host, 'localhost');
-  assert.deepEqual(c.database, { dialect: 'sqlite', location: path.join(dir, 'carrel.db'), poolSize: 10 });
+  assert.deepEqual(c.database, {
+    dialect: 'sqlite',
+    location: path.join(dir, 'carrel.db'),
+    poolSize: 10,
+    scrubDelayMs: 5000,
+  });
   assert.equal(c.purge.intervalMinutes, 60);
   assert.equal(c.library.name, 'Carrel Public Library');
   assert.ok(c.secret.length >= 32);

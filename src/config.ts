@@ -15,6 +15,8 @@ export interface DatabaseConfig {
   location: string;
   /** Maximum connections in the PostgreSQL pool. */
   poolSize: number;
+  /** SQLite: deleted values leave the -wal file this long after the write (WAL_SCRUB_SECONDS). */
+  scrubDelayMs: number;
 }
 
 export interface Config {
@@ -199,12 +201,19 @@ const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function parseDatabase(r: EnvReader, dataDir: string): DatabaseConfig {
   const poolSize = r.int('DATABASE_POOL_SIZE', 10, 1, 200);
+  const scrubDelayMs = r.int('WAL_SCRUB_SECONDS', 5, 1, 50) * 1000;
+  const sqliteAt = (location: string): DatabaseConfig => ({
+    dialect: 'sqlite',
+    location,
+    poolSize,
+    scrubDelayMs,
+  });
   const url = r.raw('DATABASE_URL');
-  if (url === undefined) return { dialect: 'sqlite', location: path.join(dataDir, 'carrel.db'), poolSize };
+  if (url === undefined) return sqliteAt(path.join(dataDir, 'carrel.db'));
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (file === '') r.problems.push('DATABASE_URL=sqlite: needs a file path, e.g. sqlite:./data/carrel.db.');
-    return { dialect: 'sqlite', location: path.resolve(file), poolSize };
+    return sqliteAt(path.resolve(file));
   }
   let parsed: URL | undefined;
   try {
@@ -215,9 +224,9 @@ function parseDatabase(r: EnvReader, dataDir: string): DatabaseConfig {
   if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
     // The value may hold a password, so it is not echoed back.
     r.problems.push('DATABASE_URL is not a postgres://user:password@host:port/database URL or sqlite:FILE.');
-    return { dialect: 'sqlite', location: path.join(dataDir, 'carrel.db'), poolSize };
+    return sqliteAt(path.join(dataDir, 'carrel.db'));
   }
-  return { dialect: 'postgres', location: url, poolSize };
+  return { dialect: 'postgres', location: url, poolSize, scrubDelayMs };
 }
 
 /** An IPv4/IPv6 address, or one with a prefix length (10.1.0.0/16, 2001:db8::/32). */
@@ -594,6 +603,11 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
     'postgres://user:pass@host:5432/db for PostgreSQL, or sqlite:FILE.',
   ],
   ['DATABASE_POOL_SIZE', '10', 'Maximum PostgreSQL connections per instance.'],
+  [
+    'WAL_SCRUB_SECONDS',
+    '5',
+    'SQLite: seconds (1 to 50) after a deletion until the deleted data is gone from the WAL file too (G2).',
+  ],
   [
     'CARREL_SECRET',
     '(generated into DATA_DIR/secret.key)',

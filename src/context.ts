@@ -38,12 +38,13 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
 }
 
 export function createContext(config: Config, opts: ContextOptions = {}): AppContext {
-  const database = opts.database ?? openDatabase(config.database);
+  const logger = opts.logger ?? createLogger(config);
+  const database = opts.database ?? openDatabase(config.database, { logger });
   return {
     config,
     db: database.db,
     database,
-    logger: opts.logger ?? createLogger(config),
+    logger,
     clock: opts.clock ?? systemClock,
     inventory: buildInventory(config),
     jobs: buildJobRegistry(config),

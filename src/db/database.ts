@@ -4,17 +4,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Logger } from 'pino';
 import { PipelinedPostgresDriver } from './pg-driver.ts';
 import type { DatabaseConfig } from '../config.ts';
 import type { DB } from './schema.ts';
 import { dialectOps, type DialectOps } from './dialects.ts';
+import { BUSY_TIMEOUT_MS, mayOverwrite, truncateWal, WalScrubber } from './wal-scrub.ts';
 
 export interface Database {
   db: Kysely<DB>;
   ops: DialectOps;
   /** The SQLite file (with -wal/-shm siblings), for raw-byte checks; null on PostgreSQL. */
   sqliteFile: string | null;
+  /**
+   * Asks for deleted values to leave the database files soon (SQLite: a WAL checkpoint and
+   * truncation within DatabaseConfig.scrubDelayMs, see wal-scrub.ts). SQLite connections call it
+   * themselves for every statement that removes or overwrites values; nothing on PostgreSQL.
+   */
+  requestScrub(): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +34,7 @@ export function applySqlitePragmas(conn: Database.Database): void {
   conn.pragma('journal_mode = WAL');
   conn.pragma('foreign_keys = ON');
   // Writers wait instead of failing while another connection (a second process) holds the lock.
-  conn.pragma('busy_timeout = 5000');
+  conn.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // G2: deleted rows are overwritten with zeros, so a purged value does not linger in free pages.
   conn.pragma('secure_delete = ON');
   conn.pragma('synchronous = NORMAL');
@@ -40,10 +48,11 @@ export function applySqlitePragmas(conn: Database.Database): void {
  * short query (bench/README.md, circulation). Kysely compiles the same SQL text for the same query
  * shape, so a small cache of prepared statements keyed by that text serves almost every request.
  * Statements are run to completion synchronously (all/run), never left half-iterated, so sharing
- * one is safe on the single connection.
+ * one is safe on the single connection. A statement that can remove or overwrite values calls
+ * `onOverwrite` whenever it changed a row, so deleted data is scrubbed from the WAL (wal-scrub.ts).
  */
-function withStatementCache(conn: Database.Database, size = 256): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
+function withStatementCache(conn: Database.Database, onOverwrite: () => void, size = 256): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => conn.close(),
     prepare(sqlText: string) {
@@ -52,7 +61,8 @@ function withStatementCache(conn: Database.Database, size = 256): SqliteDatabase
         // Refresh its place so the least recently used statement is the one dropped.
         cache.delete(sqlText);
       } else {
-        stmt = conn.prepare(sqlText);
+        const prepared = conn.prepare(sqlText);
+        stmt = mayOverwrite(prepared, sqlText) ? reportingChanges(prepared, onOverwrite) : prepared;
         if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
       cache.set(sqlText, stmt);
@@ -61,13 +71,48 @@ function withStatementCache(conn: Database.Database, size = 256): SqliteDatabase
   };
 }
 
-export function openDatabase(cfg: DatabaseConfig): Database {
+/** A statement that calls `changed` after a run that deleted, updated or returned a row. */
+function reportingChanges(stmt: Database.Statement, changed: () => void): SqliteStatement {
+  return {
+    reader: stmt.reader,
+    all(params) {
+      const rows = stmt.all(params);
+      if (rows.length > 0) changed();
+      return rows;
+    },
+    run(params) {
+      const res = stmt.run(params);
+      if (Number(res.changes) > 0) changed();
+      return res;
+    },
+    iterate: (params) => stmt.iterate(params),
+  };
+}
+
+export function openDatabase(cfg: DatabaseConfig, opts: { logger?: Logger } = {}): Database {
   if (cfg.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(cfg.location), { recursive: true });
     const conn = new Database(cfg.location);
     applySqlitePragmas(conn);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
-    return { db, ops: dialectOps.sqlite, sqliteFile: cfg.location, close: () => db.destroy() };
+    const scrubber = new WalScrubber({
+      checkpoint: () => truncateWal(db),
+      delayMs: cfg.scrubDelayMs,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+    const requestScrub = () => scrubber.request();
+    const db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: withStatementCache(conn, requestScrub) }),
+    });
+    return {
+      db,
+      ops: dialectOps.sqlite,
+      sqliteFile: cfg.location,
+      requestScrub,
+      async close() {
+        await scrubber.close();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: cfg.location,
@@ -83,7 +128,14 @@ export function openDatabase(cfg: DatabaseConfig): Database {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PipelinedPostgresDialect(pool) });
-  return { db, ops: dialectOps.postgres, sqliteFile: null, close: () => db.destroy() };
+  // Deleted rows leave PostgreSQL's files when the purge run vacuums their tables (dialects.ts).
+  return {
+    db,
+    ops: dialectOps.postgres,
+    sqliteFile: null,
+    requestScrub: () => undefined,
+    close: () => db.destroy(),
+  };
 }
 
 /** Kysely's PostgreSQL dialect with the pipelining driver of pg-driver.ts. */

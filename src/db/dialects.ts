@@ -2,6 +2,7 @@
 // queries elsewhere never branch on the dialect inline.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from './schema.ts';
+import { truncateWal } from './wal-scrub.ts';
 
 export interface DialectOps {
   readonly name: 'sqlite' | 'postgres';
@@ -28,10 +29,10 @@ const sqlite: DialectOps = {
   forUpdate: () => sql``,
   forUpdateOf: () => sql``,
   async compactAfterPurge(db) {
-    // A concurrent reader can keep the checkpoint from completing; try a few times.
+    // A reader in another process can keep the checkpoint from completing; try a few times without
+    // blocking the event loop. The deletions have requested a scrub too, which keeps retrying.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const res = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-      if ((res.rows[0]?.busy ?? 0) === 0) return;
+      if (await truncateWal(db)) return;
       await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
     }
   },

@@ -37,6 +37,12 @@ export interface PrivacyPolicy {
   tables: PublishedTable[];
   sections: PolicySection[];
   purgeEveryMinutes: number;
+  /**
+   * SQLite: deleted values are overwritten in the database files (the WAL included) within this
+   * many seconds of the deletion (db/wal-scrub.ts). Null on PostgreSQL, where the server may keep
+   * the bytes until it reuses the space (issue 17).
+   */
+  deletedGoneWithinSeconds: number | null;
   tablesWithoutPersonalData: string[];
   contacts: Config['library']['contacts'];
   /** What the website statistics keep of a visit, from configuration (W2). */
@@ -94,6 +100,8 @@ export function buildPrivacyPolicy(inventory: Inventory, config: Config): Privac
     tables,
     sections,
     purgeEveryMinutes: config.purge.intervalMinutes,
+    deletedGoneWithinSeconds:
+      config.database.dialect === 'sqlite' ? config.database.scrubDelayMs / 1000 : null,
     tablesWithoutPersonalData: plainTables,
     contacts: config.library.contacts,
     websiteStatistics: {

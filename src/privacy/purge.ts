@@ -156,8 +156,9 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
         };
       }
     }
-    // Tables emptied by events (a check-in deletes its loan, C1) are compacted on every run, so a
-    // deleted link leaves the database files (SQLite WAL, PostgreSQL dead tuples) within one interval.
+    // Tables emptied by events (a check-in deletes its loan, C1) are compacted on every run: on
+    // PostgreSQL this vacuum is what reclaims their dead tuples; on SQLite the WAL scrub
+    // (db/wal-scrub.ts) has already emptied the WAL seconds after each deletion.
     for (const t of inventory) if (t.retention.some((r) => !isAgeRule(r))) touched.add(t.table);
     if (!opts.dryRun && touched.size > 0) await deps.ops.compactAfterPurge(db, [...touched]);
     const durationMsTotal = Math.round(performance.now() - t0);

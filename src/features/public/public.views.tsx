@@ -111,6 +111,17 @@ export function ContactPage({ library }: { library: LibraryIdentity }) {
   );
 }
 
+const DELETIONS =
+  'Deleted information — by those rules, or at once when you return an item, collect or cancel a hold, sign ' +
+  'out, reset your PIN or close your account, or when a question to a librarian is closed —';
+
+/** How soon deleted information leaves the database files (G2): seconds on SQLite; PostgreSQL honestly. */
+function deletedDataSentence(seconds: number | null): string {
+  if (seconds === null)
+    return `${DELETIONS} is removed from the database at once. The database server may keep its bytes in its files until that space is used again; each run asks the server to reclaim it.`;
+  return `${DELETIONS} is overwritten in the database files within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}, not just hidden. Only while a long report is reading the database can it take longer: until that report finishes.`;
+}
+
 export function PrivacyPage({ library, policy }: { library: LibraryIdentity; policy: PrivacyPolicy }) {
   const { webmaster, headLibrarian } = policy.contacts;
   return (
@@ -182,10 +193,10 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
       <h2 id="purging">How information is deleted</h2>
       <p>
         Every {policy.purgeEveryMinutes === 60 ? 'hour' : `${policy.purgeEveryMinutes} minutes`} the software
-        applies each of the rules above by itself; nobody has to remember to run it. Deleted information is
-        overwritten in the database file, not just hidden. Each run is recorded only as counts — how many
-        records each rule removed — never whose.
+        applies each of the rules above by itself; nobody has to remember to run it. Each run is recorded only
+        as counts — how many records each rule removed — never whose.
       </p>
+      <p id="overwritten">{deletedDataSentence(policy.deletedGoneWithinSeconds)}</p>
       <p>
         The one exception is a <strong>legal hold</strong>: when valid legal process requires the library to
         preserve specific records, exactly those records are kept until the hold ends, and nothing new is
