@@ -20,8 +20,8 @@ import { pinResetMail } from './pin-reset.mail.tsx';
 /** How long a PIN reset link works. */
 export const PIN_RESET_MINUTES = 30;
 /** Requests per card before delays begin, and per client address (a branch's computers share one). */
-const CARD_FREE_REQUESTS = 3;
-const CLIENT_FREE_REQUESTS = 20;
+const CARD_RULE = { kind: 'backoff', freeFailures: 3, maxDelayMs: 15 * MINUTE } as const;
+const CLIENT_RULE = { kind: 'backoff', freeFailures: 20, maxDelayMs: 15 * MINUTE } as const;
 const FIX = 'Please correct the marked fields.';
 
 export const INVALID_LINK =
@@ -60,8 +60,8 @@ export async function requestPinReset(ctx: AppContext, input: unknown, clientAdd
       ctx.db,
       ctx.database.ops,
       [
-        throttleKey(ctx.config.secret, 'pin-reset-card', data.cardNumber, CARD_FREE_REQUESTS),
-        throttleKey(ctx.config.secret, 'pin-reset-client', clientAddress, CLIENT_FREE_REQUESTS),
+        throttleKey(ctx.config.secret, 'pin-reset-card', data.cardNumber, CARD_RULE),
+        throttleKey(ctx.config.secret, 'pin-reset-client', clientAddress, CLIENT_RULE),
       ],
       now,
     );
@@ -143,5 +143,5 @@ export async function resetPinWithLink(ctx: AppContext, token: string, input: un
     await repo.deletePatronSessionsOf(trx, patron.id);
   });
   // The card's failed sign-ins no longer count: its holder has just proved who they are.
-  await attemptSucceeded(ctx.db, cardKey(ctx, patron.card_number));
+  await attemptSucceeded(ctx.db, ctx.database.ops, [cardKey(ctx, patron.card_number)]);
 }
