@@ -486,6 +486,43 @@ describeEachDialect('staff accounts', (env) => {
     assert.ok(await login(ctx, { username: s.username, password: newPassword }, uniqueIp()));
   });
 
+  test('a chosen password that is common, built from a name, blank or with control characters is refused with the reason (issue 12 item 10)', async () => {
+    const { ctx, config } = env();
+    const username = uniqueName('pw.policy.check.');
+    await assert.rejects(
+      createStaff(ctx, system, {
+        username,
+        displayName: 'Robin Fairweather',
+        roles: ['reference'],
+        password: `${username}1`,
+      }),
+      fieldError('password', /built from your user name/),
+    );
+    const s = await makeStaff(env(), ['reference'], PASSWORD, uniqueName('long.user.name.'));
+    const here = await login(ctx, { username: s.username, password: s.password }, uniqueIp());
+    const change = (newPassword: string) =>
+      changeOwnPassword(ctx, here.actor, here.token, {
+        currentPassword: s.password,
+        newPassword,
+        confirmPassword: newPassword,
+      });
+    await assert.rejects(
+      change('password1234'),
+      fieldError('newPassword', /list of common or breached passwords/),
+    );
+    await assert.rejects(change(' '.repeat(12)), fieldError('newPassword', /only spaces/));
+    await assert.rejects(change('\0'.repeat(12)), fieldError('newPassword', /control characters/));
+    await assert.rejects(change(`${s.username}1`), fieldError('newPassword', /built from your user name/));
+    await assert.rejects(
+      change(`${config.library.name.replace(/ /g, '')}2024`),
+      fieldError('newPassword', /library’s name/),
+    );
+    await change('wombat kettle under moonlight');
+    assert.ok(
+      await login(ctx, { username: s.username, password: 'wombat kettle under moonlight' }, uniqueIp()),
+    );
+  });
+
   test('changing a generated password clears the must-change flag', async () => {
     const { ctx } = env();
     const s = await makeStaff(env(), ['reference'], null);

@@ -13,6 +13,7 @@ import {
 } from '../../errors.ts';
 import { newId, newToken, sameHash, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
+import { passwordProblem } from '../../auth/password-policy.ts';
 import { accountKey, attemptSucceeded, reserveAttempt, signInKeys } from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
 import * as repo from './staff.repository.ts';
@@ -35,6 +36,14 @@ export interface CreatedStaff {
 export async function createStaff(ctx: AppContext, actor: Actor, input: unknown): Promise<CreatedStaff> {
   requireStaffManager(actor);
   const data = parseInput(createStaffSchema, input);
+  if (data.password !== undefined) {
+    const problem = passwordProblem(data.password, {
+      username: data.username,
+      displayName: data.displayName,
+      libraryName: ctx.config.library.name,
+    });
+    if (problem) throw new ValidationError('Please correct the marked fields.', { password: problem });
+  }
   const oneTimePassword = data.password === undefined ? generatePassword() : null;
   const passwordHash = await hashSecret(data.password ?? oneTimePassword!);
   const id = newId();
@@ -160,6 +169,12 @@ export async function changeOwnPassword(
   input: unknown,
 ): Promise<void> {
   const data = parseInput(changePasswordSchema, input);
+  const problem = passwordProblem(data.newPassword, {
+    username: actor.username,
+    displayName: actor.displayName,
+    libraryName: ctx.config.library.name,
+  });
+  if (problem) throw new ValidationError('Please correct the marked fields.', { newPassword: problem });
   // Guessing the current password here is throttled like signing in (A3): an unattended session
   // must not become a way to find the password.
   // The session is the source; failures also count towards the account's total over all sources.
