@@ -1,38 +1,102 @@
-// Growing back-off for failed sign-ins (A3), per account and per client, stored as keyed hashes
-// so neither the user name nor the address is kept. No permanent lock-out: every block ends by itself.
+// Throttling of failed sign-ins (A3), stored as keyed hashes so neither the account name nor the
+// address is kept. Three counters per attempt (see signInKeys and docs/patron-accounts.md):
 //
-// An attempt is *reserved* — counted as a failure — before the password is checked, in one
+// - the account *from this source* backs off quickly (3 free failures, then 1 s doubling to 1 h):
+//   this is what stops one guesser, and it is the only counter the account's owner shares with
+//   a stranger, so a stranger elsewhere cannot lock the owner out;
+// - the source across all accounts backs off after 20 failures (a branch's computers share one);
+// - the account across all sources is a leaky bucket (50 failures, one forgiven every 15 minutes)
+//   that caps a distributed attack at under 100 guesses a day and warns staff through the log.
+//
+// An attempt is *reserved* — counted as a failure — before the secret is checked, in one
 // transaction that locks the counters, so a burst of parallel guesses is throttled exactly like
 // guesses sent one after another. A successful attempt gives its reservation back.
 import type { Kysely } from 'kysely';
-import { addMs, iso } from '../clock.ts';
+import { addMs, iso, MINUTE } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { hmac } from '../ids.ts';
 import { TooManyRequestsError } from '../errors.ts';
 
-export interface ThrottleKey {
-  key: string;
-  /** Failures allowed before delays begin. Clients get more: a branch's staff share one address. */
+/** Growing back-off: `freeFailures` without delay, then 1 s, 2 s, 4 s … up to `maxDelayMs`. */
+export interface BackoffRule {
+  kind: 'backoff';
   freeFailures: number;
+  maxDelayMs: number;
 }
 
-const MAX_DELAY_MS = 15 * 60_000;
+/** A leaky bucket: at most `capacity` failures held; one is forgiven every `leakEveryMs`. */
+export interface CapRule {
+  kind: 'cap';
+  capacity: number;
+  leakEveryMs: number;
+  /** Staff are warned (a log line with counts only) when the bucket reaches this level, and when full. */
+  alertAt: number;
+}
+
+export interface ThrottleKey {
+  key: string;
+  rule: BackoffRule | CapRule;
+  /** Names the kind of counter in warnings, e.g. "patron card"; never the account itself (G4). */
+  label: string;
+}
+
+/** Whoever wants to hear about sustained attacks; pino's logger fits. */
+export interface AlertSink {
+  warn(obj: object, msg: string): void;
+}
+
 const EPOCH = '1970-01-01T00:00:00.000Z';
+const HOUR_MS = 60 * MINUTE;
 
-/** Delay after the n-th failure in a row: nothing for the free ones, then 1 s, 2 s, 4 s … 15 min. */
-export const backoffMs = (failures: number, freeFailures: number): number =>
-  failures <= freeFailures ? 0 : Math.min(1000 * 2 ** (failures - freeFailures - 1), MAX_DELAY_MS);
+/** The documented numbers (docs/patron-accounts.md, "How failed sign-ins are slowed down"). */
+export const PAIR_RULE: BackoffRule = { kind: 'backoff', freeFailures: 3, maxDelayMs: HOUR_MS };
+export const SOURCE_RULE: BackoffRule = { kind: 'backoff', freeFailures: 20, maxDelayMs: 15 * MINUTE };
+export const ACCOUNT_RULE: CapRule = { kind: 'cap', capacity: 50, leakEveryMs: 15 * MINUTE, alertAt: 25 };
 
+/** Delay after the n-th failure in a row: nothing for the free ones, then 1 s, 2 s, 4 s … the maximum. */
+export const backoffMs = (
+  failures: number,
+  rule: Pick<BackoffRule, 'freeFailures' | 'maxDelayMs'>,
+): number =>
+  failures <= rule.freeFailures
+    ? 0
+    : Math.min(1000 * 2 ** Math.min(failures - rule.freeFailures - 1, 30), rule.maxDelayMs);
+
+/** A counter for one value of one kind (e.g. kind "patron-card", value the card number). */
 export const throttleKey = (
   secret: string,
   kind: string,
   value: string,
-  freeFailures: number,
-): ThrottleKey => ({
-  key: hmac(secret, `${kind}:${value}`),
-  freeFailures,
-});
+  rule: BackoffRule | CapRule,
+  label = kind,
+): ThrottleKey => ({ key: hmac(secret, `${kind}:${value}`), rule, label });
+
+export interface SignInKeys {
+  /** This account from this source: cleared when the right secret is given from it. */
+  pair: ThrottleKey;
+  /** This source, whatever the account. */
+  source: ThrottleKey;
+  /** This account, whatever the source. */
+  account: ThrottleKey;
+}
+
+/**
+ * The three counters of a sign-in attempt. `scope` separates patrons from staff (and from other
+ * uses such as PIN reset requests); `source` is a client address, or a session id for checks of
+ * the current secret inside a session. Values are only ever hashed with the secret.
+ */
+export function signInKeys(secret: string, scope: string, account: string, source: string): SignInKeys {
+  return {
+    pair: throttleKey(secret, `${scope}-pair`, `${account}\n${source}`, PAIR_RULE, `${scope} account+source`),
+    source: throttleKey(secret, `${scope}-client`, source, SOURCE_RULE, `${scope} source`),
+    account: accountKey(secret, scope, account),
+  };
+}
+
+/** The all-sources counter of one account (also cleared by a PIN reset through an e-mailed link). */
+export const accountKey = (secret: string, scope: string, account: string): ThrottleKey =>
+  throttleKey(secret, `${scope}-account`, account, ACCOUNT_RULE, `${scope} account`);
 
 function tooMany(seconds: number): TooManyRequestsError {
   return new TooManyRequestsError(
@@ -41,16 +105,55 @@ function tooMany(seconds: number): TooManyRequestsError {
   );
 }
 
+interface Counter {
+  failures: number;
+  last_failure_at: string;
+  blocked_until: string;
+}
+
+/** The bucket's level now: the stored failures less one per whole leak period since the last one. */
+function capLevel(row: Counter | undefined, rule: CapRule, now: Date): number {
+  if (!row) return 0;
+  const leaked = Math.floor((now.getTime() - Date.parse(row.last_failure_at)) / rule.leakEveryMs);
+  return Math.max(0, row.failures - Math.max(0, leaked));
+}
+
+/** The counter after one more failure now. */
+function afterFailure(row: Counter | undefined, k: ThrottleKey, now: Date): Counter {
+  if (k.rule.kind === 'cap') {
+    const failures = capLevel(row, k.rule, now) + 1;
+    const full = failures >= k.rule.capacity;
+    return {
+      failures,
+      last_failure_at: iso(now),
+      blocked_until: full ? iso(addMs(now, k.rule.leakEveryMs)) : EPOCH,
+    };
+  }
+  const failures = (row?.failures ?? 0) + 1;
+  return { failures, last_failure_at: iso(now), blocked_until: iso(addMs(now, backoffMs(failures, k.rule))) };
+}
+
+/** The counter with one failure (a reservation, made moments ago) given back. */
+function afterGiveBack(row: Counter, k: ThrottleKey): Counter {
+  const failures = row.failures - 1;
+  let blocked = EPOCH;
+  if (k.rule.kind === 'cap') blocked = failures >= k.rule.capacity ? row.blocked_until : EPOCH;
+  else blocked = iso(addMs(new Date(Date.parse(row.last_failure_at)), backoffMs(failures, k.rule)));
+  return { failures, last_failure_at: row.last_failure_at, blocked_until: blocked };
+}
+
 /**
  * Counts an attempt against every key, or throws TooManyRequestsError (counting nothing) while
- * any key is blocked.
+ * any key is blocked. Account buckets that reach their alert level or fill up warn `alerts`.
  */
 export async function reserveAttempt(
   db: Kysely<DB>,
   ops: DialectOps,
   keys: ThrottleKey[],
   now: Date,
+  alerts?: AlertSink,
 ): Promise<void> {
+  const warnings: object[] = [];
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('login_throttle')
@@ -59,7 +162,7 @@ export async function reserveAttempt(
       .execute();
     const rows = await trx
       .selectFrom('login_throttle')
-      .select(['key', 'failures', 'blocked_until'])
+      .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
       .where(
         'key',
         'in',
@@ -71,36 +174,61 @@ export async function reserveAttempt(
     const until = Math.max(0, ...rows.map((r) => Date.parse(r.blocked_until)));
     if (until > now.getTime()) throw tooMany(Math.ceil((until - now.getTime()) / 1000));
     for (const k of keys) {
-      const failures = (rows.find((r) => r.key === k.key)?.failures ?? 0) + 1;
-      await trx
-        .updateTable('login_throttle')
-        .set({
-          failures,
-          last_failure_at: iso(now),
-          blocked_until: iso(addMs(now, backoffMs(failures, k.freeFailures))),
-        })
-        .where('key', '=', k.key)
-        .execute();
+      const row = rows.find((r) => r.key === k.key);
+      const next = afterFailure(row, k, now);
+      await trx.updateTable('login_throttle').set(next).where('key', '=', k.key).execute();
+      if (k.rule.kind === 'cap' && (next.failures === k.rule.alertAt || next.failures >= k.rule.capacity))
+        warnings.push({
+          event: 'sign-in.sustained-failures',
+          counter: k.label,
+          failures: next.failures,
+          capacity: k.rule.capacity,
+        });
     }
   });
+  // Counts only: no account name, card number or address (G4).
+  for (const w of warnings)
+    alerts?.warn(w, 'many failed sign-ins for one account from several places; see docs/operators.md');
 }
 
-/** After a successful attempt: the account's counter is cleared, a shared client's reservation returned. */
+/**
+ * After a successful attempt: the `clear` counters are deleted (the pair the owner just used, or
+ * the account after a PIN reset by e-mail), and the `giveBack` counters return their reservation.
+ */
 export async function attemptSucceeded(
   db: Kysely<DB>,
-  clear: ThrottleKey,
+  ops: DialectOps,
+  clear: ThrottleKey[],
   giveBack: ThrottleKey[] = [],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('login_throttle').where('key', '=', clear.key).execute();
-    for (const k of giveBack) {
+    if (clear.length)
       await trx
-        .updateTable('login_throttle')
-        .set((eb) => ({ failures: eb('failures', '-', 1) }))
-        .where('key', '=', k.key)
-        .where('failures', '>', 0)
+        .deleteFrom('login_throttle')
+        .where(
+          'key',
+          'in',
+          clear.map((k) => k.key),
+        )
         .execute();
-      await trx.deleteFrom('login_throttle').where('key', '=', k.key).where('failures', '<=', 0).execute();
+    if (!giveBack.length) return;
+    const rows = await trx
+      .selectFrom('login_throttle')
+      .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
+      .where(
+        'key',
+        'in',
+        giveBack.map((k) => k.key),
+      )
+      .orderBy('key')
+      .modifyEnd(ops.forUpdate())
+      .execute();
+    for (const k of giveBack) {
+      const row = rows.find((r) => r.key === k.key);
+      if (!row) continue;
+      const next = afterGiveBack(row, k);
+      if (next.failures <= 0) await trx.deleteFrom('login_throttle').where('key', '=', k.key).execute();
+      else await trx.updateTable('login_throttle').set(next).where('key', '=', k.key).execute();
     }
   });
 }

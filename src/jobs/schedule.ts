@@ -5,6 +5,7 @@ import { sendAnnouncementJob } from '../features/announcements/announcements.job
 import { scrubIdleQuestionsJob } from '../features/reference/reference.jobs.ts';
 import { rollOverStatsJob } from '../features/webstats/webstats.jobs.ts';
 import { scanNoticesJob } from '../features/notices/notices.jobs.ts';
+import { pinResetJob } from '../features/patrons/pin-reset.jobs.ts';
 import { sendMailJob } from '../mail/mail.jobs.ts';
 import { purgeJob } from '../privacy/privacy.jobs.ts';
 import { JobRegistry, type JobDefinition } from './registry.ts';
@@ -17,6 +18,7 @@ export const allJobs: readonly JobDefinition[] = [
   sendAnnouncementJob,
   scrubIdleQuestionsJob,
   rollOverStatsJob,
+  pinResetJob,
 ];
 
 export function buildJobRegistry(config: Config): JobRegistry {

@@ -5,7 +5,13 @@ import type { AppContext } from '../../context.ts';
 import { UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { newId, newToken, sameHash, sha256 } from '../../ids.ts';
 import { hashSecret, verifySecret } from '../../auth/passwords.ts';
-import { attemptSucceeded, reserveAttempt, throttleKey, type ThrottleKey } from '../../auth/throttle.ts';
+import {
+  accountKey,
+  attemptSucceeded,
+  reserveAttempt,
+  signInKeys,
+  type ThrottleKey,
+} from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
 import type { PatronActor } from './patron-actor.ts';
 import { deletePatronAccount } from './patrons.service.ts';
@@ -17,13 +23,9 @@ import { changePinSchema, confirmPinSchema, patronLoginSchema } from './patrons.
 export const WRONG_LOGIN = 'Wrong card number or PIN.';
 const FIX = 'Please correct the marked fields.';
 
-/** Failures allowed per card before delays begin, and per client address (a branch's public computers share one). */
-const CARD_FREE_FAILURES = 3;
-const CLIENT_FREE_FAILURES = 20;
-
-/** The sign-in throttle key of a card (also cleared by a PIN reset through an e-mailed link). */
+/** The all-sources sign-in counter of a card (also cleared by a PIN reset through an e-mailed link). */
 export const cardKey = (ctx: AppContext, card: string): ThrottleKey =>
-  throttleKey(ctx.config.secret, 'patron-card', card, CARD_FREE_FAILURES);
+  accountKey(ctx.config.secret, 'patron', card);
 
 export interface PatronLoginResult {
   token: string;
@@ -32,8 +34,10 @@ export interface PatronLoginResult {
 
 /**
  * Signs a patron in. An unknown card is checked against a dummy argon2id hash, so it takes as long
- * as a wrong PIN and gets the same answer (A2); failures slow down per card and per client address,
- * and every delay ends by itself (A3). The address is used only in memory, for a keyed hash.
+ * as a wrong PIN and gets the same answer (A2). Failures slow down per card and address, per
+ * address, and per card over all addresses (see auth/throttle.ts), so a stranger's guesses from
+ * elsewhere do not keep the owner out, and every delay ends by itself (A3). The address is used
+ * only in memory, for a keyed hash.
  * Expired and blocked cards may sign in: they see their account, they only cannot borrow.
  */
 export async function loginPatron(
@@ -43,13 +47,12 @@ export async function loginPatron(
 ): Promise<PatronLoginResult> {
   const data = parseInput(patronLoginSchema, input, 'Enter your card number and PIN.');
   const now = ctx.clock.now();
-  const card = cardKey(ctx, data.cardNumber);
-  const client = throttleKey(ctx.config.secret, 'patron-client', clientAddress, CLIENT_FREE_FAILURES);
-  await reserveAttempt(ctx.db, ctx.database.ops, [card, client], now);
+  const keys = signInKeys(ctx.config.secret, 'patron', data.cardNumber, clientAddress);
+  await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.source, keys.account], now, ctx.logger);
   const patron = await repo.findPatronByCard(ctx.db, data.cardNumber);
   const ok = await verifySecret(patron?.pin_hash ?? null, data.pin);
   if (!patron || !ok) throw new UnauthenticatedError(WRONG_LOGIN);
-  await attemptSucceeded(ctx.db, card, [client]);
+  await attemptSucceeded(ctx.db, ctx.database.ops, [keys.pair], [keys.source, keys.account]);
   const id = newId();
   const secret = newToken();
   const { idleMinutes, publicIdleMinutes, maxHours } = ctx.config.patronSession;
@@ -129,7 +132,10 @@ export async function logoutPatron(ctx: AppContext, token: string): Promise<void
     await repo.deletePatronSession(ctx.db, parsed.id);
 }
 
-/** Checks the patron's current PIN, throttled like signing in so an unattended session cannot be used to guess it. */
+/**
+ * Checks the patron's current PIN, throttled like signing in so an unattended session cannot be
+ * used to guess it: the session is the source, and failures count towards the card's total.
+ */
 async function confirmOwnPin(
   ctx: AppContext,
   actor: PatronActor,
@@ -138,11 +144,11 @@ async function confirmOwnPin(
 ): Promise<repo.PatronRow> {
   const me = await repo.findPatronById(ctx.db, actor.id);
   if (!me) throw new UnauthenticatedError('Please sign in again.');
-  const key = cardKey(ctx, me.card_number);
-  await reserveAttempt(ctx.db, ctx.database.ops, [key], ctx.clock.now());
+  const keys = signInKeys(ctx.config.secret, 'patron', me.card_number, `session:${actor.sessionId}`);
+  await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.account], ctx.clock.now(), ctx.logger);
   if (!(await verifySecret(me.pin_hash, pin)))
     throw new ValidationError(FIX, { [field]: 'That is not your current PIN.' });
-  await attemptSucceeded(ctx.db, key);
+  await attemptSucceeded(ctx.db, ctx.database.ops, [keys.pair], [keys.account]);
   return me;
 }
 

@@ -101,13 +101,14 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     assert.equal((await authenticatePatronSession(ctx, token))?.id, p.id);
   });
 
-  test('failures slow down per card, growing, and every delay ends by itself (A3)', async () => {
+  test('failures slow down per card and address, growing, and every delay ends by itself (A3)', async () => {
     const { ctx, clock } = env();
     const p = await makePatron(env());
-    const tryPin = (pin: string) => failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin }, uniqueIp()));
+    const ip = uniqueIp();
+    const tryPin = (pin: string) => failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin }, ip));
     for (let i = 0; i < 4; i++) assert.ok((await tryPin('11223344')) instanceof UnauthenticatedError);
     const blocked = await tryPin(PIN);
-    assert.ok(blocked instanceof TooManyRequestsError, 'even the right PIN waits');
+    assert.ok(blocked instanceof TooManyRequestsError, 'even the right PIN waits at that address');
     assert.equal(blocked.retryAfterSeconds, 1);
     clock.advance(1000);
     assert.ok((await tryPin('11223344')) instanceof UnauthenticatedError);
@@ -115,9 +116,82 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     assert.ok(longer instanceof TooManyRequestsError);
     assert.equal(longer.retryAfterSeconds, 2, 'the delay grows');
     clock.advance(2000);
-    const ok = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const ok = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, ip);
     assert.equal(ok.actor.id, p.id, 'no permanent lock-out');
     assert.ok((await tryPin('11223344')) instanceof UnauthenticatedError, 'success cleared the counter');
+  });
+
+  test('a stranger’s wrong PINs from one address do not keep the owner out elsewhere (A3, issue 12 item 7)', async () => {
+    const { ctx } = env();
+    const p = await makePatron(env());
+    const stranger = uniqueIp();
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, stranger));
+      codes.push(e instanceof Error ? e.name : String(e));
+    }
+    assert.deepEqual(codes, [
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'TooManyRequestsError',
+    ]);
+    const owner = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    assert.equal(owner.actor.id, p.id, 'the right PIN from a clean address signs in');
+    assert.ok(
+      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, stranger))) instanceof
+        TooManyRequestsError,
+      'the stranger stays slowed down',
+    );
+  });
+
+  test('guesses spread over many addresses hit the card’s own cap, and staff are warned without personal data (A3, G4)', async () => {
+    const { ctx, clock, logs } = env();
+    const p = await makePatron(env());
+    let addresses = 0;
+    let checked = 0;
+    // Three free guesses per address, so only the card's all-address bucket (50) can stop them.
+    for (;;) {
+      const ip = uniqueIp();
+      addresses++;
+      let stopped = false;
+      for (let i = 0; i < 3 && !stopped; i++) {
+        const e = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, ip));
+        if (e instanceof TooManyRequestsError) stopped = true;
+        else {
+          assert.ok(e instanceof UnauthenticatedError);
+          checked++;
+        }
+      }
+      if (stopped) break;
+      assert.ok(addresses < 40, 'the cap was never reached');
+    }
+    assert.equal(checked, 50, 'exactly the cap of guesses was checked');
+    const owner = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp()));
+    assert.ok(owner instanceof TooManyRequestsError, 'while the cap is full, nobody gets in');
+    assert.equal(owner.retryAfterSeconds, 15 * 60);
+    // One guess is forgiven every 15 minutes: at most 96 more a day.
+    clock.advance(15 * MINUTE);
+    assert.ok(
+      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, uniqueIp()))) instanceof
+        UnauthenticatedError,
+    );
+    assert.ok(
+      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, uniqueIp()))) instanceof
+        TooManyRequestsError,
+    );
+    clock.advance(15 * MINUTE);
+    assert.equal((await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp())).actor.id, p.id);
+
+    const warnings = logs.filter((l) => l.includes('sign-in.sustained-failures'));
+    assert.ok(warnings.length >= 2, 'a warning at half the cap and when it is full');
+    for (const w of warnings) {
+      const line = JSON.parse(w) as { level: number; failures: number };
+      assert.equal(line.level, 40, 'logged at warn level');
+      assert.equal(typeof line.failures, 'number');
+      assert.ok(!w.includes(p.cardNumber) && !/198\.19\./.test(w), 'no card number or address');
+    }
   });
 
   test('failures slow down per client address across many cards, and only that address (A3)', async () => {

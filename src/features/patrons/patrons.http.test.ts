@@ -162,6 +162,29 @@ describeEachDialect(
       assert.equal(evil.headers.location, '/account', 'already signed in: sent home, never to another site');
     });
 
+    test('five wrong PINs from one address do not refuse the right PIN from another (A3, issue 12 item 7)', async () => {
+      const p = await makePatron(env().ctx);
+      const stranger = new Browser(app(), {}, { remoteAddress: '203.0.113.66' });
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++)
+        codes.push(
+          (
+            await stranger.submit('/account/login', '/account/login', {
+              cardNumber: p.cardNumber,
+              pin: '11992288',
+            })
+          ).statusCode,
+        );
+      assert.deepEqual(codes, [401, 401, 401, 401, 429], 'the guesser is slowed down');
+      const owner = new Browser(app(), {}, { remoteAddress: '203.0.113.7' });
+      const res = await owner.submit('/account/login', '/account/login', {
+        cardNumber: p.cardNumber,
+        pin: TEST_PIN,
+      });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+      assert.equal((await owner.get('/account')).statusCode, 200, 'the owner is signed in');
+    });
+
     test('a public computer is signed out after the short idle time; sign-out deletes the session (A4)', async () => {
       const { ctx, clock, config } = env();
       const p = await makePatron(ctx);

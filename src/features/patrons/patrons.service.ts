@@ -7,6 +7,7 @@ import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { hashSecret } from '../../auth/passwords.ts';
+import { accountKey, attemptSucceeded } from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
 import { canReadAccessLog, canRegisterPatrons, canViewPatron, type Actor } from '../staff/staff.policy.ts';
 import { findStaffByUsername } from '../staff/staff.repository.ts';
@@ -239,7 +240,7 @@ export async function unblockPatron(ctx: AppContext, actor: Actor, id: string): 
 export async function resetPin(ctx: AppContext, actor: Actor, id: string, input: unknown): Promise<string> {
   ensure(actor, canRegisterPatrons);
   parseInput(resetPinSchema, input);
-  await loadPatron(ctx, id);
+  const patron = await loadPatron(ctx, id);
   const pin = generateOneTimePin();
   const pinHash = await hashSecret(pin);
   await ctx.db.transaction().execute(async (trx) => {
@@ -251,6 +252,10 @@ export async function resetPin(ctx: AppContext, actor: Actor, id: string, input:
     await repo.deletePatronSessionsOf(trx, id);
     await logAccess(trx, ctx, actor, id, 'pin-reset');
   });
+  // Staff have checked who the patron is: guesses from elsewhere no longer hold the card back (A3).
+  await attemptSucceeded(ctx.db, ctx.database.ops, [
+    accountKey(ctx.config.secret, 'patron', patron.card_number),
+  ]);
   return pin;
 }
 

@@ -4,8 +4,11 @@
 // the message left after delivery (N3); expired links purged.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { MINUTE } from '../../clock.ts';
+import { newId } from '../../ids.ts';
 import { Worker } from '../../jobs/worker.ts';
+import { mailPinResetLink } from './pin-reset.jobs.ts';
 import { runPurge } from '../../privacy/purge.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
@@ -70,7 +73,8 @@ describeEachDialect(
         const res = await request(patron.cardNumber);
         assert.equal(res.statusCode, 200);
         assert.match(res.body, /If this card has an e-mail address on file, we sent a link/);
-        assert.equal(await new Worker(e.ctx).drain(), 1);
+        assert.equal(sink.received.length, 0, 'the request only queued the work');
+        assert.equal(await new Worker(e.ctx).drain(), 2, 'the pin-reset job, then the mail it queued');
         assert.equal(sink.received.length, 1);
         const { mail, rcptTo, secure } = sink.received[0]!;
         assert.deepEqual(rcptTo, ['pin.reset@example.org']);
@@ -138,23 +142,106 @@ describeEachDialect(
       }
     });
 
-    test('unknown card, card without e-mail and card with e-mail get the same answer', async () => {
+    test('unknown card, card without e-mail and card with e-mail get the same answer and the same work (A2, issue 12 item 5)', async () => {
       const e = env();
       const withEmail = await makePatron(e.ctx, { email: 'same.answer@example.org' });
       const without = await makePatron(e.ctx);
-      const jobsBefore = (
-        await e.ctx.db.selectFrom('jobs').select('id').where('name', '=', 'mail.send').execute()
-      ).length;
-      const a = await request(withEmail.cardNumber, '10.0.0.1');
-      const b = await request(without.cardNumber, '10.0.0.2');
-      const c = await request(uniqueCard(), '10.0.0.3');
-      assert.deepEqual([a.statusCode, b.statusCode, c.statusCode], [200, 200, 200]);
-      assert.equal(a.body, b.body);
-      assert.equal(b.body, c.body);
-      const jobsAfter = (
-        await e.ctx.db.selectFrom('jobs').select('id').where('name', '=', 'mail.send').execute()
-      ).length;
-      assert.equal(jobsAfter, jobsBefore + 1, 'only the card with an address gets a message');
+      const rowCounts = async () => {
+        const counts: Record<string, number> = {};
+        for (const table of await e.ctx.database.ops.listTables(e.ctx.db)) {
+          const res = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(
+            e.ctx.db,
+          );
+          counts[table] = Number(res.rows[0]?.n ?? 0);
+        }
+        return counts;
+      };
+      const cases = [
+        [withEmail.cardNumber, '10.0.0.1'],
+        [without.cardNumber, '10.0.0.2'],
+        [uniqueCard(), '10.0.0.3'],
+      ] as const;
+      const answers: { status: number; body: string }[] = [];
+      const written: Record<string, number>[] = [];
+      const queued: string[][] = [];
+      for (const [card, address] of cases) {
+        const before = await rowCounts();
+        const jobsBefore = new Set(
+          (await e.ctx.db.selectFrom('jobs').select('id').execute()).map((j) => j.id),
+        );
+        const res = await request(card, address);
+        const after = await rowCounts();
+        answers.push({ status: res.statusCode, body: res.body });
+        written.push(
+          Object.fromEntries(
+            Object.keys(after)
+              .filter((t) => after[t] !== before[t])
+              .map((t) => [t, after[t]! - (before[t] ?? 0)]),
+          ),
+        );
+        const jobs = await e.ctx.db.selectFrom('jobs').select(['id', 'name', 'payload']).execute();
+        queued.push(
+          jobs
+            .filter((j) => !jobsBefore.has(j.id))
+            .map((j) => `${j.name} ${Object.keys(JSON.parse(j.payload) as object).join(',')}`),
+        );
+      }
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200],
+      );
+      assert.equal(answers[0]!.body, answers[1]!.body);
+      assert.equal(answers[1]!.body, answers[2]!.body);
+      // The same rows written by every request: two throttle counters (card, address) and one job.
+      for (const w of written) assert.deepEqual(w, { jobs: 1, login_throttle: 2 });
+      for (const q of queued) assert.deepEqual(q, ['patrons.pin-reset patronId']);
+      // The queued job carries an internal id, not the card number.
+      const tablesWithCard = (await findValueEverywhere(e.ctx, withEmail.cardNumber))
+        .map((f) => f.where)
+        .filter((w) => !w.startsWith('file '));
+      assert.deepEqual(tablesWithCard, ['patrons.card_number']);
+
+      // Off the request, only the card with an address gets a link and a message.
+      await new Worker(e.ctx).drain();
+      const outbox = await e.ctx.db
+        .selectFrom('outbox')
+        .select('recipient')
+        .where('recipient', '=', 'same.answer@example.org')
+        .execute();
+      assert.equal(outbox.length, 1);
+      const links = await e.ctx.db
+        .selectFrom('pin_reset_tokens')
+        .select('patron_id')
+        .where('patron_id', 'in', [withEmail.id, without.id])
+        .execute();
+      assert.deepEqual(
+        links.map((l) => l.patron_id),
+        [withEmail.id],
+      );
+      await e.ctx.db.deleteFrom('jobs').execute();
+    });
+
+    test('the pin-reset job run twice (a retry after a crash) makes one link and one message', async () => {
+      const e = env();
+      const patron = await makePatron(e.ctx, { email: 'twice.run@example.org' });
+      const linkId = newId();
+      await mailPinResetLink(e.ctx, patron.id, linkId);
+      await mailPinResetLink(e.ctx, patron.id, linkId);
+      const outbox = await e.ctx.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('recipient', '=', 'twice.run@example.org')
+        .execute();
+      assert.equal(outbox.length, 1);
+      const links = await e.ctx.db
+        .selectFrom('pin_reset_tokens')
+        .select('id')
+        .where('patron_id', '=', patron.id)
+        .execute();
+      assert.deepEqual(
+        links.map((l) => l.id),
+        [linkId],
+      );
       await e.ctx.db.deleteFrom('jobs').execute();
     });
 
@@ -169,6 +256,7 @@ describeEachDialect(
       const e = env();
       const patron = await makePatron(e.ctx, { email: 'expires.soon@example.org' });
       await request(patron.cardNumber, '10.0.2.1');
+      await new Worker(e.ctx).drain();
       const outbox = await e.ctx.db
         .selectFrom('outbox')
         .select('text_body')

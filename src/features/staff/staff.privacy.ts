@@ -132,14 +132,18 @@ export function staffInventory(config: Config): TableEntry[] {
           personal: true,
           category: 'network',
           description:
-            'Keyed hash of the user name or the network address that failed to sign in; neither is stored as such.',
+            'Keyed hash of the card number or user name, of the network address, or of the two together, that failed to sign in; none is stored as such.',
           purpose: 'Slowing down password guessing with growing delays.',
           clauses: ['A3', 'W2'],
           retention: 'login_throttle.stale',
           readableBy: [],
           inExport: false,
         },
-        failures: { personal: false, description: 'Number of failed attempts in a row.' },
+        failures: {
+          personal: false,
+          description:
+            'Number of failed attempts in a row; for an account over all addresses, those not yet forgiven (one every 15 minutes).',
+        },
         last_failure_at: { personal: false, description: 'When the last attempt failed.' },
         blocked_until: { personal: false, description: 'Until when the next attempt is refused.' },
       },
@@ -147,7 +151,7 @@ export function staffInventory(config: Config): TableEntry[] {
         {
           id: 'login_throttle.stale',
           description:
-            'A failed-attempt counter is deleted 24 hours after the last failed attempt, or at the next successful sign-in.',
+            'A failed-attempt counter is deleted 24 hours after the last failed attempt; the counter of an account from one address also at the next successful sign-in from there.',
           after: 'last_failure_at',
           period: { hours: 24 },
         },

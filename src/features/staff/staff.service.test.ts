@@ -246,6 +246,50 @@ describeEachDialect('staff accounts', (env) => {
     assert.ok(await attempt(s.password));
   });
 
+  test('a stranger’s wrong passwords from one address do not keep the owner out elsewhere; many addresses hit the cap (A3, issue 12 item 7)', async () => {
+    const { ctx, clock } = env();
+    const s = await makeStaff(env(), ['circulation']);
+    const stranger = uniqueIp();
+    const attempt = (password: string, ip: string) =>
+      login(ctx, { username: s.username, password }, ip).then(
+        () => 'signed in',
+        (e: unknown) => (e instanceof Error ? e.name : String(e)),
+      );
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push(await attempt('wrong-password-123', stranger));
+    assert.deepEqual(codes, [
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'UnauthenticatedError',
+      'TooManyRequestsError',
+    ]);
+    assert.equal(await attempt(s.password, uniqueIp()), 'signed in', 'the owner, elsewhere, signs in');
+    assert.equal(await attempt(s.password, stranger), 'TooManyRequestsError', 'the stranger still waits');
+
+    // Spread over many addresses, the account's own bucket (50) stops the guessing, for everyone.
+    const seen: string[] = [];
+    for (let n = 0; n < 60 && !seen.includes('TooManyRequestsError'); n++)
+      seen.push(await attempt('wrong-password-123', uniqueIp()));
+    assert.equal(
+      seen.filter((c) => c === 'UnauthenticatedError').length,
+      50 - 4,
+      'the cap counts every address',
+    );
+    assert.equal(await attempt(s.password, uniqueIp()), 'TooManyRequestsError');
+    clock.advance(15 * MINUTE);
+    assert.equal(await attempt(s.password, uniqueIp()), 'signed in', 'the cap leaks by itself');
+    // Full again: an administrator's password reset empties it at once.
+    for (
+      let n = 0;
+      n < 5 && (await attempt('wrong-password-123', uniqueIp())) !== 'TooManyRequestsError';
+      n++
+    );
+    assert.equal(await attempt(s.password, uniqueIp()), 'TooManyRequestsError');
+    const fresh = await resetStaffPassword(ctx, system, { id: s.staff.id });
+    assert.equal(await attempt(fresh, uniqueIp()), 'signed in');
+  });
+
   test('failures from one client are slowed down even with a different user name each time (A3)', async () => {
     const { ctx, clock } = env();
     const s = await makeStaff(env(), ['circulation']);
@@ -440,6 +484,43 @@ describeEachDialect('staff accounts', (env) => {
       UnauthenticatedError,
     );
     assert.ok(await login(ctx, { username: s.username, password: newPassword }, uniqueIp()));
+  });
+
+  test('a chosen password that is common, built from a name, blank or with control characters is refused with the reason (issue 12 item 10)', async () => {
+    const { ctx, config } = env();
+    const username = uniqueName('pw.policy.check.');
+    await assert.rejects(
+      createStaff(ctx, system, {
+        username,
+        displayName: 'Robin Fairweather',
+        roles: ['reference'],
+        password: `${username}1`,
+      }),
+      fieldError('password', /built from your user name/),
+    );
+    const s = await makeStaff(env(), ['reference'], PASSWORD, uniqueName('long.user.name.'));
+    const here = await login(ctx, { username: s.username, password: s.password }, uniqueIp());
+    const change = (newPassword: string) =>
+      changeOwnPassword(ctx, here.actor, here.token, {
+        currentPassword: s.password,
+        newPassword,
+        confirmPassword: newPassword,
+      });
+    await assert.rejects(
+      change('password1234'),
+      fieldError('newPassword', /list of common or breached passwords/),
+    );
+    await assert.rejects(change(' '.repeat(12)), fieldError('newPassword', /only spaces/));
+    await assert.rejects(change('\0'.repeat(12)), fieldError('newPassword', /control characters/));
+    await assert.rejects(change(`${s.username}1`), fieldError('newPassword', /built from your user name/));
+    await assert.rejects(
+      change(`${config.library.name.replace(/ /g, '')}2024`),
+      fieldError('newPassword', /library’s name/),
+    );
+    await change('wombat kettle under moonlight');
+    assert.ok(
+      await login(ctx, { username: s.username, password: 'wombat kettle under moonlight' }, uniqueIp()),
+    );
   });
 
   test('changing a generated password clears the must-change flag', async () => {

@@ -13,7 +13,8 @@ import {
 } from '../../errors.ts';
 import { newId, newToken, sameHash, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
-import { attemptSucceeded, reserveAttempt, throttleKey } from '../../auth/throttle.ts';
+import { passwordProblem } from '../../auth/password-policy.ts';
+import { accountKey, attemptSucceeded, reserveAttempt, signInKeys } from '../../auth/throttle.ts';
 import { parseInput } from '../../validation.ts';
 import * as repo from './staff.repository.ts';
 import { canManageStaff, type Actor, type StaffActor } from './staff.policy.ts';
@@ -35,6 +36,14 @@ export interface CreatedStaff {
 export async function createStaff(ctx: AppContext, actor: Actor, input: unknown): Promise<CreatedStaff> {
   requireStaffManager(actor);
   const data = parseInput(createStaffSchema, input);
+  if (data.password !== undefined) {
+    const problem = passwordProblem(data.password, {
+      username: data.username,
+      displayName: data.displayName,
+      libraryName: ctx.config.library.name,
+    });
+    if (problem) throw new ValidationError('Please correct the marked fields.', { password: problem });
+  }
   const oneTimePassword = data.password === undefined ? generatePassword() : null;
   const passwordHash = await hashSecret(data.password ?? oneTimePassword!);
   const id = newId();
@@ -148,6 +157,8 @@ export async function resetStaffPassword(
     });
     await repo.deleteSessionsOf(trx, target.id);
   });
+  // An administrator vouches for the person: guesses from elsewhere no longer hold the account back (A3).
+  await attemptSucceeded(ctx.db, ctx.database.ops, [accountKey(ctx.config.secret, 'staff', target.username)]);
   return password;
 }
 
@@ -158,17 +169,29 @@ export async function changeOwnPassword(
   input: unknown,
 ): Promise<void> {
   const data = parseInput(changePasswordSchema, input);
+  const problem = passwordProblem(data.newPassword, {
+    username: actor.username,
+    displayName: actor.displayName,
+    libraryName: ctx.config.library.name,
+  });
+  if (problem) throw new ValidationError('Please correct the marked fields.', { newPassword: problem });
   // Guessing the current password here is throttled like signing in (A3): an unattended session
   // must not become a way to find the password.
-  const userKey = throttleKey(ctx.config.secret, 'staff-user', actor.username, 3);
-  await reserveAttempt(ctx.db, ctx.database.ops, [userKey], ctx.clock.now());
+  // The session is the source; failures also count towards the account's total over all sources.
+  const keys = signInKeys(
+    ctx.config.secret,
+    'staff',
+    actor.username,
+    `session:${sessionIdOf(sessionToken) ?? ''}`,
+  );
+  await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.account], ctx.clock.now(), ctx.logger);
   const me = await repo.findStaffById(ctx.db, actor.id);
   if (!me || !(await verifySecret(me.passwordHash, data.currentPassword))) {
     throw new ValidationError('Please correct the marked fields.', {
       currentPassword: 'That is not your current password.',
     });
   }
-  await attemptSucceeded(ctx.db, userKey);
+  await attemptSucceeded(ctx.db, ctx.database.ops, [keys.pair], [keys.account]);
   if (data.newPassword === data.currentPassword) {
     throw new ValidationError('Please correct the marked fields.', {
       newPassword: 'Choose a password different from the current one.',
@@ -193,19 +216,19 @@ export interface LoginResult {
 
 /**
  * Signs a staff member in. Unknown names and wrong passwords answer alike and take alike long;
- * repeated failures are slowed per account and per client address (A3). The address is used only
- * in memory, to compute a keyed hash.
+ * repeated failures are slowed per account and address, per address, and per account over all
+ * addresses (see auth/throttle.ts), so a stranger elsewhere cannot keep the owner out (A3). The
+ * address is used only in memory, to compute a keyed hash.
  */
 export async function login(ctx: AppContext, input: unknown, clientAddress: string): Promise<LoginResult> {
   const data = parseInput(loginSchema, input, 'Enter your user name and password.');
   const now = ctx.clock.now();
-  const userKey = throttleKey(ctx.config.secret, 'staff-user', data.username, 3);
-  const clientKey = throttleKey(ctx.config.secret, 'staff-client', clientAddress, 20);
-  await reserveAttempt(ctx.db, ctx.database.ops, [userKey, clientKey], now);
+  const keys = signInKeys(ctx.config.secret, 'staff', data.username, clientAddress);
+  await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.source, keys.account], now, ctx.logger);
   const staff = await repo.findStaffByUsername(ctx.db, data.username);
   const ok = await verifySecret(staff?.passwordHash ?? null, data.password);
   if (!staff || !ok || staff.isDisabled) throw new UnauthenticatedError(WRONG_LOGIN);
-  await attemptSucceeded(ctx.db, userKey, [clientKey]);
+  await attemptSucceeded(ctx.db, ctx.database.ops, [keys.pair], [keys.source, keys.account]);
   const id = newId();
   const secret = newToken();
   const token = `${id}.${secret}`;

@@ -195,7 +195,7 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
           label="New password"
           type="password"
           autocomplete="new-password"
-          hint="At least 12 characters. A few unrelated words make a strong, memorable password."
+          hint="At least 12 characters; not a common password, not built from your user name, your name or the library’s name. A few unrelated words make a strong, memorable password."
           error={fields?.newPassword}
           required
         />
