@@ -117,8 +117,9 @@ const TIMING_MESSAGES = {
 
 /**
  * Takes a question from the public form. A filled honeypot field is answered as a success but
- * nothing is stored or sent; a form sent too quickly or too late, bad input and too many questions
- * from one client are refused (ValidationError, TooManyRequestsError).
+ * nothing is stored or sent; bad input (checked first, with a message per field), a form sent too
+ * quickly or too late and too many questions from one client are refused (ValidationError,
+ * TooManyRequestsError).
  */
 export async function submitWebQuestion(
   ctx: AppContext,
@@ -139,9 +140,11 @@ export async function submitWebQuestion(
     limiter.record(clientAddress, now);
     return 'ignored';
   }
+  // The fields first: a person who sent an empty or mistyped form is told what to fix, not that
+  // they seemed too quick to be a person (issue 12 item 19).
+  const data = parseInput(askSchema, input);
   const timing = checkFormTime(ctx.config.secret, input.renderedAt, now);
   if (timing !== 'ok') throw new ValidationError(TIMING_MESSAGES[timing]);
-  const data = parseInput(askSchema, input);
   limiter.record(clientAddress, now);
   await ctx.db.transaction().execute((trx) =>
     createQuestion(trx, ctx, {
