@@ -3,6 +3,7 @@
 import type { LibraryIdentity } from '../../library.ts';
 import { Layout, ScrollRegion } from '../../http/layout.tsx';
 import type { CatalogRecord, FacetValue, SearchFilters, SearchResult } from './search/search.service.ts';
+import { holdRefusalFor } from './holdable.ts';
 
 /** The search box, on the catalog page and on the home page. */
 export function SearchForm({ q = '', id = 'q' }: { q?: string; id?: string }) {
@@ -255,6 +256,7 @@ export function CatalogSearchPage({
                 {x.year !== null && <> · {x.year}</>}
               </p>
               <p>{availabilityText(x.copies)}</p>
+              {x.copies.total > 0 && holdRefusalFor(x.copies) && <p>{holdRefusalFor(x.copies)}</p>}
             </li>
           ))}
         </ol>
@@ -369,12 +371,16 @@ export function RecordPage({
           </ScrollRegion>
         </>
       )}
-      <p>
-        <a class="button" href={`/account/holds/new?record=${encodeURIComponent(r.id)}`}>
-          Place a hold
-        </a>{' '}
-        <span class="small">(you will be asked to sign in with your library card)</span>
-      </p>
+      {r.holdRefusal === null ? (
+        <p>
+          <a class="button" href={`/account/holds/new?record=${encodeURIComponent(r.id)}`}>
+            Place a hold
+          </a>{' '}
+          <span class="small">(you will be asked to sign in with your library card)</span>
+        </p>
+      ) : (
+        <p id="hold-refusal">{r.holdRefusal}</p>
+      )}
     </Layout>
   );
 }

@@ -566,9 +566,23 @@ export function PlaceHoldPage(
   p: PatronPageProps & {
     record: { id: string; title: string; author: string | null };
     copies: Array<{ id: string; label: string }>;
+    /** Why no hold can be placed on this title (then no form is shown), or null. */
+    refusal: string | null;
     values: Record<string, string>;
   },
 ) {
+  if (p.refusal !== null)
+    return (
+      <Layout title={`Place a hold: ${p.record.title}`} library={p.library}>
+        <AccountNav />
+        <h1>Place a hold</h1>
+        <p>
+          <strong>{p.record.title}</strong>
+          {p.record.author && ` — ${p.record.author}`}
+        </p>
+        <p id="hold-refusal">{p.refusal}</p>
+      </Layout>
+    );
   return (
     <Layout title={`Place a hold: ${p.record.title}`} library={p.library}>
       <AccountNav />

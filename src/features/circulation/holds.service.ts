@@ -8,6 +8,7 @@ import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { holdRefusal, isHoldableCopy } from '../catalog/holdable.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
@@ -123,19 +124,18 @@ export async function placeHold(
     const block = borrowingBlock(patron, nowIso);
     if (block) throw new ValidationError(`${block} Holds cannot be placed until then.`);
     const items = await repo.findItemsOfRecord(trx, bib.id);
-    const holdable = items.filter((i) => !['lost', 'missing', 'damaged'].includes(i.status));
+    const refusal = holdRefusal(items.map((i) => i.status));
+    if (refusal) throw new ValidationError(refusal);
     if (itemId) {
       const chosen = items.find((i) => i.id === itemId);
       if (!chosen)
         throw new ValidationError('That copy does not belong to this title.', {
           itemId: 'Choose a copy of this title.',
         });
-      if (!holdable.includes(chosen))
+      if (!isHoldableCopy(chosen.status))
         throw new ValidationError('That copy is lost, missing or damaged; choose another or any copy.', {
           itemId: 'That copy cannot be requested.',
         });
-    } else if (holdable.length === 0) {
-      throw new ValidationError('The library has no copy of this title that can be lent.');
     }
     if (await repo.patronHasHoldOnRecord(trx, patronId, bib.id))
       throw new ConflictError('There is already a hold on this title for this account.');
