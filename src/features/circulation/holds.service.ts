@@ -3,7 +3,7 @@
 // (C4); the hold shelf shows a pickup code, never a name next to a title.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { endOfLocalDay, iso, localDay } from '../../clock.ts';
+import { endOfLocalDay, isCalendarDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -180,14 +180,13 @@ export async function suspendHold(ctx: AppContext, who: Who, holdId: string, unt
   let untilIso: string | null = null;
   if (typeof until === 'string' && until.trim() !== '') {
     const day = until.trim();
-    const d = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T12:00:00Z`) : new Date(NaN);
-    if (Number.isNaN(d.getTime()))
+    if (!isCalendarDay(day))
       throw new ValidationError('Give the date as YYYY-MM-DD, or leave it empty.', {
         until: 'Use YYYY-MM-DD.',
       });
-    const tz = ctx.config.library.timezone;
-    // Active again from the start of that day: the end of the day before.
-    untilIso = iso(endOfLocalDay(d, tz, -1));
+    // Active again from the start of that day where the library is, and shown as that day
+    // (issue 12 item 14).
+    untilIso = iso(startOfLocalDay(day, ctx.config.library.timezone));
     if (untilIso <= iso(ctx.clock.now()))
       throw new ValidationError('Choose a date in the future.', { until: 'Choose a date in the future.' });
   }
