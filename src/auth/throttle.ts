@@ -10,6 +10,7 @@ import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { hmac } from '../ids.ts';
 import { TooManyRequestsError } from '../errors.ts';
+import { plural } from '../plural.ts';
 
 export interface ThrottleKey {
   key: string;
@@ -36,7 +37,7 @@ export const throttleKey = (
 
 function tooMany(seconds: number): TooManyRequestsError {
   return new TooManyRequestsError(
-    `Too many failed sign-in attempts. Please wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
+    `Too many failed sign-in attempts. Please wait ${seconds < 120 ? plural(seconds, 'second') : plural(Math.ceil(seconds / 60), 'minute')} and try again.`,
     seconds,
   );
 }

@@ -23,6 +23,7 @@ import {
 } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import { trapForHold } from './holds.service.ts';
+import { plural } from '../../plural.ts';
 
 /** A loan rule stands in the way; staff with an override role may proceed with a reason. */
 export class LoanRuleError extends DomainError {
@@ -178,7 +179,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     if (patron.open_loans >= policy.maxLoansPerPatron)
       problems.push({
         rule: 'loan_limit',
-        message: `This patron has ${patron.open_loans} items out; the limit is ${policy.maxLoansPerPatron}.`,
+        message: `This patron has ${plural(patron.open_loans, 'item')} out; the limit is ${policy.maxLoansPerPatron}.`,
       });
     if (rule.maxItems !== undefined) {
       const n = loansOfType ?? (await repo.countLoansOfPatronByType(trx, patron.id, item.material_type));
@@ -416,7 +417,7 @@ export async function renewLoan(
       throw new LoanRuleError(
         rule.renewals === 0
           ? `${item.material_type} cannot be renewed.`
-          : `This item has been renewed ${loan.renewals} times, the most allowed.`,
+          : `This item has been renewed ${plural(loan.renewals, 'time')}, the most allowed.`,
         'renewal_limit',
         false,
       );

@@ -15,6 +15,7 @@ import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.service.ts';
+import { plural } from '../../plural.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.
 const CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY3479';
@@ -142,7 +143,9 @@ export async function placeHold(
     if (await repo.patronHasLoanOfRecord(trx, patronId, bib.id))
       throw new ConflictError('This account has this title checked out already.');
     if ((await repo.countHoldsOfPatron(trx, patronId)) >= policy.maxHoldsPerPatron)
-      throw new ValidationError(`An account can have at most ${policy.maxHoldsPerPatron} holds at a time.`);
+      throw new ValidationError(
+        `An account can have at most ${plural(policy.maxHoldsPerPatron, 'hold')} at a time.`,
+      );
     const holdId = newId(now.getTime());
     await repo.insertHold(trx, {
       id: holdId,

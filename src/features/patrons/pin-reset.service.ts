@@ -16,6 +16,7 @@ import { pinProblem } from './pins.ts';
 import * as repo from './patrons.repository.ts';
 import * as tokens from './pin-reset.repository.ts';
 import { pinResetMail } from './pin-reset.mail.tsx';
+import { plural } from '../../plural.ts';
 
 /** How long a PIN reset link works. */
 export const PIN_RESET_MINUTES = 30;
@@ -69,7 +70,7 @@ export async function requestPinReset(ctx: AppContext, input: unknown, clientAdd
     if (!(err instanceof TooManyRequestsError)) throw err;
     const s = err.retryAfterSeconds;
     throw new TooManyRequestsError(
-      `Too many PIN reset requests. Please wait ${s < 120 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`} and try again.`,
+      `Too many PIN reset requests. Please wait ${s < 120 ? plural(s, 'second') : plural(Math.ceil(s / 60), 'minute')} and try again.`,
       s,
     );
   }

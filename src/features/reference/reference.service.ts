@@ -16,6 +16,7 @@ import { confirmationMail, type ThreadAddress } from './reference.mail.tsx';
 import * as repo from './reference.repository.ts';
 import { askSchema } from './reference.schemas.ts';
 import type { QuestionChannel } from './reference.table.ts';
+import { plural } from '../../plural.ts';
 
 /** The reference address split for plus-addressing: ask@library.org -> { localPart: 'ask', domain: 'library.org' }. */
 export function referenceAddress(ctx: AppContext): { localPart: string; domain: string } {
@@ -132,7 +133,7 @@ export async function submitWebQuestion(
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
     throw new TooManyRequestsError(
-      `We have received ${ctx.config.reference.perClientPerHour} questions from your connection in the last hour, which is our limit. Please try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, or call or visit the library.`,
+      `We have received ${plural(ctx.config.reference.perClientPerHour, 'question')} from your connection in the last hour, which is our limit. Please try again in ${minutes === 1 ? 'a minute' : plural(minutes, 'minute')}, or call or visit the library.`,
       wait,
     );
   }
