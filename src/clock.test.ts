@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endOfLocalDay, localDay } from './clock.ts';
+import { endOfLocalDay, isCalendarDay, localDay, startOfLocalDay } from './clock.ts';
 
 test('localDay counts days in the library time zone', () => {
   // 03:00 UTC is still the previous evening in Chicago.
@@ -32,4 +32,30 @@ test('localDay agrees with Intl for any instant, across DST changes, in several 
       assert.equal(localDay(new Date(t), tz), fmt.format(new Date(t)), `${tz} ${new Date(t).toISOString()}`);
     }
   }
+});
+
+test('a chosen day starts at local midnight west and east of UTC, also on days the clocks change (issue 12 item 14)', async () => {
+  const { startOfDayIso } = await import('./features/patrons/patron.ts');
+  const days = ['2027-01-15', '2026-03-08', '2026-11-01', '2026-04-05', '2026-09-27', '2026-12-31'];
+  for (const tz of ['America/Chicago', 'Pacific/Auckland', 'America/Santiago', 'Asia/Kathmandu', 'UTC'])
+    for (const day of days) {
+      const start = Date.parse(startOfDayIso(day, tz));
+      assert.equal(localDay(new Date(start), tz), day, `${day} in ${tz} starts on that day`);
+      assert.notEqual(
+        localDay(new Date(start - 1), tz),
+        day,
+        `${day} in ${tz}: a moment earlier is the day before`,
+      );
+      assert.equal(startOfLocalDay(day, tz).getTime(), start);
+    }
+  assert.equal(startOfLocalDay('2027-01-15', 'America/Chicago').toISOString(), '2027-01-15T06:00:00.000Z');
+  assert.equal(startOfLocalDay('2027-01-15', 'Pacific/Auckland').toISOString(), '2027-01-14T11:00:00.000Z');
+  // New Zealand's clocks go forward at 02:00 on 2026-09-27: that day still starts at 00:00 NZST.
+  assert.equal(startOfLocalDay('2026-09-27', 'Pacific/Auckland').toISOString(), '2026-09-26T12:00:00.000Z');
+});
+
+test('isCalendarDay takes only real days written YYYY-MM-DD', () => {
+  for (const ok of ['2027-01-15', '2028-02-29']) assert.equal(isCalendarDay(ok), true, ok);
+  for (const bad of ['2027-02-29', '2026-13-01', '2026-02-30', '2026-1-5', '15/01/2027', ''])
+    assert.equal(isCalendarDay(bad), false, bad);
 });

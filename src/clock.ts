@@ -95,3 +95,32 @@ export function endOfLocalDay(d: Date, tz: string, days = 0): Date {
   }
   return new Date(t);
 }
+
+/** True for a real calendar day written YYYY-MM-DD (so 2026-02-30 is not one). */
+export function isCalendarDay(day: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const t = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return t.getUTCFullYear() === +m[1]! && t.getUTCMonth() === +m[2]! - 1 && t.getUTCDate() === +m[3]!;
+}
+
+/**
+ * The first instant of a calendar day (YYYY-MM-DD, see isCalendarDay) in the library's time zone.
+ * A date a person picks means that day where the library is, west or east of UTC and on the days
+ * the clocks change; formatting the result in the same zone gives the same day back.
+ */
+export function startOfLocalDay(day: string, tz: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const wanted = Date.UTC(y, m - 1, d);
+  const shownAt = (t: number) => {
+    const q = localParts(new Date(t), tz);
+    return Date.UTC(q.y, q.m - 1, q.d, q.h, q.min, q.s);
+  };
+  // Guess in UTC, then correct by the zone's offset at that moment (twice, across DST changes).
+  let t = wanted;
+  for (let i = 0; i < 2; i++) t += wanted - shownAt(t);
+  // Where the clocks skip midnight itself the guess can land in the evening before: the day then
+  // starts at the change.
+  if (shownAt(t) < wanted) t += wanted - shownAt(t);
+  return new Date(t);
+}

@@ -17,6 +17,7 @@ import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { hmac } from '../ids.ts';
 import { TooManyRequestsError } from '../errors.ts';
+import { plural } from '../plural.ts';
 
 /** Growing back-off: `freeFailures` without delay, then 1 s, 2 s, 4 s … up to `maxDelayMs`. */
 export interface BackoffRule {
@@ -100,7 +101,7 @@ export const accountKey = (secret: string, scope: string, account: string): Thro
 
 function tooMany(seconds: number): TooManyRequestsError {
   return new TooManyRequestsError(
-    `Too many failed sign-in attempts. Please wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
+    `Too many failed sign-in attempts. Please wait ${seconds < 120 ? plural(seconds, 'second') : plural(Math.ceil(seconds / 60), 'minute')} and try again.`,
     seconds,
   );
 }

@@ -18,6 +18,7 @@ import { statsCommand } from '../features/webstats/webstats.cli.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
 import { printBox, progressReporter, readStdinLine } from './terminal.ts';
+import { plural } from '../plural.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -65,7 +66,9 @@ function printCredentials(
 
 function printDemoPatrons(seed: DemoSeed): void {
   if (seed.catalog)
-    console.log(`Demo catalog: ${seed.catalog.records} records, ${seed.catalog.items} copies. Try /catalog.`);
+    console.log(
+      `Demo catalog: ${plural(seed.catalog.records, 'record')}, ${plural(seed.catalog.items, 'copy', 'copies')}. Try /catalog.`,
+    );
   if (seed.patrons.length === 0) return;
   printBox([
     'Demo patrons. Sign in at /account/login with card number and PIN:',
@@ -213,7 +216,7 @@ program
         );
       const total = rows.reduce((s, [, c]) => s + c.purged, 0);
       console.log(
-        `${opts.dryRun ? 'Dry run' : 'Purge'} finished in ${summary.durationMs} ms: ${total} row(s) ${opts.dryRun ? 'would go' : 'removed'}.`,
+        `${opts.dryRun ? 'Dry run' : 'Purge'} finished in ${summary.durationMs} ms: ${plural(total, 'row')} ${opts.dryRun ? 'would go' : 'removed'}.`,
       );
     } finally {
       await ctx.database.close();

@@ -1,5 +1,7 @@
 // Terminal output helpers for the CLI: a boxed message, progress that redraws on a terminal and
 // prints plain lines otherwise, and reading one line (a password) from standard input.
+import { plural } from '../plural.ts';
+
 export function printBox(lines: string[]): void {
   const width = Math.max(...lines.map((l) => l.length));
   const bar = '─'.repeat(width + 2);
@@ -17,9 +19,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
       const now = Date.now();
       if (tty) {
         if (now - last < 100 && label === current) return;
-        stream.write(`\r\x1b[K  ${label}: ${n} rows…`);
+        stream.write(`\r\x1b[K  ${label}: ${plural(n, 'row')}…`);
       } else if (label !== current || now - last > 2000) {
-        stream.write(`  ${label}: ${n} rows so far\n`);
+        stream.write(`  ${label}: ${plural(n, 'row')} so far\n`);
       }
       last = now;
       current = label;

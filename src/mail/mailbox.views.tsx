@@ -1,6 +1,7 @@
 // The development mailbox pages (admin only): the list, newest first, and one message.
 import { formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../http/layout.tsx';
 import type { DevMailboxRow, MailCount } from './mail.repository.ts';
+import { plural } from '../plural.ts';
 
 type ListRow = Pick<DevMailboxRow, 'id' | 'kind' | 'recipient' | 'subject' | 'created_at'>;
 
@@ -10,7 +11,7 @@ function SmtpNotice({ smtpConfigured, days }: { smtpConfigured: boolean; days: n
   ) : (
     <p>
       No SMTP server is configured (<code>SMTP_URL</code>), so e-mail is held here instead of being sent.
-      Messages are deleted {days} days after they arrive.
+      Messages are deleted {plural(days, 'day')} after they arrive.
     </p>
   );
 }
@@ -117,7 +118,7 @@ export function MailCountsPage({
       <p>
         Carrel keeps no copy of sent e-mail: once the mail server takes a message, its recipient and text are
         deleted and only these counts remain (N3). Operational figures for administrators; they are not
-        published. Last {days} days.
+        published. Last {plural(days, 'day')}.
       </p>
       <p>
         Waiting to be sent now: <strong>{waiting}</strong>

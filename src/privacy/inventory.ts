@@ -2,6 +2,7 @@
 // engine (G2), the public privacy page and the patron's own export (G3). Each feature declares
 // its tables in <feature>.privacy.ts; buildInventory() (registry.ts) collects them.
 import type { Role } from '../features/staff/roles.ts';
+import { plural } from '../plural.ts';
 
 /** Kinds of personal data, as the privacy page groups them. */
 export const personalCategories = {
@@ -30,7 +31,6 @@ export const durationMs = (d: Duration): number =>
 
 export function describeDuration(d: Duration): string {
   const parts: string[] = [];
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (d.days) parts.push(plural(d.days, 'day'));
   if (d.hours) parts.push(plural(d.hours, 'hour'));
   if (d.minutes) parts.push(plural(d.minutes, 'minute'));

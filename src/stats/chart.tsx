@@ -24,6 +24,7 @@
 import type { VNode } from 'preact';
 import { ScrollRegion } from '../http/layout.tsx';
 import { suppress, suppressedText } from './suppress.ts';
+import { plural } from '../plural.ts';
 
 export interface BarChartProps {
   title: string;
@@ -159,7 +160,6 @@ export function truncateLabel(label: string, maxChars: number): string {
 
 const textWidth = (text: string, size: number): number => Array.from(text).length * size * CHAR_EM;
 const round = (n: number): number => Math.round(n * 100) / 100;
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** "A", "A and B", "A, B and 3 more" — for naming the rows that share the largest value. */
 function nameSome(names: string[]): string {

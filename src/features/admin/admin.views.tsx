@@ -9,6 +9,7 @@ import {
 } from '../../http/layout.tsx';
 import type { QueueHealth } from '../../jobs/jobs.repository.ts';
 import type { PurgeOverview } from './admin.service.ts';
+import { plural } from '../../plural.ts';
 
 const triggerLabel = { schedule: 'Schedule', manual: 'Staff ("run now")', cli: 'Command line' } as const;
 
@@ -27,7 +28,7 @@ export function PurgePage({
       {notice && <Notice>{notice}</Notice>}
       <dl class="facts">
         <dt>Schedule</dt>
-        <dd>Every {overview.everyMinutes} minutes</dd>
+        <dd>Every {plural(overview.everyMinutes, 'minute')}</dd>
         <dt>Next scheduled run</dt>
         <dd>{formatDateTime(overview.nextRunAt, tz)}</dd>
         <dt>Active legal holds</dt>

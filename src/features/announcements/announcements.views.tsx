@@ -13,6 +13,7 @@ import {
 } from '../../http/layout.tsx';
 import type { AnnouncementRow } from './announcements.repository.ts';
 import type { AnnouncementView } from './announcements.service.ts';
+import { plural, pluralForm } from '../../plural.ts';
 
 const statusLabels: Record<AnnouncementRow['status'], string> = {
   draft: 'Draft',
@@ -35,8 +36,8 @@ export function AnnouncementListPage({
       <h1>Announcements</h1>
       {notice && <Notice>{notice}</Notice>}
       <p>
-        {subscribers} {subscribers === 1 ? 'patron has' : 'patrons have'} subscribed to announcements. Patrons
-        subscribe themselves, separately from service notices (N1); every message carries a one-click
+        {subscribers} {pluralForm(subscribers, 'patron has', 'patrons have')} subscribed to announcements.
+        Patrons subscribe themselves, separately from service notices (N1); every message carries a one-click
         unsubscribe link.
       </p>
       <p>
@@ -228,12 +229,10 @@ export function AnnouncementPage({
             <form method="post" action={`${base}/send`}>
               <CsrfField token={csrfToken!} />
               <p>
-                It goes to the {view.subscribers} {view.subscribers === 1 ? 'patron' : 'patrons'} subscribed
-                now, in batches at the configured rate. Sending cannot be undone, only stopped.
+                It goes to the {plural(view.subscribers, 'patron')} subscribed now, in batches at the
+                configured rate. Sending cannot be undone, only stopped.
               </p>
-              <button type="submit">
-                Send to {view.subscribers} {view.subscribers === 1 ? 'subscriber' : 'subscribers'}
-              </button>
+              <button type="submit">Send to {plural(view.subscribers, 'subscriber')}</button>
             </form>
           )}
           <h2>Edit</h2>

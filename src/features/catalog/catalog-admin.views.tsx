@@ -16,6 +16,7 @@ import type { StaffItem, StaffRecord } from './catalog.service.ts';
 import { editableStatuses } from './catalog.schemas.ts';
 import { formatLabels, materialTypes, type FormatCode } from './import/formats.ts';
 import type { ImportSummary } from './import/import.service.ts';
+import { plural, pluralForm } from '../../plural.ts';
 
 interface FormState {
   error?: string;
@@ -102,8 +103,8 @@ export function CatalogListPage({
         <table>
           <caption>
             {query
-              ? `${records.length} record(s) for “${query}”`
-              : `The ${records.length} most recently imported or changed records`}
+              ? `${plural(records.length, 'record')} for “${query}”`
+              : `The ${records.length} most recently imported or changed ${pluralForm(records.length, 'record')}`}
           </caption>
           <thead>
             <tr>
@@ -232,7 +233,7 @@ export function ImportSummaryPage({
     <Layout title="Import finished" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>Import finished</h1>
       <Notice>
-        {fileName}: {summary.read} records read, {summary.imported} new, {summary.updated} updated,{' '}
+        {fileName}: {plural(summary.read, 'record')} read, {summary.imported} new, {summary.updated} updated,{' '}
         {skippedTotal} skipped.
       </Notice>
       <dl class="facts">
@@ -402,7 +403,7 @@ export function RecordPage({
       ) : (
         <ScrollRegion label="Copies">
           <table>
-            <caption>{items.length} copies</caption>
+            <caption>{plural(items.length, 'copy', 'copies')}</caption>
             <thead>
               <tr>
                 <th scope="col">Barcode</th>

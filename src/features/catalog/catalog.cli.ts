@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import type { AppContext } from '../../context.ts';
 import { importCatalog, type ImportProgress, type ImportSummary } from './import/import.service.ts';
 import { encodingChoices, fileSource } from './import/sources.ts';
+import { plural } from '../../plural.ts';
 
 /** What the command needs from the CLI around it (src/cli/main.ts). */
 export interface CatalogCliDeps {
@@ -51,10 +52,12 @@ function progressPrinter(stream: Output['stderr'], sizes: number[], files: strin
         const width = 30;
         const filled = Math.round((pct / 100) * width);
         stream.write(
-          `\r\x1b[K  ${files[p.sourceIndex]} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}%  ${n(p.read)} records`,
+          `\r\x1b[K  ${files[p.sourceIndex]} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}%  ${plural(p.read, 'record')}`,
         );
       } else if (p.sourceIndex !== lastSource || now - last >= 2000) {
-        stream.write(`  ${files[p.sourceIndex]}: ${n(p.read)} records read so far (${pct}% of the file)\n`);
+        stream.write(
+          `  ${files[p.sourceIndex]}: ${plural(p.read, 'record')} read so far (${pct}% of the file)\n`,
+        );
       } else return;
       last = now;
       lastSource = p.sourceIndex;
@@ -72,7 +75,7 @@ export function formatSummary(s: ImportSummary, files: number): string {
     .map(([reason, count]) => `${reason}: ${n(count)}`)
     .join('; ');
   const out = [
-    `Imported ${files} file(s) in ${(s.durationMs / 1000).toFixed(1)} s:`,
+    `Imported ${plural(files, 'file')} in ${(s.durationMs / 1000).toFixed(1)} s:`,
     `  records read     ${n(s.read).padStart(9)}`,
     `  new records      ${n(s.imported).padStart(9)}`,
     `  updated records  ${n(s.updated).padStart(9)}`,

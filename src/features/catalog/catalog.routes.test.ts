@@ -148,7 +148,7 @@ describeEachDialect('public catalog pages and API', (env) => {
       format: 'book',
       formatLabel: 'Book',
       year: 1603,
-      copies: { total: 3, available: 1, availableAt: ['Main Library'] },
+      copies: { total: 3, available: 1, holdable: 3, availableAt: ['Main Library'] },
     });
     assert.deepEqual(
       body.facets.branch.find((b: { value: string }) => b.value === 'MAIN'),
@@ -163,9 +163,11 @@ describeEachDialect('public catalog pages and API', (env) => {
     assert.deepEqual(Object.keys(rec).sort(), [
       'author',
       'availability',
+      'canPlaceHold',
       'fields',
       'format',
       'formatLabel',
+      'holdRefusal',
       'id',
       'isbns',
       'issns',
@@ -177,6 +179,8 @@ describeEachDialect('public catalog pages and API', (env) => {
       'year',
     ]);
     assert.deepEqual(rec.isbns, ['9780743477123']);
+    assert.equal(rec.canPlaceHold, true);
+    assert.equal(rec.holdRefusal, null);
     assert.deepEqual(rec.availability[0], {
       branchCode: 'EAST',
       branchName: 'Eastside Branch',

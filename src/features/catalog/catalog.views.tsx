@@ -3,6 +3,8 @@
 import type { LibraryIdentity } from '../../library.ts';
 import { Layout, ScrollRegion } from '../../http/layout.tsx';
 import type { CatalogRecord, FacetValue, SearchFilters, SearchResult } from './search/search.service.ts';
+import { holdRefusalFor } from './holdable.ts';
+import { plural, pluralForm } from '../../plural.ts';
 
 /** The search box, on the catalog page and on the home page. */
 export function SearchForm({ q = '', id = 'q' }: { q?: string; id?: string }) {
@@ -197,12 +199,12 @@ function availabilityText(c: SearchResult['results'][number]['copies']): string 
   if (c.total === 0) return 'No copies in the library';
   if (c.available === 0)
     return c.total === 1 ? 'Checked out or unavailable' : `All ${c.total} copies checked out or unavailable`;
-  return `${c.available} of ${c.total} ${c.total === 1 ? 'copy' : 'copies'} available at ${c.availableAt.join(', ')}`;
+  return `${c.available} of ${plural(c.total, 'copy', 'copies')} available at ${c.availableAt.join(', ')}`;
 }
 
 function countText(r: SearchResult): string {
   const n = `${r.totalIsLowerBound ? 'More than ' : ''}${r.total.toLocaleString('en-US')}`;
-  const noun = r.total === 1 ? 'result' : 'results';
+  const noun = pluralForm(r.total, 'result');
   if (r.mode === 'nothing') return 'Your search had no letters or numbers to look for, so it found nothing.';
   if (r.total === 0)
     return r.mode === 'browse' ? 'No records match these filters.' : `No results for ${r.q}.`;
@@ -225,7 +227,7 @@ export function CatalogSearchPage({
   const title =
     r.mode === 'browse' && r.total > 0 && !r.q
       ? 'Catalog'
-      : `Search: ${r.totalIsLowerBound ? 'more than ' : ''}${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'result' : 'results'}`;
+      : `Search: ${r.totalIsLowerBound ? 'more than ' : ''}${plural(r.total, 'result')}`;
   return (
     <Layout title={r.q ? `${title} for ${r.q}` : title} library={library}>
       <h1>Catalog search</h1>
@@ -255,6 +257,7 @@ export function CatalogSearchPage({
                 {x.year !== null && <> · {x.year}</>}
               </p>
               <p>{availabilityText(x.copies)}</p>
+              {x.copies.total > 0 && holdRefusalFor(x.copies) && <p>{holdRefusalFor(x.copies)}</p>}
             </li>
           ))}
         </ol>
@@ -338,7 +341,7 @@ export function RecordPage({
           <ul>
             {r.availability.map((b) => (
               <li key={b.branchCode}>
-                {b.branchName}: {b.available} of {b.total} {b.total === 1 ? 'copy' : 'copies'} available
+                {b.branchName}: {b.available} of {plural(b.total, 'copy', 'copies')} available
               </li>
             ))}
           </ul>
@@ -369,12 +372,16 @@ export function RecordPage({
           </ScrollRegion>
         </>
       )}
-      <p>
-        <a class="button" href={`/account/holds/new?record=${encodeURIComponent(r.id)}`}>
-          Place a hold
-        </a>{' '}
-        <span class="small">(you will be asked to sign in with your library card)</span>
-      </p>
+      {r.holdRefusal === null ? (
+        <p>
+          <a class="button" href={`/account/holds/new?record=${encodeURIComponent(r.id)}`}>
+            Place a hold
+          </a>{' '}
+          <span class="small">(you will be asked to sign in with your library card)</span>
+        </p>
+      ) : (
+        <p id="hold-refusal">{r.holdRefusal}</p>
+      )}
     </Layout>
   );
 }

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashSecret } from '../../auth/passwords.ts';
+import { DAY } from '../../clock.ts';
+import { formatDate } from '../../http/form-parts.tsx';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { addItem, addPatron, addRecord } from '../../../test/support/circulation-fixtures.ts';
 import { Browser, csrfTokenOf, signedInStaff, useTestApp } from '../../../test/support/http.ts';
@@ -166,11 +168,11 @@ describeEachDialect('circulation over HTTP', (env) => {
 
   test('patron: loans with renewal, reading history opt-in and opt-out', async () => {
     const e = env();
-    const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
+    let { browser: desk } = await signedInStaff(e, app(), ['circulation']);
     const rec = await addRecord(e.ctx, { title: 'Renewable Stories' });
     const item = await addItem(e.ctx, rec.id);
     const p = await patronWithPin(e);
-    const pb = await signedInPatron(app(), p.cardNumber);
+    let pb = await signedInPatron(app(), p.cardNumber);
 
     const hist = await pb.get('/account/history');
     assert.match(hist.body, /Reading history is <strong>off<\/strong>/);
@@ -179,10 +181,16 @@ describeEachDialect('circulation over HTTP', (env) => {
     });
     assert.equal(on.statusCode, 303);
 
-    const deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    let deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
     await desk.request('POST', '/staff/desk/checkout', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', patron: p.id, barcode: item.barcode },
     });
+    // A renewal on the day of check-out would gain nothing (issue 12 item 13): renew days later,
+    // signed in again.
+    e.clock.advance(3 * DAY);
+    pb = await signedInPatron(app(), p.cardNumber);
+    ({ browser: desk } = await signedInStaff(e, app(), ['circulation']));
+    deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
     const loans = await pb.get('/account/loans');
     assert.match(loans.body, /Renewable Stories/);
     const loanId = /\/account\/loans\/([^/]+)\/renew/.exec(loans.body)?.[1];
@@ -210,6 +218,53 @@ describeEachDialect('circulation over HTTP', (env) => {
         .length,
       0,
     );
+  });
+
+  test('a renewal that gains no time is refused with the reason on the loans page, at the desk and in the API (issue 12 item 13)', async () => {
+    const e = env();
+    const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
+    const rec = await addRecord(e.ctx, { title: 'Already Due Late' });
+    const item = await addItem(e.ctx, rec.id);
+    const p = await patronWithPin(e);
+    const pb = await signedInPatron(app(), p.cardNumber);
+    const deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    await desk.request('POST', '/staff/desk/checkout', {
+      form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', patron: p.id, barcode: item.barcode },
+    });
+    const loan = async () =>
+      e.ctx.db.selectFrom('loans').select(['id', 'due_at', 'renewals']).executeTakeFirstOrThrow();
+    const before = await loan();
+    const due = formatDate(before.due_at, e.config.library.timezone);
+    const reason = new RegExp(
+      `already due on ${due}, as late as a renewal today would make it\\. Nothing was changed`,
+    );
+
+    const loans = await pb.get('/account/loans');
+    const mine = await pb.request('POST', `/account/loans/${before.id}/renew`, {
+      form: { _csrf: csrfTokenOf(loans.body) },
+    });
+    assert.equal(mine.statusCode, 409);
+    assert.match(mine.body, reason);
+    assert.doesNotMatch(mine.body, /Renewed\. The new due date/);
+
+    const atDesk = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    const staff = await desk.request('POST', '/staff/desk/renew', {
+      form: { _csrf: csrfTokenOf(atDesk.body), branch: 'MAIN', patron: p.id, loan: before.id },
+    });
+    assert.equal(staff.statusCode, 409);
+    assert.match(staff.body, reason);
+    assert.doesNotMatch(staff.body, /Renewed until/);
+
+    const api = await pb.request('POST', `/api/v1/account/loans/${before.id}/renew`, {
+      headers: { 'x-csrf-token': csrfTokenOf(loans.body) },
+    });
+    assert.equal(api.statusCode, 409);
+    assert.match(api.body, reason);
+
+    assert.deepEqual(await loan(), before, 'the due date did not move and no renewal was used up');
+    await desk.request('POST', '/staff/desk/checkin', {
+      form: { _csrf: csrfTokenOf(atDesk.body), branch: 'MAIN', checkin_barcode: item.barcode },
+    });
   });
 
   test('API: check-out and check-in by card number; roles enforced', async () => {

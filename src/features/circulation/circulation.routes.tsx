@@ -14,6 +14,7 @@ import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
 import { formFields } from '../../http/forms.ts';
 import { canUseDesk } from './circulation.policy.ts';
+import { holdRefusal, isHoldableCopy } from '../catalog/holdable.ts';
 import { findItemsOfRecord } from './circulation.repository.ts';
 import * as circ from './circulation.service.ts';
 import {
@@ -372,8 +373,9 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
       .where('id', '=', recordId)
       .executeTakeFirst();
     if (!record) throw new NotFoundError('That title is not in the catalog.');
-    const copies = (await findItemsOfRecord(ctx.db, record.id))
-      .filter((i) => !['lost', 'missing', 'damaged'].includes(i.status))
+    const items = await findItemsOfRecord(ctx.db, record.id);
+    const copies = items
+      .filter((i) => isHoldableCopy(i.status))
       .map((i) => ({
         id: i.id,
         label: `${library.branches.find((b) => b.code === i.branch_code)?.name ?? i.branch_code}${i.call_number ? `, ${i.call_number}` : ''} (${itemStatusWords[i.status] ?? i.status})`,
@@ -384,6 +386,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         {...patronFrame(reply)}
         record={record}
         copies={copies}
+        refusal={holdRefusal(items.map((i) => i.status))}
         values={{ pickupBranch: patron.home_branch, ...values }}
         error={error?.message}
         fields={error instanceof ValidationError ? error.fields : {}}

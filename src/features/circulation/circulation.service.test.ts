@@ -2,7 +2,8 @@
 // reading history, and the privacy proofs of C1–C3 (the link is gone, counts remain).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DAY } from '../../clock.ts';
+import { DAY, endOfLocalDay, iso } from '../../clock.ts';
+import { formatDate } from '../../http/form-parts.tsx';
 import { runPurge } from '../../privacy/purge.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { addItem, addPatron, addRecord, deskActor } from '../../../test/support/circulation-fixtures.ts';
@@ -206,6 +207,39 @@ describeEachDialect('circulation', (env, dialect) => {
     );
     assert.equal(await counts(env(), 'renew'), 1);
     await checkIn(ctx, desk, { barcode: dvd.barcode, branch: 'MAIN' });
+  });
+
+  test('a renewal that would not move the due date later is refused and uses up nothing (issue 12 item 13)', async (t) => {
+    const { ctx, clock } = env();
+    const rec = await addRecord(ctx);
+    const item = await addItem(ctx, rec.id);
+    const p = await addPatron(ctx);
+    const out = await checkOut(ctx, desk, { patronId: p.id, barcode: item.barcode, branch: 'MAIN' });
+    t.after(() => checkIn(ctx, desk, { barcode: item.barcode, branch: 'MAIN' }));
+    const tz = ctx.config.library.timezone;
+    const renewsBefore = await counts(env(), 'renew');
+    // Right after the check-out a renewal would give the same due date.
+    for (const who of [
+      { kind: 'patron', patron: asPatron(p.id) },
+      { kind: 'staff', actor: desk },
+    ] as const)
+      await assert.rejects(
+        renewLoan(ctx, who, out.loanId),
+        (e: unknown) =>
+          e instanceof LoanRuleError &&
+          e.rule === 'no_gain' &&
+          e.message.includes(`already due on ${formatDate(out.dueAt, tz)},`) &&
+          /Nothing was changed/.test(e.message),
+      );
+    const [loan] = await getLoans(ctx, { kind: 'staff', actor: desk }, p.id);
+    assert.equal(loan!.dueAt, out.dueAt, 'the due date did not move');
+    assert.equal(loan!.renewals, 0, 'no renewal was used up');
+    assert.equal(await counts(env(), 'renew'), renewsBefore, 'nothing counted');
+    // A day later the renewal gains a day, and is allowed.
+    clock.advance(DAY);
+    const r = await renewLoan(ctx, { kind: 'patron', patron: asPatron(p.id) }, out.loanId);
+    assert.equal(r.dueAt, iso(endOfLocalDay(new Date(out.dueAt), tz, 1)), 'a day later');
+    assert.equal(await counts(env(), 'renew'), renewsBefore + 1);
   });
 
   test('limits, age bands and blocks refuse with a clear message; an override role lends with a reason', async () => {

@@ -7,6 +7,7 @@ import { endOfLocalDay, iso, localDay } from '../../clock.ts';
 import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../context.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { formatDate } from '../../http/form-parts.tsx';
 import { newId } from '../../ids.ts';
 import { executeWrites, type Write } from '../../db/writes.ts';
 import { logPatronAccess, patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
@@ -22,6 +23,7 @@ import {
 } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import { trapForHold } from './holds.service.ts';
+import { plural } from '../../plural.ts';
 
 /** A loan rule stands in the way; staff with an override role may proceed with a reason. */
 export class LoanRuleError extends DomainError {
@@ -29,7 +31,7 @@ export class LoanRuleError extends DomainError {
   readonly code = 'loan_rule';
   constructor(
     message: string,
-    /** Which rule, e.g. "blocked", "loan_limit", "type_limit", "age_band", "renewal_limit". */
+    /** Which rule, e.g. "blocked", "loan_limit", "type_limit", "age_band", "renewal_limit", "no_gain". */
     readonly rule: string,
     readonly overridable: boolean,
   ) {
@@ -177,7 +179,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     if (patron.open_loans >= policy.maxLoansPerPatron)
       problems.push({
         rule: 'loan_limit',
-        message: `This patron has ${patron.open_loans} items out; the limit is ${policy.maxLoansPerPatron}.`,
+        message: `This patron has ${plural(patron.open_loans, 'item')} out; the limit is ${policy.maxLoansPerPatron}.`,
       });
     if (rule.maxItems !== undefined) {
       const n = loansOfType ?? (await repo.countLoansOfPatronByType(trx, patron.id, item.material_type));
@@ -386,7 +388,11 @@ async function routeCheckedIn(
   return { to: 'shelf' };
 }
 
-/** Renews a loan for the patron (own loans only) or for staff at the desk. */
+/**
+ * Renews a loan for the patron (own loans only) or for staff at the desk. Refused (LoanRuleError)
+ * when the patron is blocked, the renewals are used up, someone waits for the title, or the
+ * renewal would not move the due date later ("no_gain", nothing is used up).
+ */
 export async function renewLoan(
   ctx: AppContext,
   who: Who,
@@ -411,7 +417,7 @@ export async function renewLoan(
       throw new LoanRuleError(
         rule.renewals === 0
           ? `${item.material_type} cannot be renewed.`
-          : `This item has been renewed ${loan.renewals} times, the most allowed.`,
+          : `This item has been renewed ${plural(loan.renewals, 'time')}, the most allowed.`,
         'renewal_limit',
         false,
       );
@@ -425,8 +431,15 @@ export async function renewLoan(
         'hold_waiting',
         false,
       );
-    const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
-    const newDue = dueAt > loan.due_at ? dueAt : loan.due_at;
+    const newDue = iso(endOfLocalDay(now, tz, rule.loanDays));
+    // A renewal that would not move the due date later gains nothing: refuse it rather than say
+    // "Renewed" and use one up (issue 12 item 13).
+    if (newDue <= loan.due_at)
+      throw new LoanRuleError(
+        `This item is already due on ${formatDate(loan.due_at, tz)}, as late as a renewal today would make it. Nothing was changed; try again nearer the due date.`,
+        'no_gain',
+        false,
+      );
     await repo.updateLoanDue(trx, loan.id, newDue, loan.renewals + 1);
     await repo.incrementCount(trx, {
       day: localDay(now, tz),

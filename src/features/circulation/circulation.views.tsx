@@ -17,6 +17,7 @@ import type { HoldListing, LoanListing } from './circulation.repository.ts';
 import type { CheckinResult, CirculationStats } from './circulation.service.ts';
 import { suppressedText } from '../../stats/suppress.ts';
 import type { ShelfView } from './holds.service.ts';
+import { plural } from '../../plural.ts';
 
 const branchOptions = (branches: readonly Branch[]) => branches.map((b) => [b.code, b.name] as const);
 
@@ -487,7 +488,7 @@ export function MyLoansPage(p: PatronPageProps & { loans: LoanListing[] }) {
                     {l.author && <span class="small"> — {l.author}</span>}
                   </td>
                   <td>{formatDate(l.dueAt, tz)}</td>
-                  <td>{l.renewals === 0 ? 'Not yet' : `${l.renewals} time${l.renewals === 1 ? '' : 's'}`}</td>
+                  <td>{l.renewals === 0 ? 'Not yet' : plural(l.renewals, 'time')}</td>
                   <td>
                     <form method="post" action={`/account/loans/${l.id}/renew`} class="inline">
                       <CsrfField token={p.csrfToken} />
@@ -566,9 +567,23 @@ export function PlaceHoldPage(
   p: PatronPageProps & {
     record: { id: string; title: string; author: string | null };
     copies: Array<{ id: string; label: string }>;
+    /** Why no hold can be placed on this title (then no form is shown), or null. */
+    refusal: string | null;
     values: Record<string, string>;
   },
 ) {
+  if (p.refusal !== null)
+    return (
+      <Layout title={`Place a hold: ${p.record.title}`} library={p.library}>
+        <AccountNav />
+        <h1>Place a hold</h1>
+        <p>
+          <strong>{p.record.title}</strong>
+          {p.record.author && ` — ${p.record.author}`}
+        </p>
+        <p id="hold-refusal">{p.refusal}</p>
+      </Layout>
+    );
   return (
     <Layout title={`Place a hold: ${p.record.title}`} library={p.library}>
       <AccountNav />

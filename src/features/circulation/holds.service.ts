@@ -3,17 +3,19 @@
 // (C4); the hold shelf shows a pickup code, never a name next to a title.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { endOfLocalDay, iso, localDay } from '../../clock.ts';
+import { endOfLocalDay, isCalendarDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { holdRefusal, isHoldableCopy } from '../catalog/holdable.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.service.ts';
+import { plural } from '../../plural.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.
 const CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY3479';
@@ -123,26 +125,27 @@ export async function placeHold(
     const block = borrowingBlock(patron, nowIso);
     if (block) throw new ValidationError(`${block} Holds cannot be placed until then.`);
     const items = await repo.findItemsOfRecord(trx, bib.id);
-    const holdable = items.filter((i) => !['lost', 'missing', 'damaged'].includes(i.status));
+    const refusal = holdRefusal(items.map((i) => i.status));
+    if (refusal) throw new ValidationError(refusal);
     if (itemId) {
       const chosen = items.find((i) => i.id === itemId);
       if (!chosen)
         throw new ValidationError('That copy does not belong to this title.', {
           itemId: 'Choose a copy of this title.',
         });
-      if (!holdable.includes(chosen))
+      if (!isHoldableCopy(chosen.status))
         throw new ValidationError('That copy is lost, missing or damaged; choose another or any copy.', {
           itemId: 'That copy cannot be requested.',
         });
-    } else if (holdable.length === 0) {
-      throw new ValidationError('The library has no copy of this title that can be lent.');
     }
     if (await repo.patronHasHoldOnRecord(trx, patronId, bib.id))
       throw new ConflictError('There is already a hold on this title for this account.');
     if (await repo.patronHasLoanOfRecord(trx, patronId, bib.id))
       throw new ConflictError('This account has this title checked out already.');
     if ((await repo.countHoldsOfPatron(trx, patronId)) >= policy.maxHoldsPerPatron)
-      throw new ValidationError(`An account can have at most ${policy.maxHoldsPerPatron} holds at a time.`);
+      throw new ValidationError(
+        `An account can have at most ${plural(policy.maxHoldsPerPatron, 'hold')} at a time.`,
+      );
     const holdId = newId(now.getTime());
     await repo.insertHold(trx, {
       id: holdId,
@@ -180,14 +183,13 @@ export async function suspendHold(ctx: AppContext, who: Who, holdId: string, unt
   let untilIso: string | null = null;
   if (typeof until === 'string' && until.trim() !== '') {
     const day = until.trim();
-    const d = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T12:00:00Z`) : new Date(NaN);
-    if (Number.isNaN(d.getTime()))
+    if (!isCalendarDay(day))
       throw new ValidationError('Give the date as YYYY-MM-DD, or leave it empty.', {
         until: 'Use YYYY-MM-DD.',
       });
-    const tz = ctx.config.library.timezone;
-    // Active again from the start of that day: the end of the day before.
-    untilIso = iso(endOfLocalDay(d, tz, -1));
+    // Active again from the start of that day where the library is, and shown as that day
+    // (issue 12 item 14).
+    untilIso = iso(startOfLocalDay(day, ctx.config.library.timezone));
     if (untilIso <= iso(ctx.clock.now()))
       throw new ValidationError('Choose a date in the future.', { until: 'Choose a date in the future.' });
   }

@@ -9,6 +9,7 @@ import {
   type PageFrame,
 } from '../../http/layout.tsx';
 import { accessPurposes, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
+import { plural } from '../../plural.ts';
 
 interface FormState {
   error?: string | undefined;
@@ -71,7 +72,7 @@ export function AccessLogPage({
       <ScrollRegion label="Access log entries">
         <table>
           <caption>
-            Page {page}: {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
+            Page {page}: {plural(entries.length, 'entry', 'entries')}
           </caption>
           <thead>
             <tr>

@@ -15,6 +15,7 @@ import { Checkbox, formatDate } from '../../http/form-parts.tsx';
 import type { MyData } from './my-data.ts';
 import type { Patron } from './patron.ts';
 import { PIN_RULE } from './pins.ts';
+import { plural } from '../../plural.ts';
 
 interface FormState {
   csrfToken: string;
@@ -76,8 +77,8 @@ export function PatronLoginPage({
         />
         <Checkbox name="publicTerminal" label="I am on a public computer" checked={publicTerminal}>
           <p class="hint">
-            You will be signed out after {publicIdleMinutes} minutes without activity. Sign out when you
-            leave.
+            You will be signed out after {plural(publicIdleMinutes, 'minute')} without activity. Sign out when
+            you leave.
           </p>
         </Checkbox>
         <button type="submit">Sign in</button>
@@ -274,8 +275,8 @@ export function CloseAccountPage({
       <h1>Close your account</h1>
       {openLoans > 0 ? (
         <p>
-          You have {openLoans} {openLoans === 1 ? 'item' : 'items'} checked out. Your account can be closed
-          once everything is returned.
+          You have {plural(openLoans, 'item')} checked out. Your account can be closed once everything is
+          returned.
         </p>
       ) : (
         <>

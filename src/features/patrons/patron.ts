@@ -1,5 +1,6 @@
 // The patron account as services hand it out: built field by field from the row, so the PIN hash
 // (and any column added later) never reaches a page or the API by accident.
+import { iso, startOfLocalDay } from '../../clock.ts';
 import type { PatronRow } from './patrons.repository.ts';
 
 export interface Patron {
@@ -49,24 +50,7 @@ export const toPatron = (r: PatronRow): Patron => ({
 
 /** Midnight at the start of `day` (YYYY-MM-DD) in the library's time zone, as an ISO instant. */
 export function startOfDayIso(day: string, timeZone: string): string {
-  const guess = Date.parse(`${day}T00:00:00.000Z`);
-  // The zone's offset at that moment: format the instant there and read it back as if it were UTC.
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(guess))
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.parse(
-    `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.000Z`,
-  );
-  return new Date(guess - (asUtc - guess)).toISOString();
+  // One correction by the offset at UTC midnight missed the hour on days the clocks change east
+  // of UTC (issue 12 item 14); clock.ts corrects until the day really starts there.
+  return iso(startOfLocalDay(day, timeZone));
 }

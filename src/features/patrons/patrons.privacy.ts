@@ -2,6 +2,7 @@
 import type { Config } from '../../config.ts';
 import type { PersonalColumn, TableEntry } from '../../privacy/inventory.ts';
 import type { Role } from '../staff/roles.ts';
+import { plural } from '../../plural.ts';
 
 const desk: Role[] = ['circulation', 'admin'];
 
@@ -95,7 +96,7 @@ export function patronsInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'patrons.lapsed',
-          description: `An account is deleted at once when the patron closes it (with nothing out), or ${years} years after the card expired if nothing is out; its holds, sessions and reading history go with it.`,
+          description: `An account is deleted at once when the patron closes it (with nothing out), or ${plural(years, 'year')} after the card expired if nothing is out; its holds, sessions and reading history go with it.`,
           after: 'card_expires_at',
           period: { days: config.patrons.lapsedAfterDays },
           where: [{ column: 'open_loans', op: '=', value: 0 }],
@@ -126,7 +127,7 @@ export function patronsInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'patron_sessions.expired',
-          description: `A patron session is deleted as soon as it expires: after ${config.patronSession.idleMinutes} minutes without activity (${config.patronSession.publicIdleMinutes} on a public computer), ${config.patronSession.maxHours} hours after sign-in, or at sign-out.`,
+          description: `A patron session is deleted as soon as it expires: after ${plural(config.patronSession.idleMinutes, 'minute')} without activity (${config.patronSession.publicIdleMinutes} on a public computer), ${plural(config.patronSession.maxHours, 'hour')} after sign-in, or at sign-out.`,
           after: 'expires_at',
           period: {},
         },
@@ -229,7 +230,7 @@ export function patronsInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'patron_access_log.expired',
-          description: `An entry of the staff access log is deleted ${config.patrons.accessLogDays} days after the view it records.`,
+          description: `An entry of the staff access log is deleted ${plural(config.patrons.accessLogDays, 'day')} after the view it records.`,
           after: 'viewed_at',
           period: { days: config.patrons.accessLogDays },
         },

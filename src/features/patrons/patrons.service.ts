@@ -24,6 +24,7 @@ import {
   resetPinSchema,
   updatePatronSchema,
 } from './patrons.schemas.ts';
+import { pluralForm } from '../../plural.ts';
 
 const FIX = 'Please correct the marked fields.';
 
@@ -260,7 +261,7 @@ export async function resetPin(ctx: AppContext, actor: Actor, id: string, input:
 }
 
 const stillOut = (n: number) =>
-  `${n} ${n === 1 ? 'item is' : 'items are'} still checked out. The account can be closed once everything is returned.`;
+  `${n} ${pluralForm(n, 'item is', 'items are')} still checked out. The account can be closed once everything is returned.`;
 
 /**
  * Deletes an account and everything attached to it (holds, sessions, reading history) when nothing

@@ -17,6 +17,7 @@ import type { Patron } from './patron.ts';
 import { borrowingBlock } from './patrons.policy.ts';
 import type { PatronMatch } from './patrons.service.ts';
 import { PIN_RULE } from './pins.ts';
+import { plural } from '../../plural.ts';
 
 interface FormState {
   error?: string | undefined;
@@ -91,9 +92,7 @@ export function PatronLookupPage({
       {matches && (
         <section aria-labelledby="results-title">
           <h2 id="results-title">
-            {matches.length === 0
-              ? 'No patron matches'
-              : `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}`}
+            {matches.length === 0 ? 'No patron matches' : plural(matches.length, 'match', 'matches')}
           </h2>
           {matches.length > 0 && (
             <ul>

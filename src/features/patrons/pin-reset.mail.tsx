@@ -3,6 +3,7 @@
 import { renderToString } from 'preact-render-to-string';
 import type { LibraryIdentity } from '../../library.ts';
 import type { MailToQueue } from '../../mail/mail.service.ts';
+import { plural } from '../../plural.ts';
 
 export function pinResetMail(
   library: LibraryIdentity,
@@ -16,7 +17,7 @@ export function pinResetMail(
     'Hello,',
     '',
     `Someone, probably you, asked to choose a new PIN for your ${library.name} account.`,
-    `To choose one, open this link within ${minutes} minutes:`,
+    `To choose one, open this link within ${plural(minutes, 'minute')}:`,
     '',
     link,
     '',
@@ -36,7 +37,7 @@ export function pinResetMail(
         <p>Hello,</p>
         <p>Someone, probably you, asked to choose a new PIN for your {library.name} account.</p>
         <p>
-          To choose one, open this link within {minutes} minutes:
+          To choose one, open this link within {plural(minutes, 'minute')}:
           <br />
           <a href={link}>{link}</a>
         </p>

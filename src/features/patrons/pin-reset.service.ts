@@ -16,6 +16,7 @@ import { pinProblem } from './pins.ts';
 import * as repo from './patrons.repository.ts';
 import * as tokens from './pin-reset.repository.ts';
 import { pinResetJob } from './pin-reset.jobs.ts';
+import { plural } from '../../plural.ts';
 
 /** Requests per card before delays begin, and per client address (a branch's computers share one). */
 const CARD_RULE = { kind: 'backoff', freeFailures: 3, maxDelayMs: 15 * MINUTE } as const;
@@ -62,7 +63,7 @@ export async function requestPinReset(ctx: AppContext, input: unknown, clientAdd
     if (!(err instanceof TooManyRequestsError)) throw err;
     const s = err.retryAfterSeconds;
     throw new TooManyRequestsError(
-      `Too many PIN reset requests. Please wait ${s < 120 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`} and try again.`,
+      `Too many PIN reset requests. Please wait ${s < 120 ? plural(s, 'second') : plural(Math.ceil(s / 60), 'minute')} and try again.`,
       s,
     );
   }

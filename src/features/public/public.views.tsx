@@ -4,6 +4,7 @@ import { weekdayNames, weekdays } from '../../library.ts';
 import { Layout } from '../../http/layout.tsx';
 import type { PrivacyPolicy } from '../../privacy/privacy-policy.ts';
 import { SearchForm } from '../catalog/catalog.views.tsx';
+import { plural, pluralForm } from '../../plural.ts';
 
 function BranchCard({ branch }: { branch: Branch }) {
   const a = branch.address;
@@ -54,7 +55,7 @@ export function HomePage({ library }: { library: LibraryIdentity }) {
         Or <a href="/catalog">browse the catalog</a>. Searching needs no sign-in, and what you search for is
         not recorded.
       </p>
-      <h2>Our {library.branches.length === 1 ? 'branch' : 'branches'}</h2>
+      <h2>Our {pluralForm(library.branches.length, 'branch', 'branches')}</h2>
       <ul class="cards">
         {library.branches.map((b) => (
           <BranchCard key={b.code} branch={b} />
@@ -192,9 +193,9 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
 
       <h2 id="purging">How information is deleted</h2>
       <p>
-        Every {policy.purgeEveryMinutes === 60 ? 'hour' : `${policy.purgeEveryMinutes} minutes`} the software
-        applies each of the rules above by itself; nobody has to remember to run it. Each run is recorded only
-        as counts — how many records each rule removed — never whose.
+        Every {policy.purgeEveryMinutes === 60 ? 'hour' : plural(policy.purgeEveryMinutes, 'minute')} the
+        software applies each of the rules above by itself; nobody has to remember to run it. Each run is
+        recorded only as counts — how many records each rule removed — never whose.
       </p>
       <p id="overwritten">{deletedDataSentence(policy.deletedGoneWithinSeconds)}</p>
       <p>
@@ -231,8 +232,8 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
         These are added to counts — "Firefox 133: 412 views on 3 November" — and no record of any single visit
         is kept. Unique visitors are counted with a one-way code that includes a random value made new each
         day and destroyed when the day ends, so no visit can be linked to another day's. Hourly counts become
-        daily counts after {policy.websiteStatistics.hourlyDays} days; daily counts are deleted after{' '}
-        {policy.websiteStatistics.keepDays} days. Published figures show counts from 1 to{' '}
+        daily counts after {plural(policy.websiteStatistics.hourlyDays, 'day')}; daily counts are deleted
+        after {plural(policy.websiteStatistics.keepDays, 'day')}. Published figures show counts from 1 to{' '}
         {policy.websiteStatistics.statsK} only as "{policy.websiteStatistics.statsK} or fewer".
       </p>
       <p>

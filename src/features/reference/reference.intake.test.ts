@@ -217,6 +217,29 @@ describeEachDialect(
       assert.match(missing.body, /Enter the e-mail address we should answer\./);
     });
 
+    test('an empty form sent at once is told which fields are required, not that it was too fast (issue 12 item 19)', async () => {
+      const e = env();
+      const before = (await questions(e)).length;
+      const empty = await ask(e, visitor(), { question: '', replyTo: '' }, { waitMs: 500 });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /id="question-error"[^>]*>(?:(?!<\/p>).)*Type your question\./s);
+      assert.match(
+        empty.body,
+        /id="replyTo-error"[^>]*>(?:(?!<\/p>).)*Enter the e-mail address we should answer\./s,
+      );
+      assert.doesNotMatch(empty.body, /quicker than a person usually types/);
+      // A form that is filled in but sent too fast still meets the guard.
+      const fast = await ask(
+        e,
+        visitor(),
+        { question: 'Is the library open on Monday?', replyTo: 'monday@example.org' },
+        { waitMs: 500 },
+      );
+      assert.equal(fast.statusCode, 400);
+      assert.match(fast.body, /quicker than a person usually types/);
+      assert.equal((await questions(e)).length, before);
+    });
+
     test('one client may send perClientPerHour questions an hour; then 429 with Retry-After', async () => {
       const e = env();
       const browser = visitor();

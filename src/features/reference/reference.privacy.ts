@@ -3,6 +3,7 @@
 // and anything personal typed into the texts (R2). What is left is not about anyone.
 import type { Config } from '../../config.ts';
 import type { PersonalColumn, TableEntry } from '../../privacy/inventory.ts';
+import { plural } from '../../plural.ts';
 
 /** Years a scrubbed question (de-identified texts and facts, for statistics) is kept. */
 export const SCRUBBED_QUESTION_DAYS = 5 * 365;
@@ -26,8 +27,8 @@ export function referenceInventory(config: Config): TableEntry[] {
   });
   const scrubbed = {
     id: 'questions.scrubbed',
-    description: `When a question is closed, or ${idle} days after its last message, its reply address, the asker's name, the full ZIP code and staff notes are removed, and names, e-mail addresses, phone and card numbers, street addresses and signatures typed into the texts are replaced by placeholders (R2).`,
-    event: `question closed, or idle ${idle} days`,
+    description: `When a question is closed, or ${plural(idle, 'day')} after its last message, its reply address, the asker's name, the full ZIP code and staff notes are removed, and names, e-mail addresses, phone and card numbers, street addresses and signatures typed into the texts are replaced by placeholders (R2).`,
+    event: `question closed, or idle ${plural(idle, 'day')}`,
   };
   return [
     {

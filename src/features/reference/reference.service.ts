@@ -16,6 +16,7 @@ import { confirmationMail, type ThreadAddress } from './reference.mail.tsx';
 import * as repo from './reference.repository.ts';
 import { askSchema } from './reference.schemas.ts';
 import type { QuestionChannel } from './reference.table.ts';
+import { plural } from '../../plural.ts';
 
 /** The reference address split for plus-addressing: ask@library.org -> { localPart: 'ask', domain: 'library.org' }. */
 export function referenceAddress(ctx: AppContext): { localPart: string; domain: string } {
@@ -117,8 +118,9 @@ const TIMING_MESSAGES = {
 
 /**
  * Takes a question from the public form. A filled honeypot field is answered as a success but
- * nothing is stored or sent; a form sent too quickly or too late, bad input and too many questions
- * from one client are refused (ValidationError, TooManyRequestsError).
+ * nothing is stored or sent; bad input (checked first, with a message per field), a form sent too
+ * quickly or too late and too many questions from one client are refused (ValidationError,
+ * TooManyRequestsError).
  */
 export async function submitWebQuestion(
   ctx: AppContext,
@@ -131,7 +133,7 @@ export async function submitWebQuestion(
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
     throw new TooManyRequestsError(
-      `We have received ${ctx.config.reference.perClientPerHour} questions from your connection in the last hour, which is our limit. Please try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, or call or visit the library.`,
+      `We have received ${plural(ctx.config.reference.perClientPerHour, 'question')} from your connection in the last hour, which is our limit. Please try again in ${minutes === 1 ? 'a minute' : plural(minutes, 'minute')}, or call or visit the library.`,
       wait,
     );
   }
@@ -139,9 +141,11 @@ export async function submitWebQuestion(
     limiter.record(clientAddress, now);
     return 'ignored';
   }
+  // The fields first: a person who sent an empty or mistyped form is told what to fix, not that
+  // they seemed too quick to be a person (issue 12 item 19).
+  const data = parseInput(askSchema, input);
   const timing = checkFormTime(ctx.config.secret, input.renderedAt, now);
   if (timing !== 'ok') throw new ValidationError(TIMING_MESSAGES[timing]);
-  const data = parseInput(askSchema, input);
   limiter.record(clientAddress, now);
   await ctx.db.transaction().execute((trx) =>
     createQuestion(trx, ctx, {

@@ -1,6 +1,7 @@
 // Data inventory entries for staff accounts, sessions and login throttling (G1).
 import type { Config } from '../../config.ts';
 import type { TableEntry } from '../../privacy/inventory.ts';
+import { plural } from '../../plural.ts';
 
 export function staffInventory(config: Config): TableEntry[] {
   return [
@@ -116,7 +117,7 @@ export function staffInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'staff_sessions.expired',
-          description: `A staff session is deleted as soon as it expires: after ${config.staffSession.idleMinutes} minutes without activity, ${config.staffSession.maxHours} hours after sign-in, or at sign-out.`,
+          description: `A staff session is deleted as soon as it expires: after ${plural(config.staffSession.idleMinutes, 'minute')} without activity, ${plural(config.staffSession.maxHours, 'hour')} after sign-in, or at sign-out.`,
           after: 'expires_at',
           period: {},
         },

@@ -25,6 +25,7 @@ import {
 import { roleLabels, roles, type Role } from './roles.ts';
 import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
 import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
+import { plural } from '../../plural.ts';
 
 interface FormState {
   csrfToken: string;
@@ -231,7 +232,7 @@ export function StaffListPage({
       </p>
       <ScrollRegion label="Staff accounts">
         <table>
-          <caption>{staff.length} accounts</caption>
+          <caption>{plural(staff.length, 'account')}</caption>
           <thead>
             <tr>
               <th scope="col">User name</th>

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import type { AppContext } from '../../context.ts';
 import { importLogFile, type LogImportSummary } from './log-import.ts';
+import { plural } from '../../plural.ts';
 
 export interface StatsCliDeps {
   openContext(): Promise<AppContext>;
@@ -18,7 +19,7 @@ export function formatLogSummary(s: LogImportSummary): string {
     return `${s.file}: already imported (same fingerprint); nothing counted again.\n`;
   const rate = s.durationMs > 0 ? Math.round((s.lines / s.durationMs) * 1000) : s.lines;
   return [
-    `${s.file}: ${n(s.lines)} lines in ${(s.durationMs / 1000).toFixed(1)} s (${n(rate)} lines/s)`,
+    `${s.file}: ${plural(s.lines, 'line')} in ${(s.durationMs / 1000).toFixed(1)} s (${n(rate)} lines/s)`,
     `  page views counted  ${n(s.counted).padStart(10)}`,
     `  other requests      ${n(s.ignored).padStart(10)}   (assets, errors, staff and API paths, robots)`,
     `  malformed lines     ${n(s.malformed).padStart(10)}${s.malformedLines.length ? `   (first at line ${s.malformedLines.join(', ')})` : ''}`,

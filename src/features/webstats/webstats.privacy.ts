@@ -2,6 +2,7 @@
 // is collected, generated from configuration (switching the domain lookup off changes the page).
 import type { Config } from '../../config.ts';
 import type { TableEntry } from '../../privacy/inventory.ts';
+import { plural } from '../../plural.ts';
 
 /** What the privacy page says is collected about a visit, from the configuration (W2). */
 export function websiteStatisticsItems(config: Config): string[] {
@@ -101,7 +102,7 @@ export function webstatsInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'stats_hourly.folded',
-          description: `Hourly figures are added into daily ones after ${w.hourlyDays} days and deleted.`,
+          description: `Hourly figures are added into daily ones after ${plural(w.hourlyDays, 'day')} and deleted.`,
           after: 'hour',
           period: { days: w.hourlyDays + 2 },
         },
@@ -121,7 +122,7 @@ export function webstatsInventory(config: Config): TableEntry[] {
       retention: [
         {
           id: 'stats_daily.old',
-          description: `Daily website figures are deleted after ${w.keepDays} days.`,
+          description: `Daily website figures are deleted after ${plural(w.keepDays, 'day')}.`,
           after: 'day',
           period: { days: w.keepDays },
         },

@@ -25,6 +25,7 @@ export function presentSearch(r: SearchResult): z.infer<typeof searchResponseSch
       copies: {
         total: x.copies.total,
         available: x.copies.available,
+        holdable: x.copies.holdable,
         availableAt: [...x.copies.availableAt],
       },
     })),
@@ -69,5 +70,7 @@ export function presentRecord(r: CatalogRecord): z.infer<typeof recordResponseSc
         statusLabel: c.statusLabel,
       })),
     })),
+    canPlaceHold: r.holdRefusal === null,
+    holdRefusal: r.holdRefusal,
   };
 }

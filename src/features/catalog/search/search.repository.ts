@@ -4,6 +4,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { BibRecordTable, ItemTable } from '../catalog.table.ts';
+import { unholdableStatuses } from '../holdable.ts';
 import { toFts5, toTsquery, type Recheck } from './compile.ts';
 import type { Clause, SearchField, SearchQuery } from './query-parser.ts';
 
@@ -475,6 +476,8 @@ export interface CopyCountRow {
   branch_code: string;
   total: number;
   available: number;
+  /** Copies a hold can wait for (catalog/holdable.ts). */
+  holdable: number;
 }
 
 /** Copies and copies on the shelf, per record and branch. */
@@ -482,10 +485,16 @@ export async function countCopies(db: Db, ids: string[]): Promise<CopyCountRow[]
   if (ids.length === 0) return [];
   const res = await sql<CopyCountRow>`
     SELECT bib_id, branch_code, count(*) AS total,
-           sum(CASE WHEN status = 'available' THEN 1 ELSE 0 END) AS available
+           sum(CASE WHEN status = 'available' THEN 1 ELSE 0 END) AS available,
+           sum(CASE WHEN status IN (${sql.join([...unholdableStatuses])}) THEN 0 ELSE 1 END) AS holdable
     FROM items WHERE bib_id IN (${sql.join(ids)})
     GROUP BY bib_id, branch_code ORDER BY bib_id, branch_code`.execute(db);
-  return res.rows.map((r) => ({ ...r, total: Number(r.total), available: Number(r.available) }));
+  return res.rows.map((r) => ({
+    ...r,
+    total: Number(r.total),
+    available: Number(r.available),
+    holdable: Number(r.holdable),
+  }));
 }
 
 export type RecordRow = Omit<BibRecordTable, 'created_at' | 'updated_at' | 'control_number'>;

@@ -77,6 +77,8 @@ export const searchResponseSchema = z.object({
       copies: z.object({
         total: z.number().int(),
         available: z.number().int(),
+        /** Copies a hold can wait for; 0 means no hold can be placed on this title. */
+        holdable: z.number().int(),
         availableAt: z.array(z.string()),
       }),
     }),
@@ -125,4 +127,8 @@ export const recordResponseSchema = z.object({
       ),
     }),
   ),
+  /** Whether a hold can be placed on this title (some copy is not lost, missing or damaged). */
+  canPlaceHold: z.boolean(),
+  /** Why no hold can be placed, in words for the patron; null when one can. */
+  holdRefusal: z.string().nullable(),
 });

@@ -186,9 +186,9 @@ describeEachDialect('catalog search', (env) => {
 
   test('results carry an availability summary', async () => {
     const [hamlet] = (await search('title:hamlet')).results;
-    assert.deepEqual(hamlet?.copies, { total: 2, available: 1, availableAt: ['Main Library'] });
+    assert.deepEqual(hamlet?.copies, { total: 2, available: 1, holdable: 2, availableAt: ['Main Library'] });
     const [jazz] = (await search('title:jazz')).results;
-    assert.deepEqual(jazz?.copies, { total: 0, available: 0, availableAt: [] });
+    assert.deepEqual(jazz?.copies, { total: 0, available: 0, holdable: 0, availableAt: [] });
   });
 
   test('pages of 20; past the end is an empty page; page numbers are clamped', async () => {

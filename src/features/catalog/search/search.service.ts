@@ -10,6 +10,7 @@ import { describeRecord, type RecordDescription } from './record-description.ts'
 import * as repo from './search.repository.ts';
 import type { SearchFilters } from './search.repository.ts';
 import type { ItemStatus } from '../catalog.table.ts';
+import { holdRefusal } from '../holdable.ts';
 
 export type { SearchFilters } from './search.repository.ts';
 
@@ -60,7 +61,8 @@ export interface ResultItem {
   format: string;
   formatLabel: string;
   year: number | null;
-  copies: { total: number; available: number; availableAt: string[] };
+  /** `holdable`: copies a hold can wait for; none means "Place a hold" is not offered. */
+  copies: { total: number; available: number; holdable: number; availableAt: string[] };
 }
 
 export interface SearchResult {
@@ -185,6 +187,7 @@ async function summaries(ctx: AppContext, ids: string[]): Promise<ResultItem[]> 
         copies: {
           total: mine.reduce((n, c) => n + c.total, 0),
           available: mine.reduce((n, c) => n + c.available, 0),
+          holdable: mine.reduce((n, c) => n + c.holdable, 0),
           availableAt: mine
             .filter((c) => c.available > 0)
             .map((c) => branchName(ctx.config.library, c.branch_code)),
@@ -246,6 +249,8 @@ export interface CatalogRecord {
   year: number | null;
   author: string | null;
   availability: BranchAvailability[];
+  /** Why no hold can be placed on this title, or null when one can (catalog/holdable.ts). */
+  holdRefusal: string | null;
 }
 
 /** One record with its copies per branch; NotFoundError for an unknown id. */
@@ -286,5 +291,6 @@ export async function getRecord(ctx: AppContext, id: string): Promise<CatalogRec
     year: row.pub_year,
     author: row.author,
     availability: [...byBranch.values()].sort((a, b) => a.branchName.localeCompare(b.branchName)),
+    holdRefusal: holdRefusal(copies.map((c) => c.status)),
   };
 }
