@@ -183,6 +183,8 @@ describeEachDialect(
       const { ctx } = env();
       const resetter = await makePatron(ctx, { email: 'wal.reset@example.org' });
       await requestPinReset(ctx, { cardNumber: resetter.cardNumber }, '203.0.113.77');
+      // The request only queues the work (issue 12 item 5); the job makes the link and the message.
+      assert.equal(await new Worker(ctx).runOne(), true);
       const link = await ctx.db
         .selectFrom('pin_reset_tokens')
         .selectAll()
