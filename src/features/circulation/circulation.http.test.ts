@@ -28,6 +28,18 @@ async function signedInPatron(app: App, cardNumber: string): Promise<Browser> {
   return b;
 }
 
+/** Every distinct error text on a page: the summary's heading and links, and the fields' messages. */
+function errorTexts(html: string): string[] {
+  const texts = new Set<string>();
+  const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  for (const m of summary.matchAll(/<(?:h2|a)\b[^>]*>([^<]+)</g)) texts.add(m[1]!.trim());
+  for (const m of html.matchAll(
+    /<p class="error" id="[^"]+"><span class="visually-hidden">Error: <\/span>([^<]+)</g,
+  ))
+    texts.add(m[1]!.trim());
+  return [...texts];
+}
+
 describeEachDialect('circulation over HTTP', (env) => {
   const app = useTestApp(env);
 
@@ -78,6 +90,30 @@ describeEachDialect('circulation over HTTP', (env) => {
     await desk.request('POST', '/staff/desk/checkin', {
       form: { _csrf: csrfTokenOf(unknown.body), branch: 'MAIN', checkin_barcode: item.barcode },
     });
+  });
+
+  test('a refused check-out shows one message, not two (issue 12 item 16)', async () => {
+    const e = env();
+    const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
+    const rec = await addRecord(e.ctx, { title: 'Twice Refused' });
+    const item = await addItem(e.ctx, rec.id, { branch: 'MAIN' });
+    const holder = await patronWithPin(e);
+    const other = await patronWithPin(e);
+    const page = await desk.get('/staff/desk?branch=MAIN');
+    const out = await desk.request('POST', '/staff/desk/checkout', {
+      form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: holder.id, barcode: item.barcode },
+    });
+    assert.equal(out.statusCode, 303);
+    for (const [patron, expected] of [
+      [other, 'This item is checked out to someone else. Check it in first.'],
+      [holder, 'This patron already has this item checked out. Renew it instead.'],
+    ] as const) {
+      const refused = await desk.request('POST', '/staff/desk/checkout', {
+        form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: patron.id, barcode: item.barcode },
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.deepEqual(errorTexts(refused.body), [expected]);
+    }
   });
 
   test('patron: place a hold from the record link, see the place in line, item caught, shelf shows only a code', async () => {

@@ -144,18 +144,18 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       item.status === 'on_hold_shelf' ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (item.status === 'on_loan') {
       const loan = await repo.findLoanByItem(trx, item.id);
-      throw new ValidationError(
+      // One refusal, one message: the summary and the field say the same thing (issue 12 item 16).
+      const why =
         loan?.patron_id === patron.id
           ? 'This patron already has this item checked out. Renew it instead.'
-          : 'This item is checked out to someone else. Check it in first.',
-        { barcode: 'This item is already checked out.' },
-      );
+          : 'This item is checked out to someone else. Check it in first.';
+      throw new ValidationError(why, { barcode: why });
     }
     if (item.status === 'on_hold_shelf') {
-      if (shelfHold && shelfHold.patron_id !== patron.id)
-        throw new ValidationError('This item is on the hold shelf for another patron.', {
-          barcode: 'On the hold shelf for another patron.',
-        });
+      if (shelfHold && shelfHold.patron_id !== patron.id) {
+        const why = 'This item is on the hold shelf for another patron.';
+        throw new ValidationError(why, { barcode: why });
+      }
       pickedUpHold = shelfHold !== undefined;
     } else if (item.status !== 'available') {
       const why: Record<string, string> = {
