@@ -59,11 +59,14 @@ function requireBarcode(v: unknown): string {
   return b;
 }
 
-/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
-export async function openPatronAtDesk(
+/**
+ * Finds the patron to open at the desk by card number or id, without logging: the desk page that
+ * then shows the patron logs that view (openPatronAtDesk, A6).
+ */
+export async function findPatronForDesk(
   ctx: AppContext,
   actor: Actor,
-  input: { card?: string; patronId?: string; purpose: AccessPurpose },
+  input: { card?: string | undefined; patronId?: string | undefined },
 ): Promise<PatronRow> {
   requireDesk(actor);
   const card = input.card?.trim();
@@ -74,6 +77,16 @@ export async function openPatronAtDesk(
       : undefined;
   if (!patron)
     throw new NotFoundError(card ? 'No patron has that card number.' : 'That patron account does not exist.');
+  return patron;
+}
+
+/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
+export async function openPatronAtDesk(
+  ctx: AppContext,
+  actor: Actor,
+  input: { card?: string; patronId?: string; purpose: AccessPurpose },
+): Promise<PatronRow> {
+  const patron = await findPatronForDesk(ctx, actor, input);
   if (actor.kind === 'staff')
     await logPatronAccess(ctx.db, {
       staffId: actor.id,
