@@ -14,7 +14,7 @@ const flashSchema = z.object({
   path: z.string().max(200),
   /** What happened, from the showing page's own list of messages. */
   code: z.string().max(40),
-  /** An id (a loan, an item) the page looks details up by; never a title or a name. */
+  /** An id (a loan) the page looks details up by; never a title, a barcode or a name. */
   ref: z.string().max(64).optional(),
   /** Extra facts the message mentions ("the hold is filled"). */
   flags: z.array(z.string().max(40)).max(8).optional(),

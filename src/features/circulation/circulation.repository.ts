@@ -171,17 +171,6 @@ export async function updateItemStatus(
   await itemStatusWrite(id, status, transitTo, nowIso)(db).execute();
 }
 
-/** The title of the copy with this barcode, for a message about it. */
-export async function findTitleOfBarcode(db: Kysely<DB>, barcode: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('items')
-    .innerJoin('bib_records', 'bib_records.id', 'items.bib_id')
-    .select('bib_records.title')
-    .where('items.barcode', '=', barcode)
-    .executeTakeFirst();
-  return row?.title;
-}
-
 export async function findItemsOfRecord(db: Kysely<DB>, bibId: string): Promise<ItemRow[]> {
   return db
     .selectFrom('items')

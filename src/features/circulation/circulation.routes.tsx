@@ -21,7 +21,7 @@ import {
   type Flash,
 } from '../../http/flash.ts';
 import { canUseDesk } from './circulation.policy.ts';
-import { findItemsOfRecord, findTitleOfBarcode, type LoanListing } from './circulation.repository.ts';
+import { findItemsOfRecord, type LoanListing } from './circulation.repository.ts';
 import * as circ from './circulation.service.ts';
 import {
   describeRoute,
@@ -95,7 +95,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         block={patron ? borrowingBlock(patron, iso(ctx.clock.now())) : null}
         loans={loans}
         holds={patron ? await holds.getHolds(ctx, who, patron.id) : []}
-        notice={await deskNotice(opts.flash ?? null, loans)}
+        notice={deskNotice(opts.flash ?? null, loans)}
         error={error?.message}
         fields={fields}
         values={opts.values ?? {}}
@@ -115,7 +115,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     new Date(isoText).toLocaleDateString('en-US', { timeZone: library.timezone, dateStyle: 'medium' });
 
   /** The message a desk action left, worded from what the server knows now (never from a URL). */
-  async function deskNotice(flash: Flash | null, loans: LoanListing[]): Promise<string | undefined> {
+  function deskNotice(flash: Flash | null, loans: LoanListing[]): string | undefined {
     if (!flash) return undefined;
     const loan = loans.find((l) => l.id === flash.ref);
     const has = (flag: string) => flash.flags?.includes(flag) ?? false;
@@ -124,10 +124,10 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         return `${loan ? `Checked out: ${loan.title}, due ${dueDay(loan.dueAt)}.` : 'Checked out.'}${has('hold-filled') ? ' The hold is filled.' : ''}${has('overridden') ? ' (Rule overridden.)' : ''}`;
       case 'renewed':
         return loan ? `Renewed until ${dueDay(loan.dueAt)}.` : 'Renewed.';
-      case 'lost': {
-        const title = flash.ref ? await findTitleOfBarcode(ctx.db, flash.ref) : undefined;
-        return `${title ?? 'The item'} is marked lost${has('loan-ended') ? ' and the loan has ended' : ''}.`;
-      }
+      case 'lost':
+        // No barcode or title is kept with this message: with the desk's patron beside it in the
+        // session it would link patron and item after the loan has ended (C1).
+        return `The copy is marked lost${has('loan-ended') ? ' and the loan has ended' : ''}.`;
       case 'hold-placed':
         return 'Hold placed.';
       case 'hold-cancelled':
@@ -269,9 +269,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/desk/lost', (request, reply) =>
     deskAction(request, reply, async (f, branch) => {
       const r = await circ.markLost(ctx, request.actor!, { barcode: f.lost_barcode, branch });
-      return {
-        flash: { code: 'lost', ref: (f.lost_barcode ?? '').trim(), flags: r.wasOnLoan ? ['loan-ended'] : [] },
-      };
+      return { flash: { code: 'lost', flags: r.wasOnLoan ? ['loan-ended'] : [] } };
     }),
   );
 

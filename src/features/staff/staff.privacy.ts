@@ -127,7 +127,7 @@ export function staffInventory(config: Config): TableEntry[] {
           personal: true,
           category: 'activity',
           description:
-            'A short message waiting for the next staff page (what happened and the id of a loan or an item barcode; never a title or name); removed when shown.',
+            'A short message waiting for the next staff page (what happened and at most the id of a loan; never a title, barcode or name); removed when shown.',
           purpose: 'Telling staff what happened after a form, without putting the message in the address.',
           clauses: ['A4'],
           retention: 'staff_sessions.expired',
