@@ -7,6 +7,8 @@ import * as m0004 from './0004-mail.ts';
 import * as m0005 from './0005-notices-reference.ts';
 import * as m0006 from './0006-webstats.ts';
 import * as m0007 from './0007-items-availability-index.ts';
+import * as m0008 from './0008-hold-counts-material-type.ts';
+import * as m0009 from './0009-session-desk-and-flash.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-notices-reference': m0005,
   '0006-webstats': m0006,
   '0007-items-availability-index': m0007,
+  '0008-hold-counts-material-type': m0008,
+  '0009-session-desk-and-flash': m0009,
 };

@@ -23,11 +23,39 @@ async function patronWithPin(env: TestEnv, opts: Parameters<typeof addPatron>[1]
   return p;
 }
 
+/** Opens a patron at the desk the way the page does: the card (or the id) is posted, never in a URL. */
+async function openAtDesk(desk: Browser, who: { card?: string; patron?: string }) {
+  const page = await desk.get('/staff/desk?branch=MAIN');
+  const res = await desk.request('POST', '/staff/desk/patron', {
+    form: {
+      _csrf: csrfTokenOf(page.body),
+      branch: 'MAIN',
+      ...(who.card ? { card: who.card } : {}),
+      ...(who.patron ? { patron: who.patron } : {}),
+    },
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  assert.equal(res.headers.location, '/staff/desk?branch=MAIN');
+  return desk.get('/staff/desk?branch=MAIN');
+}
+
 async function signedInPatron(app: App, cardNumber: string): Promise<Browser> {
   const b = new Browser(app);
   const res = await b.submit('/account/login', '/account/login', { cardNumber, pin: PIN });
   assert.equal(res.statusCode, 303, res.body.slice(0, 300));
   return b;
+}
+
+/** Every distinct error text on a page: the summary's heading and links, and the fields' messages. */
+function errorTexts(html: string): string[] {
+  const texts = new Set<string>();
+  const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  for (const m of summary.matchAll(/<(?:h2|a)\b[^>]*>([^<]+)</g)) texts.add(m[1]!.trim());
+  for (const m of html.matchAll(
+    /<p class="error" id="[^"]+"><span class="visually-hidden">Error: <\/span>([^<]+)</g,
+  ))
+    texts.add(m[1]!.trim());
+  return [...texts];
 }
 
 describeEachDialect('circulation over HTTP', (env) => {
@@ -40,7 +68,7 @@ describeEachDialect('circulation over HTTP', (env) => {
     const item = await addItem(e.ctx, rec.id, { branch: 'MAIN' });
     const p = await patronWithPin(e, { name: 'Desk Testpatron' });
 
-    const page = await desk.get(`/staff/desk?branch=MAIN&card=${p.cardNumber}`);
+    const page = await openAtDesk(desk, { card: p.cardNumber });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Desk Testpatron/);
     const log = await e.ctx.db
@@ -54,8 +82,12 @@ describeEachDialect('circulation over HTTP', (env) => {
       form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: p.id, barcode: item.barcode },
     });
     assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/staff/desk?branch=MAIN');
     const after = await desk.get(out.headers.location as string);
     assert.match(after.body, /Checked out: The Desk Test Novel/);
+    assert.match(after.body, /Desk Testpatron/, 'the patron stays open at the desk');
+    const reload = await desk.get('/staff/desk?branch=MAIN');
+    assert.doesNotMatch(reload.body, /Checked out: /, 'the message shows once');
     assert.match(after.body, new RegExp(item.barcode));
 
     // A refused check-out re-renders with the barcode still typed and a clear message.
@@ -82,6 +114,30 @@ describeEachDialect('circulation over HTTP', (env) => {
     });
   });
 
+  test('a refused check-out shows one message, not two (issue 12 item 16)', async () => {
+    const e = env();
+    const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
+    const rec = await addRecord(e.ctx, { title: 'Twice Refused' });
+    const item = await addItem(e.ctx, rec.id, { branch: 'MAIN' });
+    const holder = await patronWithPin(e);
+    const other = await patronWithPin(e);
+    const page = await desk.get('/staff/desk?branch=MAIN');
+    const out = await desk.request('POST', '/staff/desk/checkout', {
+      form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: holder.id, barcode: item.barcode },
+    });
+    assert.equal(out.statusCode, 303);
+    for (const [patron, expected] of [
+      [other, 'This item is checked out to someone else. Check it in first.'],
+      [holder, 'This patron already has this item checked out. Renew it instead.'],
+    ] as const) {
+      const refused = await desk.request('POST', '/staff/desk/checkout', {
+        form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: patron.id, barcode: item.barcode },
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.deepEqual(errorTexts(refused.body), [expected]);
+    }
+  });
+
   test('patron: place a hold from the record link, see the place in line, item caught, shelf shows only a code', async () => {
     const e = env();
     const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
@@ -96,7 +152,7 @@ describeEachDialect('circulation over HTTP', (env) => {
     assert.equal(anon.statusCode, 303);
     assert.match(String(anon.headers.location), /^\/account\/login\?next=/);
 
-    const deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${borrower.id}`);
+    const deskPage = await openAtDesk(desk, { patron: borrower.id });
     await desk.request('POST', '/staff/desk/checkout', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', patron: borrower.id, barcode: item.barcode },
     });
@@ -113,7 +169,8 @@ describeEachDialect('circulation over HTTP', (env) => {
       form: { _csrf: csrfTokenOf(form.body), record: rec.id, pickupBranch: 'MAIN' },
     });
     assert.equal(placed.statusCode, 303);
-    const list = await pb.get('/account/holds?notice=placed');
+    assert.equal(placed.headers.location, '/account/holds');
+    const list = await pb.get('/account/holds');
     assert.match(list.body, /Your hold is placed/);
     assert.match(list.body, /<td>1<\/td>/, 'first in line');
     // Pause and resume through the API while it waits.
@@ -181,7 +238,7 @@ describeEachDialect('circulation over HTTP', (env) => {
     });
     assert.equal(on.statusCode, 303);
 
-    let deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    let deskPage = await openAtDesk(desk, { patron: p.id });
     await desk.request('POST', '/staff/desk/checkout', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', patron: p.id, barcode: item.barcode },
     });
@@ -190,7 +247,7 @@ describeEachDialect('circulation over HTTP', (env) => {
     e.clock.advance(3 * DAY);
     pb = await signedInPatron(app(), p.cardNumber);
     ({ browser: desk } = await signedInStaff(e, app(), ['circulation']));
-    deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    deskPage = await openAtDesk(desk, { patron: p.id });
     const loans = await pb.get('/account/loans');
     assert.match(loans.body, /Renewable Stories/);
     const loanId = /\/account\/loans\/([^/]+)\/renew/.exec(loans.body)?.[1];
@@ -202,7 +259,8 @@ describeEachDialect('circulation over HTTP', (env) => {
     await desk.request('POST', '/staff/desk/checkin', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', checkin_barcode: item.barcode },
     });
-    const deskAfter = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    const deskAfter = await desk.get('/staff/desk?branch=MAIN');
+    assert.match(deskAfter.body, /No items out/);
     assert.doesNotMatch(deskAfter.body, /Renewable Stories/);
 
     const withEntry = await pb.get('/account/history');
@@ -227,12 +285,16 @@ describeEachDialect('circulation over HTTP', (env) => {
     const item = await addItem(e.ctx, rec.id);
     const p = await patronWithPin(e);
     const pb = await signedInPatron(app(), p.cardNumber);
-    const deskPage = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    const deskPage = await openAtDesk(desk, { patron: p.id });
     await desk.request('POST', '/staff/desk/checkout', {
       form: { _csrf: csrfTokenOf(deskPage.body), branch: 'MAIN', patron: p.id, barcode: item.barcode },
     });
     const loan = async () =>
-      e.ctx.db.selectFrom('loans').select(['id', 'due_at', 'renewals']).executeTakeFirstOrThrow();
+      e.ctx.db
+        .selectFrom('loans')
+        .select(['id', 'due_at', 'renewals'])
+        .where('patron_id', '=', p.id)
+        .executeTakeFirstOrThrow();
     const before = await loan();
     const due = formatDate(before.due_at, e.config.library.timezone);
     const reason = new RegExp(
@@ -247,7 +309,7 @@ describeEachDialect('circulation over HTTP', (env) => {
     assert.match(mine.body, reason);
     assert.doesNotMatch(mine.body, /Renewed\. The new due date/);
 
-    const atDesk = await desk.get(`/staff/desk?branch=MAIN&patron=${p.id}`);
+    const atDesk = await openAtDesk(desk, { patron: p.id });
     const staff = await desk.request('POST', '/staff/desk/renew', {
       form: { _csrf: csrfTokenOf(atDesk.body), branch: 'MAIN', patron: p.id, loan: before.id },
     });
@@ -322,8 +384,10 @@ describeEachDialect('circulation over HTTP', (env) => {
     const { browser: web } = await signedInStaff(e, app(), ['webmaster']);
     const page = await desk.get('/staff/circulation/stats?from=2026-03-01&to=2026-03-31');
     assert.equal(page.statusCode, 200);
-    // Earlier tests in this suite checked out and in a handful of items today (2026-03-02).
-    assert.match(page.body, /Check-outs: 5 or fewer/);
+    // Earlier tests in this suite checked out and in items today (2026-03-02): a handful of
+    // check-ins (suppressed) and, depending on the tests before, a handful or more check-outs.
+    assert.match(page.body, /Check-ins: 5 or fewer/);
+    assert.match(page.body, /Check-outs: (5 or fewer|[6-9]|\d{2,})</);
     assert.doesNotMatch(page.body, /<td>[1-5]<\/td>/, 'no count from 1 to 5 appears');
     const csv = await desk.get('/staff/circulation/stats.csv?from=2026-03-01&to=2026-03-31');
     assert.equal(csv.statusCode, 200);

@@ -13,9 +13,16 @@ import type { App } from '../../http/types.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
 import { formFields } from '../../http/forms.ts';
+import {
+  setPatronFlash,
+  setStaffFlash,
+  takePatronFlash,
+  takeStaffFlash,
+  type Flash,
+} from '../../http/flash.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { holdRefusal, isHoldableCopy } from '../catalog/holdable.ts';
-import { findItemsOfRecord } from './circulation.repository.ts';
+import { findItemsOfRecord, type LoanListing } from './circulation.repository.ts';
 import * as circ from './circulation.service.ts';
 import {
   describeRoute,
@@ -33,12 +40,9 @@ import { canViewCirculationCounts } from './circulation.policy.ts';
 import * as holds from './holds.service.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
-const deskQuery = z.object({
-  branch: z.string().max(16).optional(),
-  patron: z.string().max(64).optional(),
-  card: z.string().max(64).optional(),
-  notice: z.string().max(300).optional(),
-});
+// Only the branch: the patron open at the desk and any message live in the staff session, never in
+// a URL (issue 12 items 1 and 2); `?patron=`, `?card=` and `?notice=` are ignored.
+const deskQuery = z.object({ branch: z.string().max(16).optional() });
 
 const itemStatusWords: Record<string, string> = {
   available: 'on the shelf',
@@ -60,8 +64,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     opts: {
       branch: string | null;
       patronId?: string | undefined;
-      card?: string | undefined;
-      notice?: string | undefined;
+      flash?: Flash | null;
       error?: DomainError;
       values?: Record<string, string>;
       checkin?: { barcode: string; title: string; instruction: string } | null;
@@ -69,22 +72,19 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
   ) {
     const actor = request.actor!;
     let patron: PatronRow | null = null;
-    let error = opts.error;
-    if (opts.card || opts.patronId) {
+    const error = opts.error;
+    if (opts.patronId) {
       try {
-        patron = await circ.openPatronAtDesk(ctx, actor, {
-          card: opts.card,
-          patronId: opts.patronId,
-          purpose: 'circulation',
-        });
+        patron = await circ.openPatronAtDesk(ctx, actor, { patronId: opts.patronId, purpose: 'circulation' });
       } catch (err) {
+        // The account was closed since it was opened here: the desk simply shows no patron.
         if (!(err instanceof NotFoundError)) throw err;
-        error ??= new ValidationError(err.message, { card: err.message });
       }
     }
     const who = { kind: 'staff', actor } as const;
     const fields = error instanceof ValidationError ? error.fields : {};
     const status = error ? error.status : 200;
+    const loans = patron ? await circ.getLoans(ctx, who, patron.id) : [];
     return sendPage(
       reply,
       <DeskPage
@@ -94,12 +94,12 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         branch={opts.branch}
         patron={patron}
         block={patron ? borrowingBlock(patron, iso(ctx.clock.now())) : null}
-        loans={patron ? await circ.getLoans(ctx, who, patron.id) : []}
+        loans={loans}
         holds={patron ? await holds.getHolds(ctx, who, patron.id) : []}
-        notice={opts.notice}
+        notice={deskNotice(opts.flash ?? null, loans)}
         error={error?.message}
         fields={fields}
-        values={opts.values ?? (opts.card ? { card: opts.card } : {})}
+        values={opts.values ?? {}}
         offerOverride={error instanceof circ.LoanRuleError && error.overridable}
         checkin={opts.checkin ?? null}
       />,
@@ -109,18 +109,74 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
 
   const branchOf = (v: string | undefined): string | null =>
     v && library.branches.some((b) => b.code === v) ? v : null;
-  const deskUrl = (branch: string, patronId?: string, notice?: string) =>
-    `/staff/desk?branch=${encodeURIComponent(branch)}${patronId ? `&patron=${encodeURIComponent(patronId)}` : ''}${notice ? `&notice=${encodeURIComponent(notice)}` : ''}`;
+  // The desk's only URL parameter is the branch, which says nothing about a patron.
+  const deskUrl = (branch: string | null) =>
+    branch ? `/staff/desk?branch=${encodeURIComponent(branch)}` : '/staff/desk';
+  const dueDay = (isoText: string) =>
+    new Date(isoText).toLocaleDateString('en-US', { timeZone: library.timezone, dateStyle: 'medium' });
+
+  /** The message a desk action left, worded from what the server knows now (never from a URL). */
+  function deskNotice(flash: Flash | null, loans: LoanListing[]): string | undefined {
+    if (!flash) return undefined;
+    const loan = loans.find((l) => l.id === flash.ref);
+    const has = (flag: string) => flash.flags?.includes(flag) ?? false;
+    switch (flash.code) {
+      case 'checked-out':
+        return `${loan ? `Checked out: ${loan.title}, due ${dueDay(loan.dueAt)}.` : 'Checked out.'}${has('hold-filled') ? ' The hold is filled.' : ''}${has('overridden') ? ' (Rule overridden.)' : ''}`;
+      case 'renewed':
+        return loan ? `Renewed until ${dueDay(loan.dueAt)}.` : 'Renewed.';
+      case 'lost':
+        // No barcode or title is kept with this message: with the desk's patron beside it in the
+        // session it would link patron and item after the loan has ended (C1).
+        return `The copy is marked lost${has('loan-ended') ? ' and the loan has ended' : ''}.`;
+      case 'hold-placed':
+        return 'Hold placed.';
+      case 'hold-cancelled':
+        return 'Hold cancelled.';
+      default:
+        return undefined;
+    }
+  }
 
   app.get('/staff/desk', { schema: { querystring: deskQuery } }, async (request, reply) => {
     if (!requireStaff(request, reply, canUseDesk)) return reply;
-    const q = request.query;
+    const { flash, deskPatronId } = await takeStaffFlash(ctx, request, '/staff/desk');
     return renderDesk(request, reply, {
-      branch: branchOf(q.branch),
-      patronId: q.card ? undefined : q.patron,
-      card: q.card?.trim() || undefined,
-      notice: q.notice,
+      branch: branchOf(request.query.branch),
+      patronId: deskPatronId ?? undefined,
+      flash,
     });
+  });
+
+  /**
+   * Opens a patron at the desk by card number (or by id, from the patron's record), keeping them in
+   * the staff session; with neither, closes the open patron. The card never enters a URL.
+   */
+  app.post('/staff/desk/patron', async (request, reply) => {
+    const actor = requireStaff(request, reply, canUseDesk);
+    if (!actor) return reply;
+    const f = formFields(request);
+    const branch = branchOf(f.branch);
+    const card = f.card?.trim() || undefined;
+    if (!card && !f.patron) {
+      await setStaffFlash(ctx, request, null, { deskPatronId: null });
+      return reply.redirect(deskUrl(branch), 303);
+    }
+    try {
+      const patron = await circ.findPatronForDesk(ctx, actor, {
+        card,
+        patronId: card ? undefined : f.patron,
+      });
+      await setStaffFlash(ctx, request, null, { deskPatronId: patron.id });
+      return reply.redirect(deskUrl(branch), 303);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return renderDesk(request, reply, {
+        branch,
+        error: new ValidationError(err.message, { card: err.message }),
+        values: { card: card ?? '' },
+      });
+    }
   });
 
   /** Runs a desk action; on a refusal shows the desk again with the message and what was typed. */
@@ -130,7 +186,10 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     action: (
       f: Record<string, string>,
       branch: string,
-    ) => Promise<{ notice?: string; checkin?: { barcode: string; title: string; instruction: string } }>,
+    ) => Promise<{
+      flash?: Omit<Flash, 'path'>;
+      checkin?: { barcode: string; title: string; instruction: string };
+    }>,
   ) {
     if (!requireStaff(request, reply, canUseDesk)) return reply;
     const f = formFields(request);
@@ -144,7 +203,17 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     try {
       const r = await action(f, branch);
       if (r.checkin) return renderDesk(request, reply, { branch, patronId, checkin: r.checkin });
-      return reply.redirect(deskUrl(branch, patronId, r.notice), 303);
+      // The message and the patron the form was for wait in the session for the next page.
+      const known = patronId
+        ? await circ.findPatronForDesk(ctx, request.actor!, { patronId }).catch(() => null)
+        : null;
+      await setStaffFlash(
+        ctx,
+        request,
+        r.flash ? { path: '/staff/desk', ...r.flash } : null,
+        known ? { deskPatronId: known.id } : {},
+      );
+      return reply.redirect(deskUrl(branch), 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return renderDesk(request, reply, { branch, patronId, error: err, values: f });
@@ -159,9 +228,11 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         branch,
         overrideReason: f.override_reason,
       });
-      return {
-        notice: `Checked out: ${r.title}, due ${new Date(r.dueAt).toLocaleDateString('en-US', { timeZone: library.timezone, dateStyle: 'medium' })}.${r.pickedUpHold ? ' The hold is filled.' : ''}${r.overridden.length ? ' (Rule overridden.)' : ''}`,
-      };
+      const flags = [
+        ...(r.pickedUpHold ? ['hold-filled'] : []),
+        ...(r.overridden.length ? ['overridden'] : []),
+      ];
+      return { flash: { code: 'checked-out', ref: r.loanId, flags } };
     }),
   );
 
@@ -191,17 +262,15 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
 
   app.post('/staff/desk/renew', (request, reply) =>
     deskAction(request, reply, async (f) => {
-      const r = await circ.renewLoan(ctx, { kind: 'staff', actor: request.actor! }, f.loan ?? '');
-      return {
-        notice: `Renewed until ${new Date(r.dueAt).toLocaleDateString('en-US', { timeZone: library.timezone, dateStyle: 'medium' })}.`,
-      };
+      await circ.renewLoan(ctx, { kind: 'staff', actor: request.actor! }, f.loan ?? '');
+      return { flash: { code: 'renewed', ref: f.loan } };
     }),
   );
 
   app.post('/staff/desk/lost', (request, reply) =>
     deskAction(request, reply, async (f, branch) => {
       const r = await circ.markLost(ctx, request.actor!, { barcode: f.lost_barcode, branch });
-      return { notice: `${r.title} is marked lost${r.wasOnLoan ? ' and the loan has ended' : ''}.` };
+      return { flash: { code: 'lost', flags: r.wasOnLoan ? ['loan-ended'] : [] } };
     }),
   );
 
@@ -229,14 +298,14 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
           pickupBranch: f.pickupBranch,
         },
       );
-      return { notice: 'Hold placed.' };
+      return { flash: { code: 'hold-placed' } };
     }),
   );
 
   app.post('/staff/desk/holds/:id/cancel', { schema: { params: idParams } }, (request, reply) =>
     deskAction(request, reply, async () => {
       await holds.cancelHold(ctx, { kind: 'staff', actor: request.actor! }, request.params.id);
-      return { notice: 'Hold cancelled.' };
+      return { flash: { code: 'hold-cancelled' } };
     }),
   );
 
@@ -306,7 +375,16 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
   // ---- patron pages ---------------------------------------------------------------------------
 
   const patronFrame = (reply: FastifyReply) => ({ library, csrfToken: reply.generateCsrf() });
-  const noticeQuery = z.object({ notice: z.string().max(40).optional() });
+  /** The message an action left in the patron's session for this page (never from the URL). */
+  const patronNotice = async (request: FastifyRequest, path: string) => {
+    const flash = await takePatronFlash(ctx, request, path);
+    return flash ? patronNotices[flash.code] : undefined;
+  };
+  /** Leaves a message for `path` in the patron's session and goes there. */
+  const redirectWith = async (request: FastifyRequest, reply: FastifyReply, path: string, code: string) => {
+    await setPatronFlash(ctx, request, { path, code });
+    return reply.redirect(path, 303);
+  };
   const patronNotices: Record<string, string> = {
     renewed: 'Renewed. The new due date is shown below.',
     placed: 'Your hold is placed.',
@@ -318,7 +396,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     deleted: 'Deleted from your reading history.',
   };
 
-  app.get('/account/loans', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+  app.get('/account/loans', async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
     const loans = await circ.getLoans(ctx, { kind: 'patron', patron }, patron.id);
@@ -327,7 +405,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
       <MyLoansPage
         {...patronFrame(reply)}
         loans={loans}
-        notice={patronNotices[request.query.notice ?? '']}
+        notice={await patronNotice(request, '/account/loans')}
       />,
     );
   });
@@ -337,7 +415,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     if (!patron) return reply;
     try {
       await circ.renewLoan(ctx, { kind: 'patron', patron }, request.params.id);
-      return reply.redirect('/account/loans?notice=renewed', 303);
+      return redirectWith(request, reply, '/account/loans', 'renewed');
     } catch (err) {
       if (!isFormError(err)) throw err;
       const loans = await circ.getLoans(ctx, { kind: 'patron', patron }, patron.id);
@@ -349,13 +427,17 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     }
   });
 
-  app.get('/account/holds', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+  app.get('/account/holds', async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
     const list = await holds.getHolds(ctx, { kind: 'patron', patron }, patron.id);
     return sendPage(
       reply,
-      <MyHoldsPage {...patronFrame(reply)} holds={list} notice={patronNotices[request.query.notice ?? '']} />,
+      <MyHoldsPage
+        {...patronFrame(reply)}
+        holds={list}
+        notice={await patronNotice(request, '/account/holds')}
+      />,
     );
   });
 
@@ -422,7 +504,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
           pickupBranch: f.pickupBranch,
         },
       );
-      return reply.redirect('/account/holds?notice=placed', 303);
+      return redirectWith(request, reply, '/account/holds', 'placed');
     } catch (err) {
       if (!isFormError(err) || err instanceof NotFoundError) throw err;
       const row = await findPatronById(ctx.db, patron.id);
@@ -444,7 +526,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
         if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
         else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, f.until);
         else await holds.resumeHold(ctx, who, request.params.id);
-        return reply.redirect(`/account/holds?notice=${notice}`, 303);
+        return redirectWith(request, reply, '/account/holds', notice);
       } catch (err) {
         if (!isFormError(err)) throw err;
         const list = await holds.getHolds(ctx, who, patron.id);
@@ -463,7 +545,6 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
       schema: {
         querystring: z.object({
           page: z.coerce.number().int().optional().catch(1),
-          notice: z.string().max(40).optional(),
         }),
       },
     },
@@ -473,7 +554,11 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
       const h = await circ.getReadingHistory(ctx, patron, request.query.page ?? 1);
       return sendPage(
         reply,
-        <HistoryPage {...patronFrame(reply)} {...h} notice={patronNotices[request.query.notice ?? '']} />,
+        <HistoryPage
+          {...patronFrame(reply)}
+          {...h}
+          notice={await patronNotice(request, '/account/history')}
+        />,
       );
     },
   );
@@ -483,14 +568,14 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
     if (!patron) return reply;
     const keep = formFields(request).keep === 'on';
     await circ.setReadingHistory(ctx, patron, keep);
-    return reply.redirect(`/account/history?notice=${keep ? 'history-on' : 'history-off'}`, 303);
+    return redirectWith(request, reply, '/account/history', keep ? 'history-on' : 'history-off');
   });
 
   app.post('/account/history/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
     await circ.deleteReadingHistoryEntry(ctx, patron, request.params.id);
-    return reply.redirect('/account/history?notice=deleted', 303);
+    return redirectWith(request, reply, '/account/history', 'deleted');
   });
 
   registerCirculationApi(app, ctx);

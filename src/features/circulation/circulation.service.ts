@@ -61,11 +61,14 @@ function requireBarcode(v: unknown): string {
   return b;
 }
 
-/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
-export async function openPatronAtDesk(
+/**
+ * Finds the patron to open at the desk by card number or id, without logging: the desk page that
+ * then shows the patron logs that view (openPatronAtDesk, A6).
+ */
+export async function findPatronForDesk(
   ctx: AppContext,
   actor: Actor,
-  input: { card?: string; patronId?: string; purpose: AccessPurpose },
+  input: { card?: string | undefined; patronId?: string | undefined },
 ): Promise<PatronRow> {
   requireDesk(actor);
   const card = input.card?.trim();
@@ -76,6 +79,16 @@ export async function openPatronAtDesk(
       : undefined;
   if (!patron)
     throw new NotFoundError(card ? 'No patron has that card number.' : 'That patron account does not exist.');
+  return patron;
+}
+
+/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
+export async function openPatronAtDesk(
+  ctx: AppContext,
+  actor: Actor,
+  input: { card?: string; patronId?: string; purpose: AccessPurpose },
+): Promise<PatronRow> {
+  const patron = await findPatronForDesk(ctx, actor, input);
   if (actor.kind === 'staff')
     await logPatronAccess(ctx.db, {
       staffId: actor.id,
@@ -146,18 +159,18 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       item.status === 'on_hold_shelf' ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (item.status === 'on_loan') {
       const loan = await repo.findLoanByItem(trx, item.id);
-      throw new ValidationError(
+      // One refusal, one message: the summary and the field say the same thing (issue 12 item 16).
+      const why =
         loan?.patron_id === patron.id
           ? 'This patron already has this item checked out. Renew it instead.'
-          : 'This item is checked out to someone else. Check it in first.',
-        { barcode: 'This item is already checked out.' },
-      );
+          : 'This item is checked out to someone else. Check it in first.';
+      throw new ValidationError(why, { barcode: why });
     }
     if (item.status === 'on_hold_shelf') {
-      if (shelfHold && shelfHold.patron_id !== patron.id)
-        throw new ValidationError('This item is on the hold shelf for another patron.', {
-          barcode: 'On the hold shelf for another patron.',
-        });
+      if (shelfHold && shelfHold.patron_id !== patron.id) {
+        const why = 'This item is on the hold shelf for another patron.';
+        throw new ValidationError(why, { barcode: why });
+      }
       pickedUpHold = shelfHold !== undefined;
     } else if (item.status !== 'available') {
       const why: Record<string, string> = {

@@ -79,7 +79,6 @@ export function DeskPage(p: DeskProps) {
           empty={b ? undefined : 'Choose a branch'}
           required
         />
-        {p.patron && <input type="hidden" name="patron" value={p.patron.id} />}
         <button type="submit" class="secondary">
           Use this branch
         </button>
@@ -118,7 +117,9 @@ export function DeskPage(p: DeskProps) {
           </section>
           <section aria-labelledby="patron-title">
             <h2 id="patron-title">Patron</h2>
-            <form method="get" action="/staff/desk" class="stack">
+            {/* Posted, never a GET: a card number must not end up in a URL (issue 12 item 1). */}
+            <form method="post" action="/staff/desk/patron" class="stack" novalidate>
+              <CsrfField token={p.csrfToken} />
               <input type="hidden" name="branch" value={b} />
               <Field
                 name="card"
@@ -172,6 +173,13 @@ function PatronPanel(
       <p>
         <a href={`/staff/patrons/${patron.id}?purpose=circulation`}>Account details</a>
       </p>
+      <form method="post" action="/staff/desk/patron" class="inline">
+        <CsrfField token={p.csrfToken} />
+        <input type="hidden" name="branch" value={branch} />
+        <button type="submit" class="secondary">
+          Done with this patron
+        </button>
+      </form>
       <h4 id="checkout-title">Check out</h4>
       <form
         method="post"

@@ -15,6 +15,7 @@ import {
   expireShelfHolds,
   getHolds,
   getShelf,
+  holdMaterialType,
   placeHold,
   resumeHold,
   suspendHold,
@@ -262,5 +263,75 @@ describeEachDialect('holds', (env) => {
     );
     assert.equal((await ctx.db.selectFrom('holds').selectAll().execute()).length, 0);
     await checkIn(ctx, desk, { barcode: copy.barcode, branch: 'MAIN' });
+  });
+
+  test('every event of one DVD is counted under one material type, holds included (issue 12 item 18, C2)', async () => {
+    const { ctx, clock } = env();
+    const started = clock.now().toISOString();
+    // A day of its own, so the counts of the other tests stay out of the way.
+    clock.set('2026-05-04T15:00:00.000Z');
+    try {
+      const rec = await addRecord(ctx, { format: 'video' });
+      const [one, two] = [
+        await addItem(ctx, rec.id, { materialType: 'dvd' }),
+        await addItem(ctx, rec.id, { materialType: 'dvd' }),
+      ];
+      const [a, b, c, d] = [
+        await addPatron(ctx),
+        await addPatron(ctx),
+        await addPatron(ctx),
+        await addPatron(ctx),
+      ];
+      await checkOut(ctx, desk, { patronId: a.id, barcode: one.barcode, branch: 'MAIN' });
+      await checkOut(ctx, desk, { patronId: c.id, barcode: two.barcode, branch: 'MAIN' });
+      await placeHold(ctx, me(b.id), { patronId: b.id, bibId: rec.id, pickupBranch: 'MAIN' });
+      const cancelled = await placeHold(ctx, staff, {
+        patronId: d.id,
+        bibId: rec.id,
+        itemId: two.id,
+        pickupBranch: 'MAIN',
+      });
+      await cancelHold(ctx, staff, cancelled.holdId);
+      await checkIn(ctx, desk, { barcode: one.barcode, branch: 'MAIN' });
+      clock.advance(30 * DAY);
+      await expireShelfHolds(ctx);
+      await checkIn(ctx, desk, { barcode: two.barcode, branch: 'MAIN' });
+      const rows = await ctx.db
+        .selectFrom('circulation_counts')
+        .select(['material_type', 'action'])
+        .where('day', '>=', '2026-05-04')
+        .execute();
+      const actions = new Set(rows.map((r) => r.action));
+      for (const action of [
+        'checkout',
+        'checkin',
+        'hold_placed',
+        'hold_cancelled',
+        'hold_trapped',
+        'hold_expired',
+      ])
+        assert.ok(actions.has(action as never), `${action} was counted`);
+      assert.deepEqual([...new Set(rows.map((r) => r.material_type))], ['dvd']);
+    } finally {
+      clock.set(started);
+    }
+    // Copies that disagree fall back to the type the record's format gives new copies.
+    assert.equal(
+      holdMaterialType(undefined, [{ material_type: 'dvd', status: 'available' }], 'video'),
+      'dvd',
+    );
+    assert.equal(
+      holdMaterialType(
+        undefined,
+        [
+          { material_type: 'dvd', status: 'available' },
+          { material_type: 'dvd-mature', status: 'on_loan' },
+        ],
+        'video',
+      ),
+      'dvd',
+    );
+    assert.equal(holdMaterialType(undefined, [], 'music-recording'), 'music-cd');
+    assert.equal(holdMaterialType({ material_type: 'dvd-mature' }, [], 'video'), 'dvd-mature');
   });
 });

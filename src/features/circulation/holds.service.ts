@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { holdRefusal, isHoldableCopy } from '../catalog/holdable.ts';
+import { materialTypeForFormat, type FormatCode } from '../catalog/import/formats.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
@@ -89,6 +90,39 @@ export async function trapForHold(
   return { to: 'hold_shelf', pickupCode, shelfExpiresAt };
 }
 
+/**
+ * The material type a hold event is counted under (C2), the same classification as check-outs and
+ * check-ins (items.material_type): the asked-for or caught copy's type; for "any copy", the type
+ * all the title's lendable copies share; failing that, the type the record's format gives new copies.
+ * Never the record's format code itself: a DVD counted as "video" for holds and "dvd" for check-outs
+ * split one title over two rows (issue 12 item 18).
+ */
+export function holdMaterialType(
+  copy: Pick<repo.ItemRow, 'material_type'> | undefined,
+  copies: ReadonlyArray<Pick<repo.ItemRow, 'material_type' | 'status'>>,
+  format: string | undefined,
+): string {
+  if (copy) return copy.material_type;
+  const lendable = new Set(
+    copies.filter((i) => !['lost', 'missing', 'damaged'].includes(i.status)).map((i) => i.material_type),
+  );
+  if (lendable.size === 1) return [...lendable][0]!;
+  return (format && materialTypeForFormat[format as FormatCode]) || 'unknown';
+}
+
+/** holdMaterialType for a stored hold: its caught or chosen copy, else its title's copies. */
+async function materialTypeOfHold(trx: Kysely<DB>, hold: repo.HoldRow): Promise<string> {
+  const copyId = hold.trapped_item_id ?? hold.item_id;
+  const copy = copyId ? await repo.findItemById(trx, copyId) : undefined;
+  if (copy) return copy.material_type;
+  const bib = await trx
+    .selectFrom('bib_records')
+    .select('format')
+    .where('id', '=', hold.bib_id)
+    .executeTakeFirst();
+  return holdMaterialType(undefined, await repo.findItemsOfRecord(trx, hold.bib_id), bib?.format);
+}
+
 export interface PlaceHoldInput {
   patronId: string;
   bibId: unknown;
@@ -164,7 +198,11 @@ export async function placeHold(
     await repo.incrementCount(trx, {
       day: localDay(now, ctx.config.library.timezone),
       branchCode: pickup,
-      materialType: bib.format,
+      materialType: holdMaterialType(
+        itemId ? items.find((i) => i.id === itemId) : undefined,
+        items,
+        bib.format,
+      ),
       action: 'hold_placed',
     });
     return { holdId };
@@ -220,15 +258,10 @@ export async function cancelHold(ctx: AppContext, who: Who, holdId: string): Pro
     await repo.deleteHold(trx, hold.id);
     // The patron is told when staff cancel; a patron cancelling their own hold needs no e-mail.
     if (who.kind === 'staff') await noticeHoldEnded(ctx, trx, hold, 'cancelled');
-    const bib = await trx
-      .selectFrom('bib_records')
-      .select('format')
-      .where('id', '=', hold.bib_id)
-      .executeTakeFirst();
     await repo.incrementCount(trx, {
       day: localDay(now, ctx.config.library.timezone),
       branchCode: hold.pickup_branch,
-      materialType: bib?.format ?? 'unknown',
+      materialType: await materialTypeOfHold(trx, hold),
       action: 'hold_cancelled',
     });
   });
@@ -244,11 +277,10 @@ export async function expireShelfHolds(ctx: AppContext): Promise<number> {
       for (const h of expired) {
         await repo.deleteHold(trx, h.id);
         await noticeHoldEnded(ctx, trx, h, 'expired');
-        const item = h.trapped_item_id ? await repo.findItemById(trx, h.trapped_item_id) : undefined;
         await repo.incrementCount(trx, {
           day: localDay(now, ctx.config.library.timezone),
           branchCode: h.pickup_branch,
-          materialType: item?.material_type ?? 'unknown',
+          materialType: await materialTypeOfHold(trx, h),
           action: 'hold_expired',
         });
       }

@@ -16,18 +16,19 @@ import * as session from './patron-session.service.ts';
 import { findPatronById } from './patrons.repository.ts';
 import { borrowingBlock } from './patrons.policy.ts';
 import { formFields } from '../../http/forms.ts';
+import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import {
   AccountClosedPage,
   AccountPage,
   accountNotices,
   ChangePinPage,
   CloseAccountPage,
-  loginNotices,
   MyDataPage,
   PatronLoginPage,
 } from './account.views.tsx';
 
-const nextQuery = z.object({ next: z.string().max(300).optional(), notice: z.string().max(40).optional() });
+// Where to go after signing in; never a message (issue 12 item 2: messages come from the session).
+const nextQuery = z.object({ next: z.string().max(300).optional() });
 
 /** Account pages must not be kept by a shared computer's browser or a proxy. */
 const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store');
@@ -59,7 +60,6 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
         csrfToken={reply.generateCsrf()}
         next={next}
         publicIdleMinutes={publicIdleMinutes}
-        notice={request.query.notice ? loginNotices[request.query.notice] : undefined}
       />,
     );
   });
@@ -104,14 +104,15 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     return reply.redirect('/account/login', 303);
   });
 
-  app.get('/account', { schema: { querystring: nextQuery } }, async (request, reply) => {
+  app.get('/account', async (request, reply) => {
     const m = await me(request, reply);
     if (!m) return reply;
     const block = borrowingBlock(
       { card_expires_at: m.patron.cardExpiresAt, block_reason: m.patron.blockReason },
       iso(ctx.clock.now()),
     );
-    const notice = request.query.notice ? accountNotices[request.query.notice] : undefined;
+    const flash = await takePatronFlash(ctx, request, '/account');
+    const notice = flash ? accountNotices[flash.code] : undefined;
     return sendPage(
       reply,
       <AccountPage
@@ -138,7 +139,8 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     if (!m) return reply;
     try {
       await session.changePin(ctx, m.actor, formFields(request));
-      return reply.redirect('/account?notice=pin-changed', 303);
+      await setPatronFlash(ctx, request, { path: '/account', code: 'pin-changed' });
+      return reply.redirect('/account', 303);
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
       if (err instanceof TooManyRequestsError)
@@ -177,7 +179,8 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     const body = formFields(request);
     try {
       await setMailPreferences(ctx, m.actor, body);
-      return reply.redirect('/account?notice=email-saved', 303);
+      await setPatronFlash(ctx, request, { path: '/account', code: 'email-saved' });
+      return reply.redirect('/account', 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return sendPage(

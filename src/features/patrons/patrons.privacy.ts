@@ -123,6 +123,10 @@ export function patronsInventory(config: Config): TableEntry[] {
         ),
         expires_at: { personal: false, description: 'When the session stops working.' },
         absolute_expires_at: { personal: false, description: 'Latest moment the session can last until.' },
+        flash: session(
+          'A short message waiting for your next page, such as "Your hold is placed"; removed when shown.',
+          'Telling you what happened after a form, without putting the message in the address.',
+        ),
       },
       retention: [
         {

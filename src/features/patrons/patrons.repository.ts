@@ -1,5 +1,5 @@
 // SQL for patron accounts and their sessions. Services own the transactions; this module owns the queries.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { PatronSessionTable, PatronTable } from './patrons.table.ts';
 
@@ -60,8 +60,18 @@ export async function countLoansOf(db: Db, patronId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function insertPatronSession(db: Db, row: PatronSessionRow): Promise<void> {
+export async function insertPatronSession(db: Db, row: Insertable<PatronSessionTable>): Promise<void> {
   await db.insertInto('patron_sessions').values(row).execute();
+}
+
+/** The message waiting in a patron session for the next page (JSON), or undefined. */
+export async function findPatronSessionFlash(db: Db, id: string): Promise<string | null | undefined> {
+  const row = await db.selectFrom('patron_sessions').select('flash').where('id', '=', id).executeTakeFirst();
+  return row?.flash;
+}
+
+export async function updatePatronSessionFlash(db: Db, id: string, flash: string | null): Promise<void> {
+  await db.updateTable('patron_sessions').set({ flash }).where('id', '=', id).execute();
 }
 
 export async function findPatronSession(db: Db, id: string): Promise<PatronSessionRow | undefined> {

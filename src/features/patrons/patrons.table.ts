@@ -44,6 +44,8 @@ export interface PatronSessionTable {
   last_seen_at: string;
   expires_at: string;
   absolute_expires_at: string;
+  /** The one message to show after the next redirect, as JSON (http/flash.ts); never from a URL. */
+  flash: string | null;
 }
 
 export interface PatronAccessLogTable {

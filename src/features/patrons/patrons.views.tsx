@@ -69,7 +69,9 @@ export function PatronLookupPage({
         </p>
       )}
       <ErrorSummary message={error} fields={fields} />
-      <form method="get" action="/staff/patrons" class="stack" novalidate>
+      {/* Posted, never a GET: card numbers and names must not end up in a URL (issue 12 item 1). */}
+      <form method="post" action="/staff/patrons" class="stack" novalidate>
+        <CsrfField token={csrfToken!} />
         <PurposeSelect value={values.purpose} error={fields?.purpose} />
         <Field
           name="cardNumber"
@@ -381,16 +383,18 @@ export function PatronPage({
         <dt>Registered</dt>
         <dd>{formatDateTime(patron.createdAt, tz)}</dd>
       </dl>
+      {/* The desk keeps its patron in the staff session, not in its URL (issue 12 item 1). */}
+      <form method="post" action="/staff/desk/patron" class="inline">
+        <CsrfField token={csrfToken!} />
+        <input type="hidden" name="patron" value={patron.id} />
+        <button type="submit">Open at the circulation desk</button>
+      </form>{' '}
       <p>
-        <a class="button" href={`/staff/desk?patron=${patron.id}`}>
-          Open at the circulation desk
-        </a>{' '}
         <a href={`/staff/patrons/${patron.id}/edit?purpose=${purpose}`}>Edit details</a>
       </p>
       <p class="small">
         Past loans are never shown to staff; only the patron can see a reading history they chose to keep.
       </p>
-
       <h2>Card</h2>
       <form method="post" action={action('renew')}>
         <CsrfField token={csrfToken!} />
@@ -402,7 +406,6 @@ export function PatronPage({
           Renew card
         </button>
       </form>
-
       <h2>Block</h2>
       {patron.blockReason ? (
         <form method="post" action={action('unblock')}>
@@ -428,7 +431,6 @@ export function PatronPage({
           </button>
         </form>
       )}
-
       <h2>PIN</h2>
       <form method="post" action={action('reset-pin')} class="stack" novalidate>
         <CsrfField token={csrfToken!} />
@@ -442,7 +444,6 @@ export function PatronPage({
           Reset PIN
         </button>
       </form>
-
       <h2>Close the account</h2>
       <form method="post" action={action('close')}>
         <CsrfField token={csrfToken!} />

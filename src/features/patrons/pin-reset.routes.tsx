@@ -14,6 +14,7 @@ import {
   PinResetSentPage,
 } from './pin-reset.views.tsx';
 import { formFields } from '../../http/forms.ts';
+import { loginNotices, PatronLoginPage } from './account.views.tsx';
 
 const tokenParams = z.object({ token: z.string().max(200) });
 
@@ -70,7 +71,18 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
     void noStore(reply);
     try {
       await resetPinWithLink(ctx, token, formFields(request));
-      return reply.redirect('/account/login?notice=pin-reset', 303);
+      // The sign-in form with the message, as this answer: a visitor has no session to keep a
+      // message in, and a message never travels in a URL (issue 12 item 2).
+      return sendPage(
+        reply,
+        <PatronLoginPage
+          library={library}
+          csrfToken={reply.generateCsrf()}
+          next="/account"
+          publicIdleMinutes={ctx.config.patronSession.publicIdleMinutes}
+          notice={loginNotices['pin-reset']}
+        />,
+      );
     } catch (err) {
       if (err instanceof NotFoundError)
         return sendPage(reply, <PinResetInvalidPage library={library} message={err.message} />, err.status);

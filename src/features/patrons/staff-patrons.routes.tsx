@@ -13,6 +13,7 @@ import { canReadAccessLog, canRegisterPatrons, canViewPatron } from '../staff/st
 import { isAccessPurpose, type AccessPurpose } from './access-log.ts';
 import * as patrons from './patrons.service.ts';
 import { formFields, withoutSecrets } from '../../http/forms.ts';
+import { setStaffFlash, takeStaffFlash } from '../../http/flash.ts';
 import { AccessLogPage } from './access-log.views.tsx';
 import {
   EditPatronPage,
@@ -27,7 +28,8 @@ import {
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const short = z.string().max(100).optional();
-const recordQuery = z.object({ purpose: short, notice: short });
+// A record's URL carries the patron id and why it was opened, never a message (issue 12 item 2).
+const recordQuery = z.object({ purpose: short });
 
 export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
@@ -36,51 +38,64 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     actor: request.actor,
     csrfToken: reply.generateCsrf(),
   });
-  const record = (id: string, purpose: AccessPurpose, notice?: string) =>
-    `/staff/patrons/${id}?purpose=${purpose}${notice ? `&notice=${notice}` : ''}`;
+  const recordPath = (id: string) => `/staff/patrons/${id}`;
+  const record = (id: string, purpose: AccessPurpose) => `${recordPath(id)}?purpose=${purpose}`;
+  /** Goes to a patron's record with a message waiting for it in the staff session. */
+  const recordWith = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    purpose: AccessPurpose,
+    notice: string,
+  ) => {
+    await setStaffFlash(ctx, request, { path: recordPath(id), code: notice });
+    return reply.redirect(record(id, purpose), 303);
+  };
 
-  app.get(
-    '/staff/patrons',
-    { schema: { querystring: z.object({ purpose: short, cardNumber: short, name: short }) } },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canViewPatron);
-      if (!actor) return reply;
-      const values = request.query;
-      const canRegister = canRegisterPatrons(actor);
-      if (values.purpose === undefined && values.cardNumber === undefined && values.name === undefined)
-        return sendPage(
-          reply,
-          <PatronLookupPage {...frame(request, reply)} values={{}} canRegister={canRegister} />,
-        );
-      try {
-        const found = await patrons.findPatrons(ctx, actor, values);
-        if (found.byCard && found.matches.length === 1)
-          return reply.redirect(record(found.matches[0]!.id, found.purpose), 303);
-        return sendPage(
-          reply,
-          <PatronLookupPage
-            {...frame(request, reply)}
-            values={values}
-            matches={found.matches}
-            canRegister={canRegister}
-          />,
-        );
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        return sendPage(
-          reply,
-          <PatronLookupPage
-            {...frame(request, reply)}
-            values={values}
-            error={err.message}
-            fields={err.fields}
-            canRegister={canRegister}
-          />,
-          400,
-        );
-      }
-    },
-  );
+  app.get('/staff/patrons', (request, reply) => {
+    const actor = requireStaff(request, reply, canViewPatron);
+    if (!actor) return reply;
+    return sendPage(
+      reply,
+      <PatronLookupPage {...frame(request, reply)} values={{}} canRegister={canRegisterPatrons(actor)} />,
+    );
+  });
+
+  // The look-up is posted so that neither a card number nor a name is ever in a URL (issue 12 item 1).
+  app.post('/staff/patrons', async (request, reply) => {
+    const actor = requireStaff(request, reply, canViewPatron);
+    if (!actor) return reply;
+    const f = formFields(request);
+    const values = { purpose: f.purpose, cardNumber: f.cardNumber, name: f.name };
+    const canRegister = canRegisterPatrons(actor);
+    try {
+      const found = await patrons.findPatrons(ctx, actor, values);
+      if (found.byCard && found.matches.length === 1)
+        return reply.redirect(record(found.matches[0]!.id, found.purpose), 303);
+      return sendPage(
+        reply,
+        <PatronLookupPage
+          {...frame(request, reply)}
+          values={values}
+          matches={found.matches}
+          canRegister={canRegister}
+        />,
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return sendPage(
+        reply,
+        <PatronLookupPage
+          {...frame(request, reply)}
+          values={values}
+          error={err.message}
+          fields={err.fields}
+          canRegister={canRegister}
+        />,
+        400,
+      );
+    }
+  });
 
   app.get('/staff/patrons/new', (request, reply) => {
     if (!requireStaff(request, reply, canRegisterPatrons)) return reply;
@@ -124,7 +139,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canViewPatron);
       if (!actor) return reply;
-      const { purpose, notice } = request.query;
+      const { purpose } = request.query;
       if (!isAccessPurpose(purpose)) {
         return sendPage(
           reply,
@@ -137,6 +152,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
         );
       }
       const patron = await patrons.viewPatron(ctx, actor, request.params.id, purpose);
+      const { flash } = await takeStaffFlash(ctx, request, recordPath(patron.id));
       return sendPage(
         reply,
         <PatronPage
@@ -144,7 +160,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
           patron={patron}
           purpose={purpose}
           nowIso={iso(ctx.clock.now())}
-          notice={notice ? patronNotices[notice] : undefined}
+          notice={flash ? patronNotices[flash.code] : undefined}
         />,
       );
     },
@@ -190,7 +206,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
       const purpose = purposeOf(request.query);
       try {
         await patrons.updatePatronDetails(ctx, actor, request.params.id, values);
-        return reply.redirect(record(request.params.id, purpose, 'saved'), 303);
+        return recordWith(request, reply, request.params.id, purpose, 'saved');
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         return sendPage(
@@ -234,7 +250,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
         const purpose = purposeOf(request.query);
         try {
           await run(actor, request.params.id, formFields(request));
-          return reply.redirect(record(request.params.id, purpose, notice), 303);
+          return recordWith(request, reply, request.params.id, purpose, notice);
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
           return renderRecordWithError(request, reply, request.params.id, actor, purpose, err);

@@ -113,6 +113,28 @@ export function staffInventory(config: Config): TableEntry[] {
         },
         expires_at: { personal: false, description: 'When the session stops working.' },
         absolute_expires_at: { personal: false, description: 'Latest moment the session can last until.' },
+        desk_patron_id: {
+          personal: true,
+          category: 'activity',
+          description:
+            'The patron open at the circulation desk in this session, kept on the server so that no address carries it.',
+          purpose: 'Showing the patron being served at the desk after each action.',
+          clauses: ['A6', 'C1'],
+          retention: 'staff_sessions.expired',
+          readableBy: ['admin'],
+          inExport: false,
+        },
+        flash: {
+          personal: true,
+          category: 'activity',
+          description:
+            'A short message waiting for the next staff page (what happened and at most the id of a loan; never a title, barcode or name); removed when shown.',
+          purpose: 'Telling staff what happened after a form, without putting the message in the address.',
+          clauses: ['A4'],
+          retention: 'staff_sessions.expired',
+          readableBy: ['admin'],
+          inExport: false,
+        },
       },
       retention: [
         {

@@ -263,6 +263,23 @@ export async function touchSession(db: Db, id: string, nowIso: string, expiresAt
     .execute();
 }
 
+/** What a staff session keeps for its pages: the patron open at the desk and a waiting message. */
+export async function findSessionState(db: Db, id: string) {
+  return db
+    .selectFrom('staff_sessions')
+    .select(['desk_patron_id', 'flash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function updateSessionState(
+  db: Db,
+  id: string,
+  state: { desk_patron_id?: string | null; flash?: string | null },
+): Promise<void> {
+  await db.updateTable('staff_sessions').set(state).where('id', '=', id).execute();
+}
+
 export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('staff_sessions').where('id', '=', id).execute();
 }

@@ -297,6 +297,33 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   return toActor(staff);
 }
 
+/**
+ * What the session behind a (valid, already authenticated) cookie keeps for its pages: the patron
+ * open at the circulation desk and the message waiting for the next page.
+ */
+export async function readSessionState(
+  ctx: AppContext,
+  token: string,
+): Promise<{ deskPatronId: string | null; flash: string | null }> {
+  const id = sessionIdOf(token);
+  const row = id ? await repo.findSessionState(ctx.db, id) : undefined;
+  return { deskPatronId: row?.desk_patron_id ?? null, flash: row?.flash ?? null };
+}
+
+/** Changes the desk patron and/or the waiting message of the session behind a cookie. */
+export async function writeSessionState(
+  ctx: AppContext,
+  token: string,
+  state: { deskPatronId?: string | null; flash?: string | null },
+): Promise<void> {
+  const id = sessionIdOf(token);
+  if (!id) return;
+  await repo.updateSessionState(ctx.db, id, {
+    ...(state.deskPatronId !== undefined && { desk_patron_id: state.deskPatronId }),
+    ...(state.flash !== undefined && { flash: state.flash }),
+  });
+}
+
 /** Destroys the session on the server (A4); the cookie alone is worthless afterwards. */
 export async function logout(ctx: AppContext, token: string): Promise<void> {
   const parsed = parseSessionToken(token);

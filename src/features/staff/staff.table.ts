@@ -27,6 +27,10 @@ export interface StaffSessionTable {
   /** The earlier of idle expiry and absolute expiry, moved forward on activity. */
   expires_at: string;
   absolute_expires_at: string;
+  /** The patron open at the circulation desk in this session; kept here so no URL carries it. */
+  desk_patron_id: string | null;
+  /** The one message to show after the next redirect, as JSON (http/flash.ts); never from a URL. */
+  flash: string | null;
 }
 
 export interface LoginThrottleTable {

@@ -1,0 +1,84 @@
+// One-time messages after a redirect (POST → 303 → GET), kept in the server-side session and shown
+// once by the page they were meant for (issue 12 items 1 and 2). A URL never carries a message, so
+// no link can make a page show a forged banner, and no title or name reaches a browser's history
+// or a proxy's log. A message names what happened (a code) and at most an id to look details up
+// with when the page is drawn; titles are never stored with it.
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { findPatronSessionFlash, updatePatronSessionFlash } from '../features/patrons/patrons.repository.ts';
+import { readSessionState, writeSessionState } from '../features/staff/staff.service.ts';
+
+const flashSchema = z.object({
+  /** The path of the page that shows it; any other page drops it unshown. */
+  path: z.string().max(200),
+  /** What happened, from the showing page's own list of messages. */
+  code: z.string().max(40),
+  /** An id (a loan) the page looks details up by; never a title, a barcode or a name. */
+  ref: z.string().max(64).optional(),
+  /** Extra facts the message mentions ("the hold is filled"). */
+  flags: z.array(z.string().max(40)).max(8).optional(),
+});
+export type Flash = z.infer<typeof flashSchema>;
+
+function decode(text: string | null | undefined): Flash | null {
+  if (!text) return null;
+  try {
+    const parsed = flashSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const shownHere = (flash: Flash | null, path: string): Flash | null => (flash?.path === path ? flash : null);
+
+/**
+ * Leaves a message for the staff member's next page, and optionally sets the patron open at the
+ * desk, in one write to the session.
+ */
+export async function setStaffFlash(
+  ctx: AppContext,
+  request: FastifyRequest,
+  flash: Flash | null,
+  opts: { deskPatronId?: string | null } = {},
+): Promise<void> {
+  if (!request.staffToken) return;
+  await writeSessionState(ctx, request.staffToken, {
+    flash: flash ? JSON.stringify(flash) : null,
+    ...(opts.deskPatronId !== undefined && { deskPatronId: opts.deskPatronId }),
+  });
+}
+
+/**
+ * The staff session's desk patron, and its waiting message when it was meant for `path`. A waiting
+ * message is removed whichever page reads it, so it shows at most once.
+ */
+export async function takeStaffFlash(
+  ctx: AppContext,
+  request: FastifyRequest,
+  path: string,
+): Promise<{ flash: Flash | null; deskPatronId: string | null }> {
+  if (!request.staffToken) return { flash: null, deskPatronId: null };
+  const state = await readSessionState(ctx, request.staffToken);
+  if (state.flash !== null) await writeSessionState(ctx, request.staffToken, { flash: null });
+  return { flash: shownHere(decode(state.flash), path), deskPatronId: state.deskPatronId };
+}
+
+/** Leaves a message for the signed-in patron's next page. */
+export async function setPatronFlash(ctx: AppContext, request: FastifyRequest, flash: Flash): Promise<void> {
+  if (!request.patron) return;
+  await updatePatronSessionFlash(ctx.db, request.patron.sessionId, JSON.stringify(flash));
+}
+
+/** The signed-in patron's waiting message when it was meant for `path`; removed once read. */
+export async function takePatronFlash(
+  ctx: AppContext,
+  request: FastifyRequest,
+  path: string,
+): Promise<Flash | null> {
+  if (!request.patron) return null;
+  const text = await findPatronSessionFlash(ctx.db, request.patron.sessionId);
+  if (text) await updatePatronSessionFlash(ctx.db, request.patron.sessionId, null);
+  return shownHere(decode(text), path);
+}
