@@ -41,6 +41,8 @@ export interface BuildOptions {
   https?: { key: Buffer; cert: Buffer };
   /** The statistics collector to count into (tests pass their own to flush and inspect it). */
   statsCollector?: StatsCollector;
+  /** Told of every route as it is registered (tests walk every route with it). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -68,6 +70,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   installRequestLogging(app, ctx.logger);
   installSecurityHeaders(app);
   installErrorHandling(app, ctx);

@@ -3,6 +3,8 @@
 // through a trusted proxy's X-Forwarded-Proto).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './types.ts';
+import { STAFF_COOKIE } from './auth.ts';
+import { isPatronArea, PATRON_COOKIE } from './patron-auth.ts';
 
 const csp = [
   "default-src 'self'",
@@ -32,11 +34,29 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
   reply.headers(everyResponse);
   if (request.protocol === 'https')
     reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  // Staff pages and anything sent to a signed-in person must not sit in a shared cache.
-  if (request.actor || request.url.startsWith('/staff') || request.url.startsWith('/api/v1/staff')) {
+  if (mustNotStore(request)) reply.header('Cache-Control', 'no-store');
+  // A public resource the route marked cacheable (e.g. the beacon script) keeps its own policy
+  // even for a visitor who holds a session cookie; everything else sent to them is not stored.
+  else if (hasSessionCookie(request) && !reply.hasHeader('Cache-Control'))
     reply.header('Cache-Control', 'no-store');
-  }
 }
+
+/**
+ * Staff and patron areas, and anything answered to a signed-in person, stay out of every cache,
+ * the browser's own included: on a shared computer the back button must not show the previous
+ * patron's loans or pickup codes (issue 12 item 3).
+ */
+const mustNotStore = (request: FastifyRequest): boolean =>
+  Boolean(request.actor) ||
+  Boolean(request.patron) ||
+  request.url.startsWith('/staff') ||
+  request.url.startsWith('/api/v1/staff') ||
+  isPatronArea(request.url);
+
+const hasSessionCookie = (request: FastifyRequest): boolean =>
+  !request.url.startsWith('/assets/') &&
+  request.cookies !== undefined &&
+  (request.cookies[STAFF_COOKIE] !== undefined || request.cookies[PATRON_COOKIE] !== undefined);
 
 export function installSecurityHeaders(app: App): void {
   app.addHook('onSend', (request, reply, payload, done) => {
