@@ -34,7 +34,7 @@ import { loadStaffSession } from './auth.ts';
 import { isPatronArea, loadPatronSession } from './patron-auth.ts';
 import { describeError, installErrorHandling, sendError } from './errors.tsx';
 import { installRequestLogging } from './logging.ts';
-import { installSecurityHeaders, setSecurityHeaders } from './security.ts';
+import { installSecurityHeaders, setSecurityHeaders, writeClientError } from './security.ts';
 
 export interface BuildOptions {
   /** PEM key and certificate to serve HTTPS directly. */
@@ -64,6 +64,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       setSecurityHeaders(request, reply);
       void sendError(ctx, request, reply, describeError(err));
     },
+    // Node's own 400/431 answers (bad request line, headers too large) get Carrel's headers too.
+    clientErrorHandler: writeClientError,
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
