@@ -38,6 +38,7 @@ import { loadStaffSession } from './auth.ts';
 import { checkCsrfToken, checkSameOrigin, csrfTokenFor, tokenOf } from './csrf.ts';
 import { isPatronArea, loadPatronSession } from './patron-auth.ts';
 import { describeError, installErrorHandling, sendError } from './errors.tsx';
+import { parseUrlEncoded } from './forms.ts';
 import { installRequestLogging } from './logging.ts';
 import { installSecurityHeaders, setSecurityHeaders, writeClientError } from './security.ts';
 
@@ -83,7 +84,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   installErrorHandling(app, ctx);
 
   await app.register(cookie, { secret: config.secret });
-  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes, parser: parseUrlEncoded });
   await app.register(swagger, {
     openapi: {
       info: {
