@@ -100,7 +100,9 @@ export function checkSameOrigin(ctx: AppContext, request: FastifyRequest): void 
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new CrossSiteError();
   const origin = request.headers.origin;
-  if (origin === undefined) return;
+  // Browsers send "Origin: null" for a same-site form post under Referrer-Policy: no-referrer,
+  // which every Carrel page sets (G5); Sec-Fetch-Site above is what tells them apart then.
+  if (origin === undefined || origin === 'null') return;
   if (origin !== ctx.config.publicUrl.origin && origin !== `${request.protocol}://${request.host}`)
     throw new CrossSiteError();
 }
