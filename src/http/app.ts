@@ -3,9 +3,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -31,16 +35,20 @@ import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
 import { registerMailboxRoutes } from '../mail/mailbox.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
 import { loadStaffSession } from './auth.ts';
+import { checkCsrfToken, checkSameOrigin, csrfTokenFor, tokenOf } from './csrf.ts';
 import { isPatronArea, loadPatronSession } from './patron-auth.ts';
 import { describeError, installErrorHandling, sendError } from './errors.tsx';
+import { parseUrlEncoded } from './forms.ts';
 import { installRequestLogging } from './logging.ts';
-import { installSecurityHeaders, setSecurityHeaders } from './security.ts';
+import { installSecurityHeaders, setSecurityHeaders, writeClientError } from './security.ts';
 
 export interface BuildOptions {
   /** PEM key and certificate to serve HTTPS directly. */
   https?: { key: Buffer; cert: Buffer };
   /** The statistics collector to count into (tests pass their own to flush and inspect it). */
   statsCollector?: StatsCollector;
+  /** Told of every route as it is registered (tests walk every route with it). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -62,22 +70,21 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       setSecurityHeaders(request, reply);
       void sendError(ctx, request, reply, describeError(err));
     },
+    // Node's own 400/431 answers (bad request line, headers too large) get Carrel's headers too.
+    clientErrorHandler: writeClientError,
     ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   installRequestLogging(app, ctx.logger);
   installSecurityHeaders(app);
   installErrorHandling(app, ctx);
 
   await app.register(cookie, { secret: config.secret });
-  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
-  await app.register(csrf, {
-    cookieKey: 'carrel_csrf',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', signed: true },
-  });
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes, parser: parseUrlEncoded });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -95,6 +102,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.decorateRequest('actor', null);
   app.decorateRequest('staffToken', null);
   app.decorateRequest('patron', null);
+  // Forms get a token bound to the session, or a signed visitor's token that needs no cookie (W1).
+  app.decorateReply('generateCsrf', function (this: FastifyReply) {
+    return csrfTokenFor(ctx, this.request);
+  });
   // One onRequest hook for both kinds of session: each reads its cookie only under its own paths,
   // so public pages pay for a single cheap URL check (measured: bench/README.md, home).
   const staffSession = loadStaffSession(ctx);
@@ -103,15 +114,33 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     if (isPatronArea(request.url)) patronSession.call(app, request, reply, done);
     else staffSession.call(app, request, reply, done);
   });
-  // Every state-changing request carries the form's (or header's) CSRF token. Requests that match
-  // no route change nothing and go on to the 404/405 answer, not to "this form has expired".
-  app.addHook('preHandler', (request, reply, done) => {
-    // A route may opt out with `config: { csrf: false }` when a signed token in its URL is the
-    // authority (RFC 8058 one-click unsubscribe, posted by mail programs without cookies).
-    const exempt = (request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false;
-    if (unsafeMethods.has(request.method) && !request.is404 && !exempt)
-      app.csrfProtection(request, reply, done);
-    else done();
+  // Every state-changing request carries the form's (or header's) CSRF token, bound to the session
+  // (issue 12 item 11). Requests that match no route change nothing and go on to the 404/405
+  // answer, not to "this form has expired". A route may opt out with `config: { csrf: false }`
+  // when a signed token in its URL is the authority (RFC 8058 one-click unsubscribe, posted by mail
+  // programs without cookies) or it takes cross-site posts by design (the statistics beacon).
+  const guarded = (request: FastifyRequest) =>
+    unsafeMethods.has(request.method) &&
+    !request.is404 &&
+    (request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf !== false;
+  // What a browser marks as sent from another site is refused before its body is read.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!guarded(request)) return done();
+    try {
+      checkSameOrigin(ctx, request);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!guarded(request)) return done();
+    try {
+      checkCsrfToken(ctx, request, tokenOf(request));
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
   });
 
   const assetsDir = path.join(import.meta.dirname, 'assets');

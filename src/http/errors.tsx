@@ -49,14 +49,6 @@ export function describeError(err: unknown): ErrorBody {
       message: 'The data sent is larger than this site accepts. Please send less at once.',
     };
   }
-  if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
-    return {
-      status: 403,
-      code: 'csrf',
-      message:
-        'This form has expired or was not sent from this site. Go back, reload the page and try again.',
-    };
-  }
   if (fe.validation) {
     const fields: FieldErrors = {};
     for (const v of fe.validation)

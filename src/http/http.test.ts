@@ -164,10 +164,12 @@ describeEachDialect('HTTP: headers, errors and CSRF', (env) => {
     );
     assert.equal(cookieNamed(res1, STAFF_COOKIE), undefined, 'not signed in');
 
-    const other = new Browser(app());
-    const foreignToken = csrfTokenOf((await other.get('/staff/login')).body);
+    // Visitors' tokens need no cookie (W1); a token from someone's signed-in session is no
+    // visitor's token. More in csrf.test.ts.
+    const { browser: other } = await signedInStaff(env(), app(), ['reference']);
+    const foreignToken = csrfTokenOf((await other.get('/staff')).body);
     const victim = new Browser(app());
-    await victim.get('/staff/login'); // has its own CSRF secret cookie
+    await victim.get('/staff/login');
     const res2 = await victim.request('POST', '/staff/login', {
       form: { _csrf: foreignToken, username, password: PASSWORD },
     });

@@ -27,4 +27,8 @@ declare module 'fastify' {
     /** The signed-in patron, or null (set by the patron-session hook on patron pages). */
     patron: PatronActor | null;
   }
+  interface FastifyReply {
+    /** The CSRF token for this page's forms (src/http/csrf.ts). */
+    generateCsrf(): string;
+  }
 }

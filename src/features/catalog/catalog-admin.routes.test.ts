@@ -1,6 +1,9 @@
 // The staff catalog over HTTP: MARC upload (multipart) and its summary, the record list and page,
 // adding and editing copies with their bad paths, roles, and the staff API.
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { describeEachDialect } from '../../../test/support/env.ts';
 import { csrfTokenOf, signedInStaff, useTestApp } from '../../../test/support/http.ts';
@@ -294,14 +297,52 @@ describeEachDialect('staff catalog pages', (env) => {
   });
 });
 
-test('multipart helper sanity: parser refuses a body without its boundary', async () => {
-  const { parseMultipart } = await import('./import/multipart.ts');
-  assert.throws(
-    () => parseMultipart(Buffer.from('hello'), 'multipart/form-data; boundary=abc'),
-    /could not be read/,
-  );
-  const { payload, headers } = multipart({ a: 'é' }, { name: 'f.mrc', data: Buffer.from([0, 1, 0x1d]) });
-  const parsed = parseMultipart(payload, headers['content-type']);
-  assert.deepEqual(parsed.fields, { a: 'é' });
-  assert.deepEqual([...parsed.files[0]!.data], [0, 1, 0x1d]);
+test('multipart reader: refuses a body without its boundary; keeps fields, streams the file to disk', async () => {
+  const { readMultipart } = await import('./import/multipart.ts');
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'carrel-mp-test-'));
+  const dir = async () => folder;
+  const limits = { fileBytes: 1000, parts: 5, fieldBytes: 200 };
+  // One byte per chunk: every delimiter and header is split across chunks.
+  const bytewise = async function* (b: Buffer) {
+    for (let i = 0; i < b.length; i++) yield b.subarray(i, i + 1);
+  };
+  try {
+    await assert.rejects(
+      readMultipart(bytewise(Buffer.from('hello')), 'multipart/form-data; boundary=abc', {
+        dir,
+        limits,
+        beforeFile: () => {},
+      }),
+      /could not be read/,
+    );
+    const { payload, headers } = multipart({ a: 'é' }, { name: 'f.mrc', data: Buffer.from([0, 1, 0x1d]) });
+    let seen: Record<string, string> | undefined;
+    const parsed = await readMultipart(bytewise(payload), headers['content-type'], {
+      dir,
+      limits,
+      beforeFile: (fields) => (seen = { ...fields }),
+    });
+    assert.deepEqual(parsed.fields, { a: 'é' });
+    assert.deepEqual(seen, { a: 'é' }, 'the fields before the file were shown to beforeFile');
+    assert.deepEqual([...(await fs.readFile(parsed.files[0]!.path))], [0, 1, 0x1d]);
+
+    const refuse = () => {
+      throw new Error('no token');
+    };
+    const big = multipart({}, { name: 'g.mrc', data: Buffer.alloc(1001) });
+    for (const [body, run, message] of [
+      [payload, refuse, /no token/],
+      [big.payload, () => {}, /larger than/],
+      [multipart({ a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' }).payload, () => {}, /more fields/],
+    ] as const) {
+      const before = await fs.readdir(folder);
+      await assert.rejects(
+        readMultipart(bytewise(body), headers['content-type'], { dir, limits, beforeFile: run }),
+        message,
+      );
+      assert.deepEqual(await fs.readdir(folder), before, 'no file left behind');
+    }
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
 });

@@ -21,21 +21,18 @@ import {
   type ItemFormValues,
 } from './catalog-admin.views.tsx';
 import { importCatalog } from './import/import.service.ts';
-import { parseMultipart } from './import/multipart.ts';
-import { bufferSource } from './import/sources.ts';
+import {
+  IMPORT_MAX_MB,
+  installUploadHandling,
+  StoredBody,
+  uploadedFiles,
+  uploadSource,
+  withUpload,
+} from './import/upload.ts';
 import { itemStatuses } from './catalog.table.ts';
 import { editableStatuses } from './catalog.schemas.ts';
 
-/** Largest MARC upload (web form or API); bigger files go through `carrel catalog import`. */
-export const IMPORT_MAX_MB = 128;
-const importBodyLimit = IMPORT_MAX_MB * 1024 * 1024;
-const MARC_TYPES = [
-  'application/marc',
-  'application/octet-stream',
-  'application/xml',
-  'application/marcxml+xml',
-  'text/xml',
-];
+export { IMPORT_MAX_MB };
 
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
 const itemValues = (body: Form): ItemFormValues => ({
@@ -95,21 +92,6 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     csrfToken: reply.generateCsrf(),
   });
 
-  // The upload form sends multipart/form-data; the API takes the MARC data as the body. Both are
-  // buffered within the import routes' own body limit (every other route keeps the global one).
-  if (!app.hasContentTypeParser('multipart/form-data'))
-    app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
-      try {
-        const parsed = parseMultipart(body as Buffer, request.headers['content-type']);
-        done(null, { ...parsed.fields, _files: parsed.files });
-      } catch (err) {
-        done(err as Error);
-      }
-    });
-  for (const type of MARC_TYPES)
-    if (!app.hasContentTypeParser(type))
-      app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-
   app.get(
     '/staff/catalog',
     { schema: { querystring: z.object({ q: z.string().max(200).optional() }) } },
@@ -138,47 +120,86 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     );
   });
 
-  app.post('/staff/catalog/import', { bodyLimit: importBodyLimit }, async (request, reply) => {
-    const actor = requireStaff(request, reply, canImportCatalog);
-    if (!actor) return reply;
-    const body = form(request);
-    // The multipart parser (import/multipart.ts) puts the uploaded files beside the text fields.
-    const uploaded: unknown = (request.body as { _files?: unknown } | null)?._files;
-    const files = Array.isArray(uploaded)
-      ? (uploaded as Array<{ field: string; filename: string; data: Buffer }>)
-      : [];
-    const file = files.find((f) => f.field === 'file');
-    const values = {
-      branch: text(body.branch),
-      items: text(body.items) === 'on',
-      encoding: text(body.encoding),
-    };
-    try {
-      if (!file || file.data.length === 0)
-        throw new ValidationError('Please correct the marked fields.', {
-          file: 'Choose a MARC file to import.',
-        });
-      const name = file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 100) || 'upload';
-      const summary = await importCatalog(ctx, actor, [bufferSource(name, file.data)], values);
-      return sendPage(
-        reply,
-        <ImportSummaryPage {...frame(request, reply)} summary={summary} fileName={name} />,
-      );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <ImportPage
-          {...frame(request, reply)}
-          values={values}
-          branches={branches}
-          maxMegabytes={IMPORT_MAX_MB}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+  // The two import routes live in their own scope: only they read multipart or raw MARC bodies,
+  // and only after the upload gate (import/upload.ts) has checked who is sending (item 6).
+  void app.register(async (scope: App) => {
+    installUploadHandling(scope, ctx);
+
+    scope.post('/staff/catalog/import', async (request, reply) => {
+      const actor = requireStaff(request, reply, canImportCatalog);
+      if (!actor) return reply;
+      const body = form(request);
+      // The multipart reader (import/multipart.ts) puts the uploaded files beside the text fields.
+      const file = uploadedFiles(request).find((f) => f.field === 'file');
+      const values = {
+        branch: text(body.branch),
+        items: text(body.items) === 'on',
+        encoding: text(body.encoding),
+      };
+      try {
+        if (!file || file.size === 0)
+          throw new ValidationError('Please correct the marked fields.', {
+            file: 'Choose a MARC file to import.',
+          });
+        const name = file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 100) || 'upload';
+        const summary = await withUpload(request, () =>
+          importCatalog(ctx, actor, [uploadSource(name, file.path)], values),
+        );
+        return sendPage(
+          reply,
+          <ImportSummaryPage {...frame(request, reply)} summary={summary} fileName={name} />,
+        );
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return sendPage(
+          reply,
+          <ImportPage
+            {...frame(request, reply)}
+            values={values}
+            branches={branches}
+            maxMegabytes={IMPORT_MAX_MB}
+            error={err.message}
+            fields={err.fields}
+          />,
+          400,
+        );
+      }
+    });
+
+    scope.post(
+      '/api/v1/staff/catalog/import',
+      {
+        schema: {
+          tags: ['staff'],
+          summary: 'Import MARC records (administrators): the body is an ISO 2709 or MARCXML file',
+          querystring: z.object({
+            items: z.enum(['true', 'false']).optional(),
+            branch: z.string().max(20).optional(),
+            encoding: z.string().max(10).optional(),
+          }),
+          response: { 200: summarySchema, 400: errorBody, 401: errorBody, 403: errorBody },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireStaff(request, reply, canImportCatalog);
+        if (!actor) return reply;
+        const body = request.body;
+        if (!(body instanceof StoredBody) || body.size === 0)
+          throw new ValidationError(
+            'Send the MARC data as the request body (Content-Type: application/marc or application/xml).',
+            {
+              body: 'The request body is empty.',
+            },
+          );
+        return withUpload(request, () =>
+          importCatalog(ctx, actor, [uploadSource('request body', body.path)], {
+            items: request.query.items === 'true',
+            branch: request.query.branch,
+            encoding: request.query.encoding,
+          }),
+        );
+      },
+    );
   });
 
   app.get(
@@ -295,40 +316,6 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
   });
 
   // ---- Staff API ----
-
-  app.post(
-    '/api/v1/staff/catalog/import',
-    {
-      bodyLimit: importBodyLimit,
-      schema: {
-        tags: ['staff'],
-        summary: 'Import MARC records (administrators): the body is an ISO 2709 or MARCXML file',
-        querystring: z.object({
-          items: z.enum(['true', 'false']).optional(),
-          branch: z.string().max(20).optional(),
-          encoding: z.string().max(10).optional(),
-        }),
-        response: { 200: summarySchema, 400: errorBody, 401: errorBody, 403: errorBody },
-      },
-    },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canImportCatalog);
-      if (!actor) return reply;
-      const body = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0)
-        throw new ValidationError(
-          'Send the MARC data as the request body (Content-Type: application/marc or application/xml).',
-          {
-            body: 'The request body is empty.',
-          },
-        );
-      return importCatalog(ctx, actor, [bufferSource('request body', body)], {
-        items: request.query.items === 'true',
-        branch: request.query.branch,
-        encoding: request.query.encoding,
-      });
-    },
-  );
 
   app.get(
     '/api/v1/staff/catalog/records/:id',

@@ -208,6 +208,11 @@ export function PrivacyPage({ library, policy }: { library: LibraryIdentity; pol
       <ul>
         <li>You can read every public page without signing in, without cookies and without JavaScript.</li>
         <li>
+          Visitors get no cookie at all, not even when sending a form such as Ask a Librarian or the sign-in
+          page: the form carries its own signed, time-limited code instead. Signing in sets one cookie that
+          holds only your session's key; it is deleted when you sign out or close the browser.
+        </li>
+        <li>
           The site loads nothing from other companies: no advertising, no analytics services, no fonts or
           scripts from elsewhere. It tells your browser not to send the address of the page you came from.
         </li>

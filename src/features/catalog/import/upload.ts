@@ -1,0 +1,169 @@
+// How the import routes read their bodies (issue 12 item 6). Anonymous 120 MB posts used to be read
+// and parsed in memory before anyone checked who sent them. Now, before a byte of the body is read,
+// the sender must be signed in with the import permission, the request must not be cross-site (the
+// app-wide check) and, when a header carries the CSRF token, it must be this session's; a web form's
+// token is checked when the file part starts, before any file byte is kept. The body then streams
+// to a temporary file under a size limit, a few uploads at a time; the files go when the answer does.
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../context.ts';
+import { TooManyRequestsError } from '../../../errors.ts';
+import { requireStaff } from '../../../http/auth.ts';
+import { checkCsrfToken, tokenOf } from '../../../http/csrf.ts';
+import { BodyTooLargeError } from '../../../http/forms.ts';
+import type { App } from '../../../http/types.ts';
+import { canImportCatalog } from '../catalog.policy.ts';
+import { readMultipart, uploadTooLarge, type UploadedFile } from './multipart.ts';
+import type { ImportSource } from './sources.ts';
+
+/** Largest MARC upload (web form or API); bigger files go through `carrel catalog import`. */
+export const IMPORT_MAX_MB = 128;
+/** Uploads read or imported at once per process; more wait for a 429 and try again. */
+export const MAX_CONCURRENT_UPLOADS = 2;
+
+const limits = { fileBytes: IMPORT_MAX_MB * 1024 * 1024, parts: 20, fieldBytes: 64 * 1024 };
+/** Room for the form's text fields and part headers around the file. */
+const multipartOverhead = 1024 * 1024;
+
+const MARC_TYPES = [
+  'application/marc',
+  'application/octet-stream',
+  'application/xml',
+  'application/marcxml+xml',
+  'text/xml',
+];
+
+/** A raw request body (the API's MARC data), kept in a temporary file. */
+export class StoredBody {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+  ) {}
+}
+
+interface Upload {
+  dir: string | null;
+  handlerRunning: boolean;
+  release(): Promise<void>;
+}
+const uploads = new WeakMap<FastifyRequest, Upload>();
+
+const isMultipart = (request: FastifyRequest) =>
+  /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
+
+/** The token a header carries (the API; a script may also send one with the form). */
+const headerToken = (request: FastifyRequest) => tokenOf(request, {});
+
+async function tempDir(request: FastifyRequest): Promise<string> {
+  const upload = uploads.get(request);
+  if (!upload) throw new Error('upload gate did not run');
+  upload.dir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'carrel-upload-'));
+  return upload.dir;
+}
+
+async function streamToFile(stream: AsyncIterable<Buffer>, file: string): Promise<number> {
+  const handle = await fs.open(file, 'wx', 0o600);
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > limits.fileBytes) throw new BodyTooLargeError(uploadTooLarge(limits.fileBytes));
+      await handle.write(chunk);
+    }
+    return size;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Installs the gate, the body readers and the clean-up on an encapsulated scope holding only the
+ * import routes (every other route keeps the global body limit and has no multipart reader).
+ */
+export function installUploadHandling(scope: App, ctx: AppContext): void {
+  let active = 0;
+
+  scope.addHook('onRequest', async (request, reply) => {
+    // A refused upload's body is never read: the connection closes after the answer.
+    void reply.header('Connection', 'close');
+    if (!requireStaff(request, reply, canImportCatalog)) return reply;
+    const length = Number(request.headers['content-length']);
+    if (length > limits.fileBytes + multipartOverhead)
+      throw new BodyTooLargeError(uploadTooLarge(limits.fileBytes));
+    const token = headerToken(request);
+    if (!isMultipart(request) || token !== undefined) checkCsrfToken(ctx, request, token);
+    if (active >= MAX_CONCURRENT_UPLOADS)
+      throw new TooManyRequestsError(
+        'Another catalog upload is being read or imported. Please try again in a minute.',
+        60,
+      );
+    active++;
+    let held = true;
+    const upload: Upload = {
+      dir: null,
+      handlerRunning: false,
+      async release() {
+        if (held) {
+          held = false;
+          active--;
+        }
+        const dir = upload.dir;
+        upload.dir = null;
+        if (dir) await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+    uploads.set(request, upload);
+    // Whatever ends the exchange (answer sent, error, client gone) frees the slot and the files,
+    // unless the import is still reading them; then withUpload frees them when it ends.
+    reply.raw.once('close', () => {
+      if (!upload.handlerRunning) void upload.release();
+    });
+  });
+
+  scope.addContentTypeParser(
+    'multipart/form-data',
+    async (request: FastifyRequest, payload: IncomingMessage) => {
+      const form = await readMultipart(payload, request.headers['content-type'], {
+        dir: () => tempDir(request),
+        limits,
+        beforeFile: (fields) =>
+          checkCsrfToken(ctx, request, headerToken(request) ?? tokenOf(request, fields)),
+      });
+      return { ...form.fields, _files: form.files };
+    },
+  );
+  scope.addContentTypeParser(MARC_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
+    const file = path.join(await tempDir(request), 'body');
+    return new StoredBody(file, await streamToFile(payload, file));
+  });
+}
+
+/** Runs an import route's work on its uploaded files, and removes them when it ends. */
+export async function withUpload<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {
+  const upload = uploads.get(request);
+  if (upload) upload.handlerRunning = true;
+  try {
+    return await work();
+  } finally {
+    if (upload) {
+      upload.handlerRunning = false;
+      await upload.release();
+    }
+  }
+}
+
+/** The uploaded files of a multipart form, as the reader left them beside the text fields. */
+export function uploadedFiles(request: FastifyRequest): UploadedFile[] {
+  const files: unknown = (request.body as { _files?: unknown } | null)?._files;
+  return Array.isArray(files) ? (files as UploadedFile[]) : [];
+}
+
+/** An import source reading an uploaded file, streamed in 1 MB chunks. */
+export const uploadSource = (name: string, file: string): ImportSource => ({
+  name,
+  chunks: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
+});
