@@ -305,3 +305,81 @@ test('multipart helper sanity: parser refuses a body without its boundary', asyn
   assert.deepEqual(parsed.fields, { a: 'é' });
   assert.deepEqual([...parsed.files[0]!.data], [0, 1, 0x1d]);
 });
+
+describeEachDialect('hostile and large MARC uploads do not hold the server (issue 12 item 8)', (env) => {
+  const app = useTestApp(env);
+  const NS = 'http://www.loc.gov/MARC21/slim';
+  const LEADER = '00000nam a2200000 a 4500';
+
+  test('50,000 nested <record>s: reported as bad records with their numbers, quickly; the next record is imported', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const form = await browser.get('/staff/catalog/import');
+    const n = 50_000;
+    const xml = `<?xml version="1.0"?><collection xmlns="${NS}">${'<record>'.repeat(n)}${'</record>'.repeat(n)}<record><leader>${LEADER}</leader><controlfield tag="001">after-nest</controlfield><datafield tag="245" ind1="1" ind2="0"><subfield code="a">After the nest</subfield></datafield></record></collection>`;
+    const started = performance.now();
+    const res = await browser.request(
+      'POST',
+      '/staff/catalog/import',
+      multipart({ _csrf: csrfTokenOf(form.body) }, { name: 'deep.xml', data: Buffer.from(xml) }),
+    );
+    const ms = performance.now() - started;
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.ok(ms < 5000, `the upload took ${ms.toFixed(0)} ms`);
+    assert.match(res.body, /elements nested more than 64 deep/);
+    assert.match(
+      res.body,
+      /<td>1<\/td><td>line 1, column \d+<\/td><td>—<\/td><td>record not closed before the next/,
+    );
+    assert.match(res.body, /deep\.xml: 64 records read, 1 new, 0 updated, 63\s*skipped/);
+    const after = await env()
+      .ctx.db.selectFrom('bib_records')
+      .select('title')
+      .where('control_number', '=', 'after-nest')
+      .executeTakeFirst();
+    assert.equal(after?.title, 'After the nest');
+  });
+
+  test('while a large upload is parsed, other requests are answered within 200 ms', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const token = csrfTokenOf((await browser.get('/staff/catalog/import')).body);
+    // Authority records: read and classified like any other, but skipped, so the time the
+    // import takes is the parsing that must not hold the event loop.
+    const fields = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `<datafield tag="5${String(i).padStart(2, '0')}" ind1=" " ind2=" "><subfield code="a">Note ${i} of an authority record</subfield></datafield>`,
+    ).join('');
+    const record = `<record><leader>00000nz  a2200000n  4500</leader>${fields}</record>\n`;
+    const xml = Buffer.from(`<collection xmlns="${NS}">\n${record.repeat(8_000)}</collection>`);
+    // Over a real socket, as a browser or proxy sends it: the body arrives in pieces.
+    const base = await app().listen({ port: 0, host: '127.0.0.1' });
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const upload = fetch(`${base}/api/v1/staff/catalog/import`, {
+      method: 'POST',
+      body: xml,
+      headers: { 'content-type': 'application/xml', 'csrf-token': token, cookie },
+    });
+    let done = false;
+    void upload.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    // Each probe waits 25 ms, then asks: a loop held by the import delays the timer and the answer.
+    const latencies: number[] = [];
+    while (!done) {
+      const asked = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      const health = await fetch(`${base}/api/v1/health`);
+      await health.text();
+      latencies.push(performance.now() - asked - 25);
+      assert.equal(health.status, 200);
+    }
+    const res = await upload;
+    const summary = (await res.json()) as { skipped: Record<string, number> };
+    assert.equal(res.status, 200, JSON.stringify(summary));
+    assert.deepEqual(summary.skipped, { 'authority record': 8_000 });
+    const slowest = Math.max(...latencies);
+    assert.ok(slowest < 200, `slowest answer ${slowest.toFixed(0)} ms over ${latencies.length} requests`);
+    assert.ok(latencies.length >= 5, `only ${latencies.length} requests while the upload ran`);
+  });
+});
