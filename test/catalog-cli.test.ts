@@ -109,6 +109,62 @@ for (const dialect of dialects) {
       assert.match(again.stdout, /new records\s+0\n\s+updated records\s+2/);
     });
 
+    test('control bytes from the file, its name and the arguments are echoed escaped (issue 12 item 12)', async () => {
+      const osc = '\x1b]0;pwned\x07';
+      const clear = '\x1b[2J';
+      const file = path.join(dir, `evil${clear}\u202e.mrc`);
+      fs.writeFileSync(
+        file,
+        Buffer.concat([
+          iso2709(
+            book(`ctl${osc}`, `Pwned ${osc} ${clear}`, [
+              {
+                tag: '852',
+                ind: '  ',
+                sub: [
+                  ['b', `MAIN${osc}`],
+                  ['p', '30001000008111'],
+                ],
+              },
+              {
+                tag: '949',
+                ind: '  ',
+                sub: [
+                  ['i', `bad${clear}`],
+                  ['m', 'MAIN'],
+                ],
+              },
+            ]),
+          ),
+        ]),
+      );
+      const run = await carrel(['catalog', 'import', file, '--items'], env);
+      assert.equal(run.code, 0, run.stderr);
+      const missing = await carrel(['catalog', 'import', `${file}${osc}`], env);
+      assert.equal(missing.code, 1);
+      const branch = await carrel(['catalog', 'import', file, '--branch', clear], env);
+      assert.equal(branch.code, 2);
+      const choice = await carrel(['catalog', 'import', file, '--encoding', clear], env);
+      assert.equal(choice.code, 2);
+      const output = [run, missing, branch, choice].map((r) => r.stdout + r.stderr).join('\n');
+      assert.doesNotMatch(output, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      const shown = (s: string) =>
+        s
+          .replace(/\x1b/g, '\\x1b')
+          .replace(/\x07/g, '\\x07')
+          .replace(/\u202e/g, '\\u202e');
+      assert.ok(run.stderr.includes(`${shown(file)}: 1 record read so far`), run.stderr);
+      assert.ok(run.stdout.includes(`${shown(file)}, record 1`), run.stdout);
+      assert.match(
+        run.stdout,
+        /record 1 \(byte 0\), ctl\\x1b\]0;pwned\\x07: copy 30001000008111: branch "MAIN\\x1b\]0;pwned\\x07"/,
+      );
+      assert.ok(run.stdout.includes(`barcode "bad${shown(clear)}" is not a valid barcode`), run.stdout);
+      assert.equal(missing.stderr.trim(), `carrel: cannot read ${shown(`${file}${osc}`)}: no such file.`);
+      assert.equal(branch.stderr.trim(), 'carrel: There is no branch \\x1b[2J; choose one of MAIN, EAST.');
+      assert.match(choice.stderr, /argument '\\x1b\[2J' is invalid/);
+    });
+
     test('a file that cannot be read exits 1; a bad flag or unknown branch exits 2 with one line', async () => {
       const missing = await carrel(
         ['catalog', 'import', path.join(dir, 'books.mrc'), path.join(dir, 'nope.mrc')],

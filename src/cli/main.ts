@@ -17,7 +17,14 @@ import { catalogCommand } from '../features/catalog/catalog.cli.ts';
 import { statsCommand } from '../features/webstats/webstats.cli.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
-import { printBox, progressReporter, readStdinLine } from './terminal.ts';
+import {
+  printable,
+  printableLines,
+  printBox,
+  progressReporter,
+  readStdinLine,
+  terminalOutput,
+} from './terminal.ts';
 import { plural } from '../plural.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -246,7 +253,7 @@ staff
         printCredentials(`Created ${created.staff.username}:`, [
           { username: created.staff.username, password: created.oneTimePassword },
         ]);
-      else console.log(`Created ${created.staff.username} (${created.staff.roles.join(', ')}).`);
+      else console.log(printable(`Created ${created.staff.username} (${created.staff.roles.join(', ')}).`));
     } finally {
       await ctx.database.close();
     }
@@ -279,7 +286,9 @@ staff
         console.log('No staff accounts yet; `carrel serve` creates the first administrator.');
       for (const s of all)
         console.log(
-          `${s.username.padEnd(20)} ${(s.isDisabled ? 'disabled' : 'active').padEnd(9)} ${s.roles.join(', ')}`,
+          printable(
+            `${s.username.padEnd(20)} ${(s.isDisabled ? 'disabled' : 'active').padEnd(9)} ${s.roles.join(', ')}`,
+          ),
         );
     } finally {
       await ctx.database.close();
@@ -323,6 +332,14 @@ program.addCommand(
   }),
 );
 
+// Commander echoes arguments in its errors (an unknown option, an invalid choice): escape them too.
+// Commands built apart from the program (catalog, stats) do not inherit its output settings.
+const guardOutput = (command: Command): void => {
+  command.configureOutput(terminalOutput);
+  command.commands.forEach(guardOutput);
+};
+guardOutput(program);
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -336,20 +353,21 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.ok
         : EXIT.usage;
     }
+    // Every message below may carry input (a file name, a branch, a record's text): escaped.
     if (err instanceof CliError) {
-      console.error(err.message);
+      console.error(printableLines(err.message));
       return err.exitCode;
     }
     if (err instanceof ValidationError) {
       const details = Object.values(err.fields);
-      console.error(`carrel: ${details.length ? details.join(' ') : err.message}`);
+      console.error(printableLines(`carrel: ${details.length ? details.join(' ') : err.message}`));
       return EXIT.usage;
     }
     if (err instanceof DomainError) {
-      console.error(`carrel: ${err.message}`);
+      console.error(printableLines(`carrel: ${err.message}`));
       return EXIT.failed;
     }
-    console.error(`carrel: failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(printableLines(`carrel: failed: ${err instanceof Error ? err.message : String(err)}`));
     return EXIT.failed;
   }
 }

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { describeEachDialect } from '../../../test/support/env.ts';
 import { csrfTokenOf, signedInStaff, useTestApp } from '../../../test/support/http.ts';
@@ -345,4 +347,109 @@ test('multipart reader: refuses a body without its boundary; keeps fields, strea
   } finally {
     await fs.rm(folder, { recursive: true, force: true });
   }
+});
+
+describeEachDialect('hostile and large MARC uploads do not hold the server (issue 12 item 8)', (env) => {
+  const app = useTestApp(env);
+  const NS = 'http://www.loc.gov/MARC21/slim';
+  const LEADER = '00000nam a2200000 a 4500';
+
+  test('50,000 nested <record>s: reported as bad records with their numbers, quickly; the next record is imported', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const form = await browser.get('/staff/catalog/import');
+    const n = 50_000;
+    const xml = `<?xml version="1.0"?><collection xmlns="${NS}">${'<record>'.repeat(n)}${'</record>'.repeat(n)}<record><leader>${LEADER}</leader><controlfield tag="001">after-nest</controlfield><datafield tag="245" ind1="1" ind2="0"><subfield code="a">After the nest</subfield></datafield></record></collection>`;
+    const started = performance.now();
+    const res = await browser.request(
+      'POST',
+      '/staff/catalog/import',
+      multipart({ _csrf: csrfTokenOf(form.body) }, { name: 'deep.xml', data: Buffer.from(xml) }),
+    );
+    const ms = performance.now() - started;
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.ok(ms < 5000, `the upload took ${ms.toFixed(0)} ms`);
+    assert.match(res.body, /elements nested more than 64 deep/);
+    assert.match(
+      res.body,
+      /<td>1<\/td><td>line 1, column \d+<\/td><td>—<\/td><td>record not closed before the next/,
+    );
+    assert.match(res.body, /deep\.xml: 64 records read, 1 new, 0 updated, 63\s*skipped/);
+    const after = await env()
+      .ctx.db.selectFrom('bib_records')
+      .select('title')
+      .where('control_number', '=', 'after-nest')
+      .executeTakeFirst();
+    assert.equal(after?.title, 'After the nest');
+  });
+
+  test('while a large upload is parsed, other requests are answered within 200 ms', async () => {
+    const { browser } = await signedInStaff(env(), app(), ['admin']);
+    const token = csrfTokenOf((await browser.get('/staff/catalog/import')).body);
+    // Authority records: read and classified like any other, but skipped, so the time the
+    // import takes is the parsing that must not hold the event loop.
+    const fields = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `<datafield tag="5${String(i).padStart(2, '0')}" ind1=" " ind2=" "><subfield code="a">Note ${i} of an authority record</subfield></datafield>`,
+    ).join('');
+    const record = Buffer.from(`<record><leader>00000nz  a2200000n  4500</leader>${fields}</record>\n`);
+    const xml = Buffer.concat([
+      Buffer.from(`<collection xmlns="${NS}">\n`),
+      ...Array.from({ length: 5_000 }, () => record),
+      Buffer.from('</collection>'),
+    ]);
+    // Over a real socket, as a browser or proxy sends it. Receiving the body is not parsing it (and
+    // here the sending client shares this thread), so the probes start once the body is sent.
+    const base = await app().listen({ port: 0, host: '127.0.0.1' });
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let sent: () => void = () => {};
+    const bodySent = new Promise<void>((resolve) => (sent = resolve));
+    const upload = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        `${base}/api/v1/staff/catalog/import`,
+        { method: 'POST', headers: { 'content-type': 'application/xml', 'csrf-token': token, cookie } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(xml, sent);
+    });
+    let done = false;
+    void upload.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await bodySent;
+    // Each probe waits 25 ms, then asks /api/v1/health. What is measured is how long this thread's
+    // event loop was busy meanwhile (not waiting for I/O): a loop held by parsing shows as one long
+    // busy stretch, while waiting for a CPU the machine's other processes hold mostly does not.
+    const busy: number[] = [];
+    const waited: number[] = [];
+    while (!done) {
+      const asked = performance.now();
+      const before = performance.eventLoopUtilization();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      const health = await fetch(`${base}/api/v1/health`);
+      await health.text();
+      busy.push(performance.eventLoopUtilization(before).active);
+      waited.push(performance.now() - asked - 25);
+      assert.equal(health.status, 200);
+    }
+    const res = await upload;
+    assert.equal(res.status, 200, res.body.slice(0, 500));
+    const summary = JSON.parse(res.body) as { skipped: Record<string, number> };
+    assert.deepEqual(summary.skipped, { 'authority record': 5_000 });
+    const longest = Math.max(...busy);
+    const slowest = Math.max(...waited);
+    assert.ok(
+      longest < 200,
+      `the event loop was busy for ${longest.toFixed(0)} ms while a request waited (slowest answer ${slowest.toFixed(0)} ms, ${busy.length} requests)`,
+    );
+    // A held loop also shows as too few answers: none can be given while it is held.
+    assert.ok(busy.length >= 5, `only ${busy.length} requests answered while the upload ran`);
+  });
 });

@@ -4,6 +4,7 @@
 // 2 bad usage (an unknown branch, a bad flag) with one line saying what to fix.
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
+import { printable } from '../../cli/terminal.ts';
 import type { AppContext } from '../../context.ts';
 import { importCatalog, type ImportProgress, type ImportSummary } from './import/import.service.ts';
 import { encodingChoices, fileSource } from './import/sources.ts';
@@ -38,8 +39,9 @@ const n = (v: number) => v.toLocaleString('en-US');
 const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
 
 /** A progress bar (terminal) or a line every few seconds (log file, pipe). */
-function progressPrinter(stream: Output['stderr'], sizes: number[], files: string[]) {
+function progressPrinter(stream: Output['stderr'], sizes: number[], paths: string[]) {
   const tty = stream.isTTY === true;
+  const files = paths.map(printable);
   let last = 0;
   let lastSource = -1;
   return {
@@ -68,11 +70,11 @@ function progressPrinter(stream: Output['stderr'], sizes: number[], files: strin
   };
 }
 
-/** The summary as an operator reads it. */
+/** The summary as an operator reads it; what comes from the files is shown escaped (printable). */
 export function formatSummary(s: ImportSummary, files: number): string {
   const skippedTotal = Object.values(s.skipped).reduce((a, b) => a + b, 0);
   const reasons = Object.entries(s.skipped)
-    .map(([reason, count]) => `${reason}: ${n(count)}`)
+    .map(([reason, count]) => `${printable(reason)}: ${n(count)}`)
     .join('; ');
   const out = [
     `Imported ${plural(files, 'file')} in ${(s.durationMs / 1000).toFixed(1)} s:`,
@@ -86,7 +88,7 @@ export function formatSummary(s: ImportSummary, files: number): string {
     out.push('', 'Records and copies not imported:');
     for (const p of s.problems)
       out.push(
-        `  ${p.source}, record ${p.record} (${p.position})${p.controlNumber ? `, ${p.controlNumber}` : ''}: ${p.reason}`,
+        `  ${printable(p.source)}, record ${p.record} (${p.position})${p.controlNumber ? `, ${printable(p.controlNumber)}` : ''}: ${printable(p.reason)}`,
       );
     if (s.problemsNotListed) out.push(`  … and ${n(s.problemsNotListed)} more not listed.`);
   }
@@ -111,7 +113,7 @@ export async function runCatalogImport(
       const code = (err as NodeJS.ErrnoException).code;
       const why =
         code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'not a readable file';
-      throw cliError(`carrel: cannot read ${f}: ${why}.`, 1);
+      throw cliError(`carrel: cannot read ${printable(f)}: ${why}.`, 1);
     }
   });
   const progress = progressPrinter(io.stderr, sizes, files);

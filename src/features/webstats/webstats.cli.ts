@@ -3,6 +3,7 @@
 // and skipped), 1 a file cannot be read, 2 bad usage with one line saying what to fix.
 import fs from 'node:fs';
 import { Command } from 'commander';
+import { printable } from '../../cli/terminal.ts';
 import type { AppContext } from '../../context.ts';
 import { importLogFile, type LogImportSummary } from './log-import.ts';
 import { plural } from '../../plural.ts';
@@ -16,10 +17,10 @@ const n = (v: number) => v.toLocaleString('en-US');
 
 export function formatLogSummary(s: LogImportSummary): string {
   if (s.status === 'already-imported')
-    return `${s.file}: already imported (same fingerprint); nothing counted again.\n`;
+    return `${printable(s.file)}: already imported (same fingerprint); nothing counted again.\n`;
   const rate = s.durationMs > 0 ? Math.round((s.lines / s.durationMs) * 1000) : s.lines;
   return [
-    `${s.file}: ${plural(s.lines, 'line')} in ${(s.durationMs / 1000).toFixed(1)} s (${n(rate)} lines/s)`,
+    `${printable(s.file)}: ${plural(s.lines, 'line')} in ${(s.durationMs / 1000).toFixed(1)} s (${n(rate)} lines/s)`,
     `  page views counted  ${n(s.counted).padStart(10)}`,
     `  other requests      ${n(s.ignored).padStart(10)}   (assets, errors, staff and API paths, robots)`,
     `  malformed lines     ${n(s.malformed).padStart(10)}${s.malformedLines.length ? `   (first at line ${s.malformedLines.join(', ')})` : ''}`,
@@ -46,7 +47,7 @@ export function statsCommand(deps: StatsCliDeps): Command {
     .action(async (files: string[], opts: { site?: string; dns: boolean }) => {
       if (opts.site !== undefined && !/^[a-z0-9.-]+(?::\d+)?$/i.test(opts.site))
         throw deps.cliError(
-          `carrel: --site ${JSON.stringify(opts.site)} is not a host name like www.library.org.`,
+          `carrel: --site "${printable(opts.site)}" is not a host name like www.library.org.`,
           2,
         );
       for (const f of files) {
@@ -61,7 +62,7 @@ export function statsCommand(deps: StatsCliDeps): Command {
               : code === 'EACCES'
                 ? 'permission denied'
                 : 'not a readable file';
-          throw deps.cliError(`carrel: cannot read ${f}: ${why}.`, 1);
+          throw deps.cliError(`carrel: cannot read ${printable(f)}: ${why}.`, 1);
         }
       }
       const ctx = await deps.openContext();

@@ -65,8 +65,10 @@ export interface ImportHooks {
   /** Records per transaction (default 500). */
   batchSize?: number;
   /**
-   * Read and map records in a worker thread while this one writes: worth it for large files (the
-   * CLI), not for a small upload (starting the worker costs a few hundred milliseconds).
+   * Read and map records in a worker thread while this one writes (the default): a web upload's
+   * parsing then never blocks the server's other requests, however hostile the file. `false`
+   * reads here; only the CLI asks for it, for small files, where starting the worker costs more
+   * (a few hundred milliseconds) than it saves.
    */
   parallel?: boolean;
 }
@@ -123,13 +125,14 @@ export async function importCatalog(
 
   for (const [sourceIndex, source] of sources.entries()) {
     let bytes = 0;
-    const records: AsyncIterable<Classified> = hooks.parallel
-      ? classifyInWorker(
-          source,
-          { encoding: options.encoding, items: options.items, batchSize },
-          (n) => (bytes += n),
-        )
-      : classifyHere(source, options.encoding, options.items, (n) => (bytes += n));
+    const records: AsyncIterable<Classified> =
+      (hooks.parallel ?? true)
+        ? classifyInWorker(
+            source,
+            { encoding: options.encoding, items: options.items, batchSize },
+            (n) => (bytes += n),
+          )
+        : classifyHere(source, options.encoding, options.items, (n) => (bytes += n));
     let batch: Pending[] = [];
     for await (const c of records) {
       summary.read++;

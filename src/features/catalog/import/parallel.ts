@@ -1,6 +1,8 @@
 // Runs classify() over a source in a worker thread (parse-worker.ts) and yields the results in
-// order, as if it ran here. Carrel runs its TypeScript through tsx, whose loader a worker thread
-// does not inherit on Node 20: the worker registers it before loading its module.
+// order, as if it ran here. Every import does so by default, so that parsing a large or hostile
+// upload never holds the server's event loop (issue 12 item 8). Carrel runs its TypeScript
+// through tsx, whose loader a worker thread does not inherit on Node 20: the worker registers it
+// before loading its module.
 import { Worker } from 'node:worker_threads';
 import type { Classified } from './classify.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './parse-worker.ts';
@@ -33,7 +35,10 @@ export async function* classifyInWorker(
           if (c.done) post({ type: 'end' });
           else {
             onBytes(c.value.length);
-            post({ type: 'chunk', data: c.value });
+            // Posting a view would copy its whole underlying buffer (an upload's slice copies
+            // the upload): copy just the chunk, and hand that copy over without another.
+            const data = new Uint8Array(c.value);
+            worker.postMessage({ type: 'chunk', data } satisfies ToWorker, [data.buffer]);
           }
         },
         (err: unknown) => {

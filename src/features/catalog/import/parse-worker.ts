@@ -1,5 +1,6 @@
-// The reading, decoding and mapping of an import in a worker thread, so that on a machine with two
-// or more cores the importing thread spends its time writing to the database. The importing thread
+// The reading, decoding and mapping of an import in a worker thread, so that the importing thread
+// (the web server's, for an upload) stays free to answer requests and, on a machine with two or
+// more cores, spends its time writing to the database. The importing thread
 // hands over the source's bytes chunk by chunk when asked ("need"), so a large file still streams;
 // classified records come back in batches, at most a few ahead of the writer.
 import { parentPort, workerData } from 'node:worker_threads';
