@@ -5,6 +5,7 @@
 // test (features/circulation/urls.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { logPatronAccess } from '../features/patrons/access-log.ts';
 import { receiveInboundQuestion } from '../features/reference/reference.inbound.ts';
 import { inbound } from '../features/reference/reference.fixtures.ts';
 import { addItem, addRecord } from '../../test/support/circulation-fixtures.ts';
@@ -173,6 +174,58 @@ describeEachDialect('no message or personal data in staff URLs', (env) => {
       }),
       [],
     );
+  });
+
+  test('the access log is filtered by a posted card number; its pages and links carry none (issue 12 item 1)', async () => {
+    const e = env();
+    const patron = await makePatron(e.ctx, { name: 'Xena Logfilter', email: 'xena.log@example.org' });
+    const { id: staffId } = await e.ctx.db
+      .selectFrom('staff')
+      .select('id')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < 55; i++) {
+      await logPatronAccess(e.ctx.db, {
+        staffId,
+        patronId: patron.id,
+        purpose: 'holds',
+        at: new Date(e.clock.now().getTime() - i * 60_000).toISOString(),
+      });
+    }
+    const officer = await staffBrowser(['privacy-officer']);
+    await officer.go('GET', '/staff/access-log');
+    await officer.go('POST', '/staff/access-log', { cardNumber: patron.cardNumber, from: '', to: '' });
+    assert.equal(officer.status, 200);
+    assert.match(officer.page, /Page 1: 50 entries/);
+    const older = /href="(\/staff\/access-log\?[^"]*page=2)"/.exec(officer.page)?.[1];
+    assert.ok(older, 'a link to the older entries');
+    await officer.go('GET', older.replace(/&amp;/g, '&'));
+    assert.match(officer.page, /Page 2: 5 entries/);
+    assert.ok(officer.page.includes(`value="${patron.cardNumber}"`), 'the form shows the card filtered by');
+    await officer.go('POST', '/staff/access-log', { cardNumber: '29999999999999' });
+    assert.match(officer.page, /Page 1: 0 entries/);
+    await officer.go('GET', '/staff/access-log');
+    const api = await officer.json('POST', '/api/v1/staff/access-log/search', {
+      cardNumber: patron.cardNumber,
+      page: 2,
+    });
+    assert.equal(api.statusCode, 200, api.body);
+    assert.equal(api.json().entries.length, 5);
+
+    const desk = await staffBrowser(['circulation']);
+    await desk.go('GET', '/staff/patrons');
+    const found = await desk.json('POST', '/api/v1/staff/patrons/search', {
+      purpose: 'holds',
+      name: 'Xena Log',
+    });
+    assert.equal(found.statusCode, 200, found.body);
+    assert.deepEqual(
+      found.json().matches.map((m: { id: string }) => m.id),
+      [patron.id],
+    );
+
+    const all = [...officer.urls, ...desk.urls];
+    assert.deepEqual(urlLeaks(all, { secrets: [patron.cardNumber, 'Xena', 'Logfilter', 'xena.log'] }), []);
   });
 
   test('a message in a URL shows nothing on the staff pages (issue 12 item 2)', async () => {
