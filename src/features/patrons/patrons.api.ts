@@ -138,12 +138,9 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
         description:
           'The JSON body holds `purpose` and either `cardNumber` or at least two letters of `name`. Needs the CSRF token in a `csrf-token` header.',
         body: z.object({
-          /** Why the patron is being looked for; one of the access-log purposes. */
-          purpose: short,
-          /** An exact card number. */
-          cardNumber: short,
-          /** The start of, or a part of, the patron's name (at least two letters). */
-          name: short,
+          purpose: short.describe('Why the patron is looked for: one of the access-log purposes.'),
+          cardNumber: short.describe('An exact card number.'),
+          name: short.describe('The start or a part of the name (at least two letters).'),
         }),
         response: { 200: matchesSchema, 400: errorBody, 401: errorBody, 403: errorBody },
       },
@@ -171,7 +168,11 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
         summary: 'Refused: search with POST /api/v1/staff/patrons/search',
         description: SEARCH_BY_POST,
         deprecated: true,
-        querystring: z.object({ purpose: short, cardNumber: short, name: short }),
+        querystring: z.object({
+          purpose: short,
+          cardNumber: short.describe('Refused with 400: post it to /api/v1/staff/patrons/search.'),
+          name: short.describe('Refused with 400: post it to /api/v1/staff/patrons/search.'),
+        }),
         response: { 400: errorBody, 401: errorBody, 403: errorBody },
       },
     },
@@ -243,16 +244,14 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
         description:
           'The JSON body holds `cardNumber` and optionally `staff`, `from`, `to` (YYYY-MM-DD) and `page`. Needs the CSRF token in a `csrf-token` header.',
         body: z.object({
-          /** The patron's card number. */
-          cardNumber: short,
-          /** A staff user name. */
-          staff: short,
-          /** First day, YYYY-MM-DD. */
-          from: short,
-          /** Last day (inclusive), YYYY-MM-DD. */
-          to: short,
-          /** Page number, from 1. */
-          page: z.union([z.number(), z.string().max(10)]).optional(),
+          cardNumber: short.describe("The patron's card number."),
+          staff: short.describe('A staff user name.'),
+          from: short.describe('First day, YYYY-MM-DD.'),
+          to: short.describe('Last day (included), YYYY-MM-DD.'),
+          page: z
+            .union([z.number(), z.string().max(10)])
+            .optional()
+            .describe('Page number, from 1.'),
         }),
         response: { 200: accessLogSchema, 400: errorBody, 401: errorBody, 403: errorBody },
       },
@@ -275,8 +274,7 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
           from: short,
           to: short,
           page: short,
-          /** Refused with 400: a card number in a URL reaches proxy logs. */
-          cardNumber: short,
+          cardNumber: short.describe('Refused with 400: post it to /api/v1/staff/access-log/search.'),
         }),
         response: { 200: accessLogSchema, 400: errorBody, 401: errorBody, 403: errorBody },
       },
