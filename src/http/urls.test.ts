@@ -5,12 +5,13 @@
 // test (features/circulation/urls.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Worker } from '../jobs/worker.ts';
 import { logPatronAccess } from '../features/patrons/access-log.ts';
 import { receiveInboundQuestion } from '../features/reference/reference.inbound.ts';
 import { inbound } from '../features/reference/reference.fixtures.ts';
 import { addItem, addRecord } from '../../test/support/circulation-fixtures.ts';
 import { describeEachDialect } from '../../test/support/env.ts';
-import { signedInStaff, useTestApp } from '../../test/support/http.ts';
+import { Browser, signedInStaff, useTestApp } from '../../test/support/http.ts';
 import { makePatron } from '../../test/support/patrons.ts';
 import { RecordingBrowser, urlLeaks } from '../../test/support/recording-browser.ts';
 
@@ -166,11 +167,97 @@ describeEachDialect('no message or personal data in staff URLs', (env) => {
     assert.match(web.page, /The announcement was stopped/);
     await web.go('GET', '/staff/announcements');
 
-    const all = [...admin.urls, ...own.urls, ...reference.urls, ...web.urls];
-    assert.ok(all.length > 150, `the flows met ${all.length} URLs`);
+    // A PIN reset asked for by the subscriber, then every job run: the e-mails' links are checked too.
+    const visitor = new RecordingBrowser(new Browser(app()));
+    await visitor.go('GET', '/account/pin-reset');
+    await visitor.go('POST', '/account/pin-reset', { cardNumber: reader.cardNumber });
+    await new Worker(e.ctx).drain();
+    const mails = await e.ctx.db.selectFrom('dev_mailbox').select(['text_body', 'html_body']).execute();
+    const mailLinks = mails.flatMap((m) =>
+      [...`${m.text_body}\n${m.html_body ?? ''}`.matchAll(/https?:\/\/[^\s"<>)]+/g)].map((l) => ({
+        url: l[0].replace(/&amp;/g, '&'),
+        where: 'link in an e-mail',
+      })),
+    );
+    assert.ok(
+      mailLinks.some((l) => l.url.includes('/account/pin-reset/')),
+      'the PIN reset e-mail was read',
+    );
+    assert.ok(
+      mailLinks.some((l) => l.url.includes('/ask/delete/')),
+      'the reference answer was read',
+    );
+
+    // Every staff page, as someone holding every role, with the records the flows made.
+    const everyone = await staffBrowser([
+      'admin',
+      'circulation',
+      'reference',
+      'webmaster',
+      'privacy-officer',
+    ]);
+    for (const page of [
+      '/staff',
+      '/staff/admin/jobs',
+      '/staff/admin/mail',
+      '/staff/admin/mailbox',
+      '/staff/admin/purge',
+      '/staff/admin/staff',
+      `/staff/admin/staff/${memberId}`,
+      '/staff/admin/staff/new',
+      '/staff/announcements',
+      `/staff/announcements/${announcement}`,
+      '/staff/announcements/new',
+      '/staff/catalog',
+      '/staff/catalog/import',
+      `/staff/catalog/records/${rec.id}`,
+      `/staff/catalog/records/${rec.id}/items/new`,
+      `/staff/catalog/items/${copy.id}/edit`,
+      '/staff/circulation/stats',
+      '/staff/desk?branch=MAIN',
+      '/staff/holds?branch=MAIN',
+      '/staff/password',
+      '/staff/patrons',
+      '/staff/patrons/new',
+      `/staff/patrons/${reader.id}?purpose=account-help`,
+      `/staff/patrons/${reader.id}/edit?purpose=account-help`,
+      '/staff/reference',
+      '/staff/reference?status=closed',
+      q,
+      '/staff/reference/faq',
+      '/staff/reference/stats',
+      '/staff/stats',
+      '/staff/access-log',
+    ]) {
+      await everyone.go('GET', page);
+      assert.equal(everyone.status, 200, page);
+    }
+    await everyone.go('GET', '/staff/admin/mailbox');
+    const messages = [...everyone.page.matchAll(/href="(\/staff\/admin\/mailbox\/[^"]+)"/g)];
+    assert.ok(messages.length >= 2, 'the development mailbox holds the e-mails');
+    for (const m of messages) await everyone.go('GET', m[1]!);
+
+    const all = [
+      ...admin.urls,
+      ...own.urls,
+      ...reference.urls,
+      ...web.urls,
+      ...visitor.urls,
+      ...everyone.urls,
+    ];
+    assert.ok(all.length > 300, `the flows met ${all.length} URLs`);
     assert.deepEqual(
-      urlLeaks(all, {
-        secrets: ['vera', 'urlasker', '617-555', 'Una Urltest', 'Map room', reader.cardNumber, 'Wynn'],
+      urlLeaks([...all, ...mailLinks], {
+        secrets: [
+          'vera',
+          'urlasker',
+          '617-555',
+          'Una Urltest',
+          'Map room',
+          reader.cardNumber,
+          'Wynn',
+          'wynn.sub',
+        ],
       }),
       [],
     );
