@@ -3,7 +3,7 @@
 // no link can make a page show a forged banner, and no title or name reaches a browser's history
 // or a proxy's log. A message names what happened (a code) and at most an id to look details up
 // with when the page is drawn; titles are never stored with it.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { findPatronSessionFlash, updatePatronSessionFlash } from '../features/patrons/patrons.repository.ts';
@@ -81,4 +81,33 @@ export async function takePatronFlash(
   const text = await findPatronSessionFlash(ctx.db, request.patron.sessionId);
   if (text) await updatePatronSessionFlash(ctx.db, request.patron.sessionId, null);
   return shownHere(decode(text), path);
+}
+
+/**
+ * Answers with a redirect (303) to `path`, leaving message `code` waiting there in the staff
+ * session; the URL carries no message.
+ */
+export async function redirectWithStaffFlash(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  code: string,
+): Promise<FastifyReply> {
+  await setStaffFlash(ctx, request, { path, code });
+  return reply.redirect(path, 303);
+}
+
+/**
+ * The wording of the staff message waiting for `path`, from that page's own list `texts`; a code
+ * the list does not know shows nothing. Removed once read, like every message.
+ */
+export async function staffNotice(
+  ctx: AppContext,
+  request: FastifyRequest,
+  path: string,
+  texts: Readonly<Record<string, string>>,
+): Promise<string | undefined> {
+  const { flash } = await takeStaffFlash(ctx, request, path);
+  return flash && Object.hasOwn(texts, flash.code) ? texts[flash.code] : undefined;
 }

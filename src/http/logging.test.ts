@@ -90,7 +90,7 @@ describeEachDialect(
           await send(
             b,
             'GET',
-            `/staff/admin/purge?notice=${secrets.searchTerm}-${secrets.cardNumber}-${secrets.email}`,
+            `/staff/holds?branch=${secrets.searchTerm}-${secrets.cardNumber}-${secrets.email}`,
           ); // 400 (too long)
           await send(b, 'GET', `/%E0%A4%A?${q}`); // malformed URL
           await send(b, 'POST', `/api/v1/health?${q}`, {

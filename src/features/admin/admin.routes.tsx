@@ -1,7 +1,7 @@
 // Administrator routes: purge overview and "run now"; job-queue health.
-import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canRunPurge, canViewJobQueue, canViewPurgeRuns } from '../staff/staff.policy.ts';
@@ -15,33 +15,30 @@ const notices: Record<string, string> = {
 export function registerAdminRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
 
-  app.get(
-    '/staff/admin/purge',
-    { schema: { querystring: z.object({ notice: z.string().max(40).optional() }) } },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canViewPurgeRuns);
-      if (!actor) return reply;
-      const overview = await getPurgeOverview(ctx, actor);
-      const notice = request.query.notice ? notices[request.query.notice] : undefined;
-      return sendPage(
-        reply,
-        <PurgePage
-          library={library}
-          actor={actor}
-          csrfToken={reply.generateCsrf()}
-          overview={overview}
-          canRun={canRunPurge(actor)}
-          notice={notice}
-        />,
-      );
-    },
-  );
+  // The "queued" message waits in the staff session, never in the URL (issue 12 item 2).
+  app.get('/staff/admin/purge', async (request, reply) => {
+    const actor = requireStaff(request, reply, canViewPurgeRuns);
+    if (!actor) return reply;
+    const overview = await getPurgeOverview(ctx, actor);
+    const notice = await staffNotice(ctx, request, '/staff/admin/purge', notices);
+    return sendPage(
+      reply,
+      <PurgePage
+        library={library}
+        actor={actor}
+        csrfToken={reply.generateCsrf()}
+        overview={overview}
+        canRun={canRunPurge(actor)}
+        notice={notice}
+      />,
+    );
+  });
 
   app.post('/staff/admin/purge/run', async (request, reply) => {
     const actor = requireStaff(request, reply, canRunPurge);
     if (!actor) return reply;
     await queuePurgeNow(ctx, actor);
-    return reply.redirect('/staff/admin/purge?notice=queued', 303);
+    return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/purge', 'queued');
   });
 
   app.get('/staff/admin/jobs', async (request, reply) => {

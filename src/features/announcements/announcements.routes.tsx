@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -19,8 +20,8 @@ import {
 
 const idParams = z.object({ id: z.string().max(40) });
 const tokenParams = z.object({ token: z.string().max(100) });
-const noticeQuery = z.object({ notice: z.string().max(40).optional() });
 
+// Messages after a redirect wait in the staff session, never in the URL (issue 12 item 2).
 const notices: Record<string, string> = {
   saved: 'Draft saved. Check the preview below before sending.',
   sending: 'Sending has started. The counts below grow as messages leave; reload to follow.',
@@ -35,18 +36,12 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
     csrfToken: reply.generateCsrf(),
   });
 
-  app.get('/staff/announcements', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+  app.get('/staff/announcements', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
     const list = await service.listAnnouncements(ctx, actor);
-    return sendPage(
-      reply,
-      <AnnouncementListPage
-        {...frame(request, reply)}
-        {...list}
-        notice={notices[request.query.notice ?? '']}
-      />,
-    );
+    const notice = await staffNotice(ctx, request, '/staff/announcements', notices);
+    return sendPage(reply, <AnnouncementListPage {...frame(request, reply)} {...list} notice={notice} />);
   });
 
   app.get('/staff/announcements/new', (request, reply) => {
@@ -61,7 +56,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
     const values = formFields(request);
     try {
       const id = await service.createAnnouncement(ctx, actor, values);
-      return reply.redirect(`/staff/announcements/${id}?notice=saved`, 303);
+      return redirectWithStaffFlash(ctx, request, reply, `/staff/announcements/${id}`, 'saved');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return sendPage(
@@ -72,23 +67,13 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
     }
   });
 
-  app.get(
-    '/staff/announcements/:id',
-    { schema: { params: idParams, querystring: noticeQuery } },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canManageAnnouncements);
-      if (!actor) return reply;
-      const view = await service.viewAnnouncement(ctx, actor, request.params.id);
-      return sendPage(
-        reply,
-        <AnnouncementPage
-          {...frame(request, reply)}
-          view={view}
-          notice={notices[request.query.notice ?? '']}
-        />,
-      );
-    },
-  );
+  app.get('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canManageAnnouncements);
+    if (!actor) return reply;
+    const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+    const notice = await staffNotice(ctx, request, `/staff/announcements/${request.params.id}`, notices);
+    return sendPage(reply, <AnnouncementPage {...frame(request, reply)} view={view} notice={notice} />);
+  });
 
   app.post('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
@@ -96,7 +81,13 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
     const values = formFields(request);
     try {
       await service.updateAnnouncement(ctx, actor, request.params.id, values);
-      return reply.redirect(`/staff/announcements/${request.params.id}?notice=saved`, 303);
+      return redirectWithStaffFlash(
+        ctx,
+        request,
+        reply,
+        `/staff/announcements/${request.params.id}`,
+        'saved',
+      );
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
       const view = await service.viewAnnouncement(ctx, actor, request.params.id);
@@ -126,7 +117,13 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
         if (!actor) return reply;
         try {
           await run(ctx, actor, request.params.id);
-          return reply.redirect(`/staff/announcements/${request.params.id}?notice=${notice}`, 303);
+          return redirectWithStaffFlash(
+            ctx,
+            request,
+            reply,
+            `/staff/announcements/${request.params.id}`,
+            notice,
+          );
         } catch (err) {
           if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
           const view = await service.viewAnnouncement(ctx, actor, request.params.id);

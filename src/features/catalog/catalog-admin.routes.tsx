@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text, type Form } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -202,27 +203,24 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     );
   });
 
-  app.get(
-    '/staff/catalog/records/:id',
-    { schema: { ...idParams, querystring: z.object({ notice: z.string().max(40).optional() }) } },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canViewStaffCatalog);
-      if (!actor) return reply;
-      const { record, items } = await catalog.getRecord(ctx, actor, request.params.id);
-      const notice = request.query.notice ? catalogNoticeText[request.query.notice] : undefined;
-      return sendPage(
-        reply,
-        <RecordPage
-          {...frame(request, reply)}
-          record={record}
-          items={items}
-          canManage={canManageItems(actor)}
-          notice={notice}
-          timezone={library.timezone}
-        />,
-      );
-    },
-  );
+  app.get('/staff/catalog/records/:id', { schema: idParams }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canViewStaffCatalog);
+    if (!actor) return reply;
+    const { record, items } = await catalog.getRecord(ctx, actor, request.params.id);
+    // The message after an edit waits in the staff session, never in the URL (issue 12 item 2).
+    const notice = await staffNotice(ctx, request, `/staff/catalog/records/${record.id}`, catalogNoticeText);
+    return sendPage(
+      reply,
+      <RecordPage
+        {...frame(request, reply)}
+        record={record}
+        items={items}
+        canManage={canManageItems(actor)}
+        notice={notice}
+        timezone={library.timezone}
+      />,
+    );
+  });
 
   app.get('/staff/catalog/records/:id/items/new', { schema: idParams }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageItems);
@@ -245,7 +243,13 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     const values = itemValues(form(request));
     try {
       await catalog.addItem(ctx, actor, request.params.id, values);
-      return reply.redirect(`/staff/catalog/records/${request.params.id}?notice=item-added`, 303);
+      return redirectWithStaffFlash(
+        ctx,
+        request,
+        reply,
+        `/staff/catalog/records/${request.params.id}`,
+        'item-added',
+      );
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const { record } = await catalog.getRecord(ctx, actor, request.params.id);
@@ -294,7 +298,13 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     const item = await catalog.getItem(ctx, actor, request.params.id);
     try {
       await catalog.updateItemDetails(ctx, actor, item.id, values);
-      return reply.redirect(`/staff/catalog/records/${item.bibId}?notice=item-saved`, 303);
+      return redirectWithStaffFlash(
+        ctx,
+        request,
+        reply,
+        `/staff/catalog/records/${item.bibId}`,
+        'item-saved',
+      );
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
       const { record } = await catalog.getRecord(ctx, actor, item.bibId);

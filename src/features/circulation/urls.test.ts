@@ -6,51 +6,11 @@
 // nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect } from '../../../test/support/env.ts';
 import { addItem, addRecord } from '../../../test/support/circulation-fixtures.ts';
 import { Browser, csrfTokenOf, signedInStaff, useTestApp } from '../../../test/support/http.ts';
 import { makePatron, TEST_PIN } from '../../../test/support/patrons.ts';
-
-/** A browser that follows redirects and remembers every URL it met. */
-class RecordingBrowser {
-  readonly urls: Array<{ url: string; where: string }> = [];
-  page = '';
-  private csrf = '';
-  constructor(readonly browser: Browser) {}
-
-  private record(res: LightMyRequestResponse, from: string) {
-    const location = res.headers.location;
-    if (typeof location === 'string') this.urls.push({ url: location, where: `Location from ${from}` });
-    if (String(res.headers['content-type'] ?? '').startsWith('text/html'))
-      for (const m of res.body.matchAll(/\b(?:href|action|src)="([^"]*)"/g))
-        this.urls.push({ url: m[1]!.replace(/&amp;/g, '&'), where: `link on ${from}` });
-  }
-
-  /** Requests like a browser: follows 3xx answers with a GET, keeps the last page's HTML. */
-  async go(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    let res = await this.browser.request(method, url, form ? { form: { _csrf: this.token(), ...form } } : {});
-    this.urls.push({ url, where: `${method} request` });
-    this.record(res, `${method} ${url}`);
-    for (let hops = 0; res.statusCode >= 300 && res.statusCode < 400 && hops < 5; hops++) {
-      const next = String(res.headers.location);
-      res = await this.browser.request('GET', next);
-      this.urls.push({ url: next, where: 'GET after a redirect' });
-      this.record(res, `GET ${next}`);
-    }
-    if (String(res.headers['content-type'] ?? '').startsWith('text/html')) {
-      this.page = res.body;
-      const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-      if (token) this.csrf = token;
-    }
-    return res;
-  }
-
-  /** The form token of the last page that had a form (an error page may have none). */
-  token(): string {
-    return this.csrf;
-  }
-}
+import { RecordingBrowser, urlLeaks } from '../../../test/support/recording-browser.ts';
 
 describeEachDialect('no personal data or message in any URL', (env) => {
   const app = useTestApp(env);
@@ -201,28 +161,16 @@ describeEachDialect('no personal data or message in any URL', (env) => {
       'quilla@example.org',
       '555',
     ];
-    const leaks: string[] = [];
     const all = [...staff.urls, ...me.urls];
     assert.ok(all.length > 200, `the flows met ${all.length} URLs`);
-    for (const { url, where } of all) {
-      let decoded = url;
-      try {
-        decoded = decodeURIComponent(url.replace(/\+/g, ' '));
-      } catch {
-        // A URL that does not decode is checked as it is.
-      }
-      const query = new URL(decoded, 'http://x').searchParams;
-      for (const s of secrets) if (decoded.includes(s)) leaks.push(`${where}: ${url} carries ${s}`);
-      for (const [k, v] of query)
-        if (['notice', 'message', 'error', 'card', 'cardNumber', 'name'].includes(k) || /\s/.test(v))
-          leaks.push(`${where}: ${url} carries a message or free text in ?${k}=`);
-      if (
-        [patron.id, neighbour.id].some((id) => decoded.includes(id)) &&
-        /title|Secret|Hidden/i.test(decoded)
-      )
-        leaks.push(`${where}: ${url} carries a patron id with a title`);
-    }
-    assert.deepEqual([...new Set(leaks)], []);
+    assert.deepEqual(
+      urlLeaks(all, {
+        secrets,
+        patronIds: [patron.id, neighbour.id],
+        titles: ['title', 'Secret', 'Hidden'],
+      }),
+      [],
+    );
   });
 
   test('a message in a URL shows nothing: banners come from the server (issue 12 item 2)', async () => {

@@ -1,6 +1,7 @@
 // The privacy officer's page for the staff access log (A6): filters, one page of entries, paging.
 import type { FieldErrors } from '../../errors.ts';
 import {
+  CsrfField,
   ErrorSummary,
   Field,
   formatDateTime,
@@ -23,22 +24,37 @@ export interface AccessLogValues {
   to?: string | undefined;
 }
 
+/** What the paging links carry: the patron by id, never a card number (issue 12 item 1). */
+export interface AccessLogLinkValues {
+  patron?: string | undefined;
+  staff?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 export function AccessLogPage({
   library,
   actor,
   csrfToken,
   values,
+  filter,
   entries,
   page,
   hasMore,
   error,
   fields,
 }: PageFrame &
-  FormState & { values: AccessLogValues; entries: AccessLogEntry[]; page: number; hasMore: boolean }) {
+  FormState & {
+    values: AccessLogValues;
+    filter: AccessLogLinkValues;
+    entries: AccessLogEntry[];
+    page: number;
+    hasMore: boolean;
+  }) {
   const tz = library.timezone;
   const query = (p: number) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(values)) if (v) q.set(k, v);
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
     q.set('page', String(p));
     return `/staff/access-log?${q}`;
   };
@@ -50,7 +66,9 @@ export function AccessLogPage({
         page.
       </p>
       <ErrorSummary message={error} fields={fields} />
-      <form method="get" action="/staff/access-log" class="stack" novalidate>
+      {/* Posted: a card number in a URL would reach browser history and proxy logs (issue 12 item 1). */}
+      <form method="post" action="/staff/access-log" class="stack" novalidate>
+        <CsrfField token={csrfToken!} />
         <Field
           name="cardNumber"
           label="Patron card number"

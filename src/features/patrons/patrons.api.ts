@@ -83,6 +83,10 @@ const myDataSchema = z.object({
 });
 
 const short = z.string().max(100).optional();
+const SEARCH_BY_POST =
+  'Search with POST /api/v1/staff/patrons/search and the purpose, card number or name in a JSON body: a card number or name in a URL is written to proxy logs and browser history.';
+const ACCESS_LOG_BY_POST =
+  'Filter by card number with POST /api/v1/staff/access-log/search and the card number in a JSON body: a card number in a URL is written to proxy logs and browser history.';
 const staffTags = ['staff: patrons'];
 
 export function registerPatronApi(app: App, ctx: AppContext): void {
@@ -115,29 +119,35 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
     },
   );
 
-  app.get(
-    '/api/v1/staff/patrons',
+  const matchesSchema = z.object({
+    purpose: z.string(),
+    matches: z.array(
+      z.object({ id: z.string(), cardNumber: z.string(), name: z.string(), homeBranch: z.string() }),
+    ),
+  });
+
+  // A card number or name in a query string reaches proxy logs (which the operators' guide puts in
+  // front of Carrel) and browser history: the search is posted (issue 12 item 1, G4).
+  app.post(
+    '/api/v1/staff/patrons/search',
     {
       schema: {
         tags: staffTags,
-        summary: 'Find patrons by exact card number or by name, for a stated purpose',
-        querystring: z.object({ purpose: short, cardNumber: short, name: short }),
-        response: {
-          200: z.object({
-            purpose: z.string(),
-            matches: z.array(
-              z.object({ id: z.string(), cardNumber: z.string(), name: z.string(), homeBranch: z.string() }),
-            ),
-          }),
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-        },
+        summary:
+          'Find patrons by exact card number or by name, for a stated purpose (posted: no card number or name in a URL)',
+        description:
+          'The JSON body holds `purpose` and either `cardNumber` or at least two letters of `name`. Needs the CSRF token in a `csrf-token` header.',
+        body: z.object({
+          purpose: short.describe('Why the patron is looked for: one of the access-log purposes.'),
+          cardNumber: short.describe('An exact card number.'),
+          name: short.describe('The start or a part of the name (at least two letters).'),
+        }),
+        response: { 200: matchesSchema, 400: errorBody, 401: errorBody, 403: errorBody },
       },
     },
     async (request, reply) => {
       const actor = staffOf(request, reply, canViewPatron);
-      const found = await patrons.findPatrons(ctx, actor, request.query);
+      const found = await patrons.findPatrons(ctx, actor, request.body);
       return {
         purpose: found.purpose,
         matches: found.matches.map((m) => ({
@@ -147,6 +157,33 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
           homeBranch: m.homeBranch,
         })),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/staff/patrons',
+    {
+      schema: {
+        tags: staffTags,
+        summary: 'Refused: search with POST /api/v1/staff/patrons/search',
+        description: SEARCH_BY_POST,
+        deprecated: true,
+        querystring: z.object({
+          purpose: short,
+          cardNumber: short.describe('Refused with 400: post it to /api/v1/staff/patrons/search.'),
+          name: short.describe('Refused with 400: post it to /api/v1/staff/patrons/search.'),
+        }),
+        response: { 400: errorBody, 401: errorBody, 403: errorBody },
+      },
+    },
+    (request, reply) => {
+      staffOf(request, reply, canViewPatron);
+      throw new ValidationError(SEARCH_BY_POST, {
+        ...(request.query.cardNumber !== undefined && {
+          cardNumber: 'Send it in the JSON body of the POST.',
+        }),
+        ...(request.query.name !== undefined && { name: 'Send it in the JSON body of the POST.' }),
+      });
     },
   );
 
@@ -172,47 +209,84 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
     },
   );
 
+  const accessLogSchema = z.object({
+    page: z.number(),
+    hasMore: z.boolean(),
+    entries: z.array(
+      z.object({
+        viewedAt: z.string(),
+        purpose: z.string(),
+        staffUsername: z.string().nullable(),
+        staffName: z.string().nullable(),
+        cardNumber: z.string().nullable(),
+      }),
+    ),
+  });
+  const presentAccessLog = (res: Awaited<ReturnType<typeof patrons.readAccessLog>>) => ({
+    page: res.page,
+    hasMore: res.hasMore,
+    entries: res.entries.map((e) => ({
+      viewedAt: e.viewedAt,
+      purpose: e.purpose,
+      staffUsername: e.staffUsername,
+      staffName: e.staffName,
+      cardNumber: e.cardNumber,
+    })),
+  });
+
+  app.post(
+    '/api/v1/staff/access-log/search',
+    {
+      schema: {
+        tags: staffTags,
+        summary:
+          'The staff access log for one card number, newest first, 50 per page (privacy officer only; posted: no card number in a URL)',
+        description:
+          'The JSON body holds `cardNumber` and optionally `staff`, `from`, `to` (YYYY-MM-DD) and `page`. Needs the CSRF token in a `csrf-token` header.',
+        body: z.object({
+          cardNumber: short.describe("The patron's card number."),
+          staff: short.describe('A staff user name.'),
+          from: short.describe('First day, YYYY-MM-DD.'),
+          to: short.describe('Last day (included), YYYY-MM-DD.'),
+          page: z
+            .union([z.number(), z.string().max(10)])
+            .optional()
+            .describe('Page number, from 1.'),
+        }),
+        response: { 200: accessLogSchema, 400: errorBody, 401: errorBody, 403: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const actor = staffOf(request, reply, canReadAccessLog);
+      return presentAccessLog(await patrons.readAccessLog(ctx, actor, request.body));
+    },
+  );
+
   app.get(
     '/api/v1/staff/access-log',
     {
       schema: {
         tags: staffTags,
-        summary: 'The staff access log, newest first, 50 per page (privacy officer only)',
-        querystring: z.object({ cardNumber: short, staff: short, from: short, to: short, page: short }),
-        response: {
-          200: z.object({
-            page: z.number(),
-            hasMore: z.boolean(),
-            entries: z.array(
-              z.object({
-                viewedAt: z.string(),
-                purpose: z.string(),
-                staffUsername: z.string().nullable(),
-                staffName: z.string().nullable(),
-                cardNumber: z.string().nullable(),
-              }),
-            ),
-          }),
-          400: errorBody,
-          401: errorBody,
-          403: errorBody,
-        },
+        summary:
+          'The staff access log, newest first, 50 per page (privacy officer only); to filter by card number, POST /api/v1/staff/access-log/search',
+        querystring: z.object({
+          staff: short,
+          from: short,
+          to: short,
+          page: short,
+          cardNumber: short.describe('Refused with 400: post it to /api/v1/staff/access-log/search.'),
+        }),
+        response: { 200: accessLogSchema, 400: errorBody, 401: errorBody, 403: errorBody },
       },
     },
     async (request, reply) => {
       const actor = staffOf(request, reply, canReadAccessLog);
-      const res = await patrons.readAccessLog(ctx, actor, request.query);
-      return {
-        page: res.page,
-        hasMore: res.hasMore,
-        entries: res.entries.map((e) => ({
-          viewedAt: e.viewedAt,
-          purpose: e.purpose,
-          staffUsername: e.staffUsername,
-          staffName: e.staffName,
-          cardNumber: e.cardNumber,
-        })),
-      };
+      const { cardNumber, ...query } = request.query;
+      if (cardNumber !== undefined)
+        throw new ValidationError(ACCESS_LOG_BY_POST, {
+          cardNumber: 'Send it in the JSON body of the POST.',
+        });
+      return presentAccessLog(await patrons.readAccessLog(ctx, actor, query));
     },
   );
 

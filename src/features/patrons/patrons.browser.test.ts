@@ -104,6 +104,14 @@ describe('patron pages in a real browser (WCAG 2.2 AA, no JavaScript needed)', {
       await page.click('form[action="/staff/patrons"] button[type=submit]');
       assert.equal(new URL(page.url()).search, '');
       assert.deepEqual(await axeViolations(page), [], 'patron search results');
+      // The access-log filter is posted too; the page it leads to names no card (issue 12 item 1).
+      await page.goto(`${base}/staff/access-log`);
+      await page.fill('#cardNumber', patron.cardNumber);
+      await page.click('form[action="/staff/access-log"] button[type=submit]');
+      assert.equal(new URL(page.url()).searchParams.get('patron'), patron.id);
+      assert.ok(!page.url().includes(patron.cardNumber), 'no card number in the address');
+      assert.equal(await page.inputValue('#cardNumber'), patron.cardNumber);
+      assert.deepEqual(await axeViolations(page), [], 'access log filtered by card');
       await page.goto(`${base}/staff/patrons/new`);
       await page.fill('#email', 'not an address');
       await page.click('main button[type=submit]');

@@ -299,11 +299,21 @@ describeEachDialect(
         assert.equal((await b.get('/staff/access-log')).statusCode, 403);
         assert.equal((await b.get('/api/v1/staff/access-log')).statusCode, 403);
       }
-      const page = await privacy.get(`/staff/access-log?cardNumber=${p.cardNumber}`);
+      // The card number is posted; the page it leads to names the patron by id (issue 12 item 1).
+      const posted = await privacy.submit('/staff/access-log', '/staff/access-log', {
+        cardNumber: p.cardNumber,
+      });
+      assert.equal(posted.statusCode, 303);
+      assert.equal(posted.headers.location, `/staff/access-log?patron=${p.id}`);
+      const page = await privacy.get(String(posted.headers.location));
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Placing or managing holds for the patron/);
-      assert.match(page.body, new RegExp(p.cardNumber));
-      const api = await privacy.get(`/api/v1/staff/access-log?cardNumber=${p.cardNumber}`);
+      assert.match(page.body, new RegExp(`name="cardNumber" type="text" value="${p.cardNumber}"`));
+      const token = csrfTokenOf(page.body);
+      const api = await privacy.request('POST', '/api/v1/staff/access-log/search', {
+        payload: JSON.stringify({ cardNumber: p.cardNumber }),
+        headers: { 'content-type': 'application/json', 'csrf-token': token },
+      });
       assert.equal(api.statusCode, 200);
       assert.deepEqual(
         api.json().entries.map((e: { purpose: string }) => e.purpose),
@@ -314,6 +324,28 @@ describeEachDialect(
         403,
         'and opens no records',
       );
+    });
+
+    test('a card number or name in a URL is refused with a 400 that names the posted form or endpoint (issue 12 item 1)', async () => {
+      const p = await makePatron(env().ctx);
+      const page = await privacy.get(`/staff/access-log?cardNumber=${p.cardNumber}`);
+      assert.equal(page.statusCode, 400);
+      assert.match(page.body, /A card number is not accepted in a link/);
+      assert.match(page.body, /<form method="post" action="\/staff\/access-log"/);
+      assert.ok(!page.body.includes(p.cardNumber), 'the card number is not shown back');
+      const log = await privacy.get(`/api/v1/staff/access-log?cardNumber=${p.cardNumber}`);
+      assert.equal(log.statusCode, 400);
+      assert.equal(log.json().error.code, 'invalid_input');
+      assert.match(log.json().error.message, /POST \/api\/v1\/staff\/access-log\/search/);
+      assert.ok(!log.body.includes(p.cardNumber));
+      for (const q of [`purpose=holds&cardNumber=${p.cardNumber}`, 'purpose=holds&name=Reader']) {
+        const found = await desk.get(`/api/v1/staff/patrons?${q}`);
+        assert.equal(found.statusCode, 400, q);
+        assert.match(found.json().error.message, /POST \/api\/v1\/staff\/patrons\/search/, q);
+        assert.ok(!found.body.includes(p.cardNumber));
+      }
+      // Without a card number the access log still answers to a GET (dates, staff, page).
+      assert.equal((await privacy.get('/api/v1/staff/access-log?page=1')).statusCode, 200);
     });
 
     test('the staff API registers and finds patrons; opening a record needs a purpose', async () => {
@@ -351,14 +383,32 @@ describeEachDialect(
       assert.equal((await desk.get(`/api/v1/staff/patrons/${id}`)).statusCode, 400);
       const rec = await desk.get(`/api/v1/staff/patrons/${id}?purpose=account-help`);
       assert.equal(rec.json().name, 'Nia Api');
-      const list = await desk.get('/api/v1/staff/patrons?purpose=account-help&name=nia%20ap');
+      const list = await desk.request('POST', '/api/v1/staff/patrons/search', {
+        payload: JSON.stringify({ purpose: 'account-help', name: 'nia ap' }),
+        headers: { 'content-type': 'application/json', 'csrf-token': token },
+      });
+      assert.equal(list.statusCode, 200, list.body);
       assert.deepEqual(
         list.json().matches.map((m: { id: string }) => m.id),
         [id],
       );
+      const byCard = await desk.request('POST', '/api/v1/staff/patrons/search', {
+        payload: JSON.stringify({ purpose: 'holds', cardNumber: body.patron.cardNumber }),
+        headers: { 'content-type': 'application/json', 'csrf-token': token },
+      });
+      assert.deepEqual(
+        byCard.json().matches.map((m: { id: string }) => m.id),
+        [id],
+      );
       assert.equal(
-        (await new Browser(app()).get('/api/v1/staff/patrons?purpose=holds&name=ni')).statusCode,
-        401,
+        (
+          await new Browser(app()).request('POST', '/api/v1/staff/patrons/search', {
+            payload: JSON.stringify({ purpose: 'holds', name: 'ni' }),
+            headers: { 'content-type': 'application/json' },
+          })
+        ).statusCode >= 401,
+        true,
+        'refused without a session and its token',
       );
     });
 
@@ -370,6 +420,8 @@ describeEachDialect(
         '/api/v1/staff/patrons',
         '/api/v1/staff/patrons/{id}',
         '/api/v1/staff/access-log',
+        '/api/v1/staff/patrons/search',
+        '/api/v1/staff/access-log/search',
         '/api/v1/account',
         '/api/v1/account/data',
       ])

@@ -135,9 +135,12 @@ const day = z.preprocess(
 );
 
 export const accessLogQuerySchema = z.object({
+  /** Typed by the privacy officer (posted, never in a URL). */
   cardNumber: optionalText(40, 'That is not a card number.').transform((v) =>
     v === undefined ? undefined : normalizeCardNumber(v),
   ),
+  /** The patron's id, which a card number is resolved to so that paging links need no card number. */
+  patron: optionalText(64, 'That is not a patron.'),
   staff: optionalText(64, 'That is not a user name.').transform((v) => v?.toLowerCase()),
   from: day,
   to: day,

@@ -296,26 +296,68 @@ export async function closePatronAccount(ctx: AppContext, actor: Actor, id: stri
 
 export const ACCESS_LOG_PAGE = 50;
 
-/** The access log for the privacy officer only (A6), filtered and paginated, newest first. */
+/** The access-log filter as a link may carry it: the patron by id, never by card number. */
+export interface AccessLogLinkFilter {
+  patron?: string;
+  staff?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Checks a posted access-log filter and resolves its card number to the patron's id, so that the
+ * page and its paging links can carry the filter without a card number (issue 12 item 1, G4).
+ * Null when no patron has that card (then no entry can match).
+ */
+export async function resolveAccessLogFilter(
+  ctx: AppContext,
+  actor: Actor,
+  input: unknown,
+): Promise<AccessLogLinkFilter | null> {
+  if (!canReadAccessLog(actor))
+    throw new ForbiddenError('Only the privacy officer can read the staff access log.');
+  const q = parseInput(accessLogQuerySchema, input);
+  let patron = q.patron;
+  if (q.cardNumber) {
+    patron = (await repo.findPatronByCard(ctx.db, q.cardNumber))?.id;
+    if (!patron) return null;
+  }
+  return {
+    ...(patron && { patron }),
+    ...(q.staff && { staff: q.staff }),
+    ...(q.from && { from: q.from }),
+    ...(q.to && { to: q.to }),
+  };
+}
+
+/**
+ * One page of the staff access log (A6), filtered by card number or patron id, staff user name and
+ * dates; with the filtered patron's card number, for the form to show.
+ */
 export async function readAccessLog(
   ctx: AppContext,
   actor: Actor,
   input: unknown,
-): Promise<{ entries: AccessLogEntry[]; hasMore: boolean; page: number }> {
+): Promise<{ entries: AccessLogEntry[]; hasMore: boolean; page: number; cardNumber?: string }> {
   if (!canReadAccessLog(actor))
     throw new ForbiddenError('Only the privacy officer can read the staff access log.');
   const q = parseInput(accessLogQuerySchema, input);
   const tz = ctx.config.library.timezone;
   const none = { entries: [], hasMore: false, page: q.page };
   let patronId: string | undefined;
+  let cardNumber: string | undefined;
   if (q.cardNumber) {
     patronId = (await repo.findPatronByCard(ctx.db, q.cardNumber))?.id;
     if (!patronId) return none;
+    cardNumber = q.cardNumber;
+  } else if (q.patron) {
+    patronId = q.patron;
+    cardNumber = (await repo.findPatronById(ctx.db, q.patron))?.card_number;
   }
   let staffId: string | undefined;
   if (q.staff) {
     staffId = (await findStaffByUsername(ctx.db, q.staff))?.id;
-    if (!staffId) return none;
+    if (!staffId) return { ...none, ...(cardNumber && { cardNumber }) };
   }
   const nextDay = (d: string) => new Date(Date.parse(`${d}T12:00:00.000Z`) + DAY).toISOString().slice(0, 10);
   const res = await findAccessLog(
@@ -328,5 +370,5 @@ export async function readAccessLog(
     },
     { limit: ACCESS_LOG_PAGE, offset: (q.page - 1) * ACCESS_LOG_PAGE },
   );
-  return { ...res, page: q.page };
+  return { ...res, page: q.page, ...(cardNumber && { cardNumber }) };
 }

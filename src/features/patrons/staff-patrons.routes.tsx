@@ -10,11 +10,11 @@ import { requireStaff } from '../../http/auth.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canReadAccessLog, canRegisterPatrons, canViewPatron } from '../staff/staff.policy.ts';
-import { isAccessPurpose, type AccessPurpose } from './access-log.ts';
+import { isAccessPurpose, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
 import * as patrons from './patrons.service.ts';
 import { formFields, withoutSecrets } from '../../http/forms.ts';
 import { setStaffFlash, takeStaffFlash } from '../../http/flash.ts';
-import { AccessLogPage } from './access-log.views.tsx';
+import { AccessLogPage, type AccessLogLinkValues, type AccessLogValues } from './access-log.views.tsx';
 import {
   EditPatronPage,
   NewPatronPage,
@@ -30,6 +30,8 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const short = z.string().max(100).optional();
 // A record's URL carries the patron id and why it was opened, never a message (issue 12 item 2).
 const recordQuery = z.object({ purpose: short });
+const CARD_IN_URL =
+  'A card number is not accepted in a link: links are kept in the browser’s history and in proxy logs. Type the card number in the form below.';
 
 export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
@@ -309,44 +311,84 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     );
   }
 
+  const accessLogPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    p: {
+      values: AccessLogValues;
+      filter?: AccessLogLinkValues;
+      res?: { entries: AccessLogEntry[]; page: number; hasMore: boolean };
+      err?: ValidationError;
+    },
+  ) =>
+    sendPage(
+      reply,
+      <AccessLogPage
+        {...frame(request, reply)}
+        values={p.values}
+        filter={p.filter ?? {}}
+        entries={p.res?.entries ?? []}
+        page={p.res?.page ?? 1}
+        hasMore={p.res?.hasMore ?? false}
+        error={p.err?.message}
+        fields={p.err?.fields}
+      />,
+      p.err ? 400 : 200,
+    );
+
+  // The filter is posted; the page it leads to carries the patron by id, never the card number, so
+  // no card number reaches a browser's history or a proxy's log (issue 12 item 1, A6, G4).
+  app.post('/staff/access-log', async (request, reply) => {
+    const actor = requireStaff(request, reply, canReadAccessLog);
+    if (!actor) return reply;
+    const f = formFields(request);
+    const values = { cardNumber: f.cardNumber, staff: f.staff, from: f.from, to: f.to };
+    try {
+      const filter = await patrons.resolveAccessLogFilter(ctx, actor, values);
+      // No patron has the card: nothing can match, and there is nothing to link to.
+      if (!filter) return accessLogPage(request, reply, { values });
+      return reply.redirect(`/staff/access-log?${new URLSearchParams({ ...filter })}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return accessLogPage(request, reply, { values, err });
+    }
+  });
+
   app.get(
     '/staff/access-log',
     {
       schema: {
-        querystring: z.object({ cardNumber: short, staff: short, from: short, to: short, page: short }),
+        querystring: z.object({
+          patron: short,
+          staff: short,
+          from: short,
+          to: short,
+          page: short,
+          /** Refused: a card number is typed in the posted form. */
+          cardNumber: short,
+        }),
       },
     },
     async (request, reply) => {
       const actor = requireStaff(request, reply, canReadAccessLog);
       if (!actor) return reply;
-      const { page: _page, ...values } = request.query;
+      const { page: _page, cardNumber, ...filter } = request.query;
+      if (cardNumber !== undefined)
+        return accessLogPage(request, reply, {
+          values: {},
+          err: new ValidationError(CARD_IN_URL, { cardNumber: 'Type the card number here.' }),
+        });
+      const values = { staff: filter.staff, from: filter.from, to: filter.to };
       try {
         const res = await patrons.readAccessLog(ctx, actor, request.query);
-        return sendPage(
-          reply,
-          <AccessLogPage
-            {...frame(request, reply)}
-            values={values}
-            entries={res.entries}
-            page={res.page}
-            hasMore={res.hasMore}
-          />,
-        );
+        return accessLogPage(request, reply, {
+          values: { ...values, cardNumber: res.cardNumber },
+          filter,
+          res,
+        });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        return sendPage(
-          reply,
-          <AccessLogPage
-            {...frame(request, reply)}
-            values={values}
-            entries={[]}
-            page={1}
-            hasMore={false}
-            error={err.message}
-            fields={err.fields}
-          />,
-          400,
-        );
+        return accessLogPage(request, reply, { values, filter, err });
       }
     },
   );

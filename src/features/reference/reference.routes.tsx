@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -38,10 +39,9 @@ const linkParams = z.object({ link: z.string().max(200) });
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const queueQuery = z.object({
   status: z.enum(questionStatuses).optional().catch(undefined),
-  notice: z.string().max(40).optional(),
 });
-const noticeQuery = z.object({ notice: z.string().max(40).optional() });
 
+// Messages after a desk action wait in the staff session, never in the URL (issue 12 item 2).
 const notices: Record<string, string> = {
   claimed: 'You have claimed this question.',
   unclaimed: 'The question is back in the queue.',
@@ -146,14 +146,10 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
     if (!actor) return reply;
     const status = request.query.status ?? 'new';
     const queue = await desk.getQueue(ctx, actor, status);
+    const notice = await staffNotice(ctx, request, '/staff/reference', notices);
     return sendPage(
       reply,
-      <QueuePage
-        {...frame(request, reply)}
-        status={status}
-        {...queue}
-        notice={notices[request.query.notice ?? '']}
-      />,
+      <QueuePage {...frame(request, reply)} status={status} {...queue} notice={notice} />,
     );
   });
 
@@ -180,17 +176,13 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
     );
   }
 
-  app.get(
-    '/staff/reference/:id',
-    { schema: { params: idParams, querystring: noticeQuery } },
-    async (request, reply) => {
-      const actor = requireStaff(request, reply, canUseReferenceDesk);
-      if (!actor) return reply;
-      return renderQuestion(request, reply, actor, request.params.id, {
-        notice: notices[request.query.notice ?? ''],
-      });
-    },
-  );
+  app.get('/staff/reference/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = requireStaff(request, reply, canUseReferenceDesk);
+    if (!actor) return reply;
+    return renderQuestion(request, reply, actor, request.params.id, {
+      notice: await staffNotice(ctx, request, `/staff/reference/${request.params.id}`, notices),
+    });
+  });
 
   /** A desk form: on success back to the question with a notice; a refusal shows the page again. */
   const deskAction = (
@@ -205,7 +197,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
       const f = formFields(request);
       try {
         await run(actor, id, f);
-        return reply.redirect(`/staff/reference/${id}?notice=${notice}`, 303);
+        return redirectWithStaffFlash(ctx, request, reply, `/staff/reference/${id}`, notice);
       } catch (err) {
         if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
         const fields = err instanceof ValidationError ? err.fields : {};
@@ -268,7 +260,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
     },
   );
 
-  app.get('/staff/reference/faq', { schema: { querystring: noticeQuery } }, async (request, reply) => {
+  app.get('/staff/reference/faq', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageFaq);
     if (!actor) return reply;
     return sendPage(
@@ -276,7 +268,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
       <FaqAdminPage
         {...frame(request, reply)}
         groups={await listFaqs(ctx)}
-        notice={notices[request.query.notice ?? '']}
+        notice={await staffNotice(ctx, request, '/staff/reference/faq', notices)}
       />,
     );
   });
@@ -285,6 +277,6 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canManageFaq);
     if (!actor) return reply;
     await unpublishFaq(ctx, actor, request.params.id);
-    return reply.redirect('/staff/reference/faq?notice=unpublished', 303);
+    return redirectWithStaffFlash(ctx, request, reply, '/staff/reference/faq', 'unpublished');
   });
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
+import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -25,7 +26,6 @@ import {
 const list = (v: string | string[] | undefined): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
-const noticeQuery = { querystring: z.object({ notice: z.string().max(40).optional() }) };
 
 export function registerStaffRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
@@ -81,9 +81,10 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     return reply.redirect('/staff/login', 303);
   });
 
-  app.get('/staff', { schema: noticeQuery }, (request, reply) => {
+  // Messages after a redirect come from the staff session, never from the URL (issue 12 item 2).
+  app.get('/staff', async (request, reply) => {
     if (!requireStaff(request, reply)) return reply;
-    const notice = request.query.notice ? noticeText[request.query.notice] : undefined;
+    const notice = await staffNotice(ctx, request, '/staff', noticeText);
     return sendPage(reply, <StaffHomePage {...frame(request, reply)} notice={notice} />);
   });
 
@@ -97,7 +98,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     if (!actor) return reply;
     try {
       await staff.changeOwnPassword(ctx, actor, request.staffToken!, form(request));
-      return reply.redirect('/staff?notice=password-changed', 303);
+      return redirectWithStaffFlash(ctx, request, reply, '/staff', 'password-changed');
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
       if (err instanceof TooManyRequestsError)
@@ -111,11 +112,11 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     }
   });
 
-  app.get('/staff/admin/staff', { schema: noticeQuery }, async (request, reply) => {
+  app.get('/staff/admin/staff', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
     const members = await staff.listStaff(ctx, actor);
-    const notice = request.query.notice ? noticeText[request.query.notice] : undefined;
+    const notice = await staffNotice(ctx, request, '/staff/admin/staff', noticeText);
     return sendPage(reply, <StaffListPage {...frame(request, reply)} staff={members} notice={notice} />);
   });
 
@@ -172,7 +173,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     const values = { displayName: text(body.displayName), roles: list(body.roles) };
     try {
       await staff.updateStaffAccount(ctx, actor, request.params.id, values);
-      return reply.redirect('/staff/admin/staff?notice=saved', 303);
+      return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', 'saved');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const member = await staff.getStaff(ctx, actor, request.params.id);
@@ -210,7 +211,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
       const actor = requireStaff(request, reply, canManageStaff);
       if (!actor) return reply;
       await staff.setStaffDisabled(ctx, actor, request.params.id, disabled);
-      return reply.redirect(`/staff/admin/staff?notice=${action}d`, 303);
+      return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', `${action}d`);
     });
   }
 }
