@@ -11,6 +11,7 @@
 // An attempt is *reserved* — counted as a failure — before the secret is checked, in one
 // transaction that locks the counters, so a burst of parallel guesses is throttled exactly like
 // guesses sent one after another. A successful attempt gives its reservation back.
+import net from 'node:net';
 import type { Kysely } from 'kysely';
 import { addMs, iso, MINUTE } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
@@ -87,7 +88,30 @@ export interface SignInKeys {
  * uses such as PIN reset requests); `source` is a client address, or a session id for checks of
  * the current secret inside a session. Values are only ever hashed with the secret.
  */
-export function signInKeys(secret: string, scope: string, account: string, source: string): SignInKeys {
+/**
+ * The "source" a throttle counts: an IPv4 address as it is (an IPv4-mapped IPv6 address too), an
+ * IPv6 address by its /64 network — one subscriber or host is given a whole /64, so counting single
+ * IPv6 addresses would hand a guesser billions of fresh sources. Anything else (a session key) as is.
+ */
+export function throttleSource(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!net.isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  // An embedded IPv4 tail (e.g. 64:ff9b::1.2.3.4) lies outside the first 64 bits; it needs no expansion.
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+export function signInKeys(secret: string, scope: string, account: string, address: string): SignInKeys {
+  const source = throttleSource(address);
   return {
     pair: throttleKey(secret, `${scope}-pair`, `${account}\n${source}`, PAIR_RULE, `${scope} account+source`),
     source: throttleKey(secret, `${scope}-client`, source, SOURCE_RULE, `${scope} source`),

@@ -186,6 +186,30 @@ describeEachDialect(
       assert.equal((await owner.get('/account')).statusCode, 200, 'the owner is signed in');
     });
 
+    test('IPv6 guesses from one /64 count as one source; the owner in another /64 gets in (A3, issue 12 item 7)', async () => {
+      const p = await makePatron(env().ctx);
+      const codes: number[] = [];
+      // A new address of the same /64 for each guess: one host can use billions of them.
+      for (let i = 1; i <= 5; i++) {
+        const stranger = new Browser(app(), {}, { remoteAddress: `2001:db8:66:1::${i.toString(16)}` });
+        codes.push(
+          (
+            await stranger.submit('/account/login', '/account/login', {
+              cardNumber: p.cardNumber,
+              pin: '11992288',
+            })
+          ).statusCode,
+        );
+      }
+      assert.deepEqual(codes, [401, 401, 401, 401, 429], 'the /64 is slowed down as one guesser');
+      const owner = new Browser(app(), {}, { remoteAddress: '2001:db8:77:1::1' });
+      const res = await owner.submit('/account/login', '/account/login', {
+        cardNumber: p.cardNumber,
+        pin: TEST_PIN,
+      });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    });
+
     test('a public computer is signed out after the short idle time; sign-out deletes the session (A4)', async () => {
       const { ctx, clock, config } = env();
       const p = await makePatron(ctx);

@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
 import { sameHash, sha256 } from '../../ids.ts';
 import { hashSecret } from '../../auth/passwords.ts';
-import { attemptSucceeded, reserveAttempt, throttleKey } from '../../auth/throttle.ts';
+import { attemptSucceeded, reserveAttempt, throttleKey, throttleSource } from '../../auth/throttle.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { parseInput } from '../../validation.ts';
 import { normalizeCardNumber } from './card-numbers.ts';
@@ -55,7 +55,7 @@ export async function requestPinReset(ctx: AppContext, input: unknown, clientAdd
       ctx.database.ops,
       [
         throttleKey(ctx.config.secret, 'pin-reset-card', data.cardNumber, CARD_RULE),
-        throttleKey(ctx.config.secret, 'pin-reset-client', clientAddress, CLIENT_RULE),
+        throttleKey(ctx.config.secret, 'pin-reset-client', throttleSource(clientAddress), CLIENT_RULE),
       ],
       now,
     );
