@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, browserSkip, launchChromium } from './support/browser.ts';
+import { assertAccessible, axeViolations, browserSkip, launchChromium } from './support/browser.ts';
+import { ACCOUNT_RULE, accountKey, reserveAttempt } from '../src/auth/throttle.ts';
 import type { App } from '../src/http/types.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import { createTestEnv, type TestEnv } from './support/env.ts';
@@ -102,6 +103,44 @@ describe('pages in a real browser, without JavaScript (WCAG 2.2 AA, W1)', { skip
       assert.deepEqual(await axeViolations(page), [], 'new-staff form showing errors');
     } finally {
       await context.close();
+    }
+  });
+
+  test('the failed sign-ins alert and its page fit a 390 px and a 1280 px screen (issue 12 item 7)', async () => {
+    // Counters as a distributed attack leaves them: a patron card at the alert level, a staff
+    // account with its allowance full.
+    const { db, database, config } = env.ctx;
+    for (let i = 0; i < ACCOUNT_RULE.alertAt; i++)
+      await reserveAttempt(
+        db,
+        database.ops,
+        [accountKey(config.secret, 'patron', '21234500000017')],
+        env.clock.now(),
+      );
+    for (let i = 0; i < ACCOUNT_RULE.capacity; i++)
+      await reserveAttempt(
+        db,
+        database.ops,
+        [accountKey(config.secret, 'staff', 'someone')],
+        env.clock.now(),
+      );
+    for (const width of [390, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      try {
+        await signIn(page);
+        await page.goto(`${base}/staff`);
+        assert.match(
+          (await page.textContent('.notice.warning')) ?? '',
+          /1 patron account and 1 staff account are taking failed sign-ins/,
+        );
+        await assertAccessible(page, `/staff with the alert at ${width} px`);
+        await page.click('text=What this means and when to act');
+        assert.equal(new URL(page.url()).pathname, '/staff/admin/sign-ins');
+        await assertAccessible(page, `/staff/admin/sign-ins at ${width} px`);
+      } finally {
+        await context.close();
+      }
     }
   });
 

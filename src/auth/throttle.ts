@@ -6,7 +6,8 @@
 //   a stranger, so a stranger elsewhere cannot lock the owner out;
 // - the source across all accounts backs off after 20 failures (a branch's computers share one);
 // - the account across all sources is a leaky bucket (50 failures, one forgiven every 15 minutes)
-//   that caps a distributed attack at under 100 guesses a day and warns staff through the log.
+//   that caps a distributed attack at under 100 guesses a day and warns staff: a log line, and a
+//   count on the administrators' staff home page (throttle-alerts.ts).
 //
 // An attempt is *reserved* — counted as a failure — before the secret is checked, in one
 // transaction that locks the counters, so a burst of parallel guesses is throttled exactly like
@@ -32,12 +33,14 @@ export interface CapRule {
   kind: 'cap';
   capacity: number;
   leakEveryMs: number;
-  /** Staff are warned (a log line with counts only) when the bucket reaches this level, and when full. */
+  /** Staff are warned at this level (a log line, and a count on the staff home page while it lasts). */
   alertAt: number;
 }
 
 export interface ThrottleKey {
   key: string;
+  /** What is counted, e.g. "patron-account"; stored beside the hash so staff can count attacks. */
+  kind: string;
   rule: BackoffRule | CapRule;
   /** Names the kind of counter in warnings, e.g. "patron card"; never the account itself (G4). */
   label: string;
@@ -72,7 +75,7 @@ export const throttleKey = (
   value: string,
   rule: BackoffRule | CapRule,
   label = kind,
-): ThrottleKey => ({ key: hmac(secret, `${kind}:${value}`), rule, label });
+): ThrottleKey => ({ key: hmac(secret, `${kind}:${value}`), kind, rule, label });
 
 export interface SignInKeys {
   /** This account from this source: cleared when the right secret is given from it. */
@@ -119,9 +122,12 @@ export function signInKeys(secret: string, scope: string, account: string, addre
   };
 }
 
+/** The kind of an account's all-sources counter, e.g. "patron-account" (counted by throttle-alerts.ts). */
+export const accountKind = (scope: string): string => `${scope}-account`;
+
 /** The all-sources counter of one account (also cleared by a PIN reset through an e-mailed link). */
 export const accountKey = (secret: string, scope: string, account: string): ThrottleKey =>
-  throttleKey(secret, `${scope}-account`, account, ACCOUNT_RULE, `${scope} account`);
+  throttleKey(secret, accountKind(scope), account, ACCOUNT_RULE, `${scope} account`);
 
 function tooMany(seconds: number): TooManyRequestsError {
   return new TooManyRequestsError(
@@ -182,7 +188,15 @@ export async function reserveAttempt(
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('login_throttle')
-      .values(keys.map((k) => ({ key: k.key, failures: 0, last_failure_at: iso(now), blocked_until: EPOCH })))
+      .values(
+        keys.map((k) => ({
+          key: k.key,
+          kind: k.kind,
+          failures: 0,
+          last_failure_at: iso(now),
+          blocked_until: EPOCH,
+        })),
+      )
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     const rows = await trx
@@ -201,7 +215,11 @@ export async function reserveAttempt(
     for (const k of keys) {
       const row = rows.find((r) => r.key === k.key);
       const next = afterFailure(row, k, now);
-      await trx.updateTable('login_throttle').set(next).where('key', '=', k.key).execute();
+      await trx
+        .updateTable('login_throttle')
+        .set({ ...next, kind: k.kind })
+        .where('key', '=', k.key)
+        .execute();
       if (k.rule.kind === 'cap' && (next.failures === k.rule.alertAt || next.failures >= k.rule.capacity))
         warnings.push({
           event: 'sign-in.sustained-failures',

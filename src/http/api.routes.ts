@@ -33,6 +33,12 @@ const librarySchema = z.object({
 const policySchema = z.object({
   libraryName: z.string(),
   purgeEveryMinutes: z.number(),
+  deletedGoneWithinSeconds: z
+    .number()
+    .nullable()
+    .describe(
+      'SQLite: a deleted or scrubbed personal value is overwritten in the database files (the write-ahead log included) within this many seconds, as the privacy page says; null on PostgreSQL, where the database server may keep the bytes until it reuses the space.',
+    ),
   tables: z.array(
     z.object({
       table: z.string(),
@@ -105,6 +111,7 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
     async () => ({
       libraryName: policy.libraryName,
       purgeEveryMinutes: policy.purgeEveryMinutes,
+      deletedGoneWithinSeconds: policy.deletedGoneWithinSeconds,
       tables: policy.tables,
       sections: policy.sections,
     }),

@@ -485,6 +485,43 @@ describeEachDialect('HTTP: public pages and API', (env) => {
     for (const p of ['/api/v1/library', '/api/v1/privacy', '/api/v1/health']) assert.ok(p in doc.paths, p);
   });
 
+  test('/api/v1/privacy publishes how soon deleted data leaves the files, as the privacy page says (G2, G3, issue 12 item 0)', async () => {
+    const { config, dialect } = env();
+    const b = new Browser(app());
+    const res = await b.get('/api/v1/privacy');
+    assert.equal(res.statusCode, 200);
+    const body = res.json() as { deletedGoneWithinSeconds?: number | null };
+    assert.ok('deletedGoneWithinSeconds' in body, 'the field is published');
+    const page = decodeHtml((await b.get('/privacy')).body);
+    const sentence = /<p id="overwritten">([^<]*)<\/p>/.exec(page)?.[1] ?? '';
+    if (dialect === 'sqlite') {
+      assert.equal(body.deletedGoneWithinSeconds, config.database.scrubDelayMs / 1000);
+      assert.ok(
+        sentence.includes(`within ${body.deletedGoneWithinSeconds} seconds`),
+        `the page states the same window: ${sentence}`,
+      );
+    } else {
+      assert.equal(body.deletedGoneWithinSeconds, null, 'no promise on PostgreSQL');
+      assert.match(sentence, /removed from the database at once/);
+    }
+    const doc = (await b.get('/api/v1/openapi.json')).json() as {
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } }
+      >;
+    };
+    const schema = doc.paths['/api/v1/privacy']!.get.responses['200']!.content['application/json']!
+      .schema as {
+      properties: Record<string, { description?: string }>;
+      required?: string[];
+    };
+    assert.match(schema.properties.deletedGoneWithinSeconds?.description ?? '', /within this many seconds/);
+    assert.ok(
+      schema.required?.includes('deletedGoneWithinSeconds'),
+      'always present, null when there is no promise',
+    );
+  });
+
   test('/api/v1/library returns the configured branches and their hours', async () => {
     const { config } = env();
     const res = await new Browser(app()).get('/api/v1/library');

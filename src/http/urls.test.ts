@@ -202,6 +202,7 @@ describeEachDialect('no message or personal data in staff URLs', (env) => {
       '/staff/admin/mail',
       '/staff/admin/mailbox',
       '/staff/admin/purge',
+      '/staff/admin/sign-ins',
       '/staff/admin/staff',
       `/staff/admin/staff/${memberId}`,
       '/staff/admin/staff/new',

@@ -119,6 +119,7 @@ describeEachDialect('purge engine (G2)', (env) => {
     const old = iso(new Date(e.clock.now().getTime() - 2 * DAY));
     const rows = Array.from({ length: 237 }, (_, i) => ({
       key: `k${i}`,
+      kind: 'patron-pair',
       failures: 1,
       last_failure_at: old,
       blocked_until: old,
@@ -128,6 +129,7 @@ describeEachDialect('purge engine (G2)', (env) => {
       .insertInto('login_throttle')
       .values({
         key: 'fresh',
+        kind: 'patron-pair',
         failures: 1,
         last_failure_at: iso(e.clock.now()),
         blocked_until: iso(e.clock.now()),
@@ -256,7 +258,7 @@ describeEachDialect('legal holds protect exactly their rows (G6)', (env) => {
     const old = iso(day(3));
     await e.ctx.db
       .insertInto('login_throttle')
-      .values({ key: 'x', failures: 1, last_failure_at: old, blocked_until: old })
+      .values({ key: 'x', kind: 'patron-pair', failures: 1, last_failure_at: old, blocked_until: old })
       .execute();
     await hold(e, { tableName: 'login_throttle' });
     await purge(e);

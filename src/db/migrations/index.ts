@@ -9,6 +9,7 @@ import * as m0006 from './0006-webstats.ts';
 import * as m0007 from './0007-items-availability-index.ts';
 import * as m0008 from './0008-hold-counts-material-type.ts';
 import * as m0009 from './0009-session-desk-and-flash.ts';
+import * as m0010 from './0010-login-throttle-kind.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-items-availability-index': m0007,
   '0008-hold-counts-material-type': m0008,
   '0009-session-desk-and-flash': m0009,
+  '0010-login-throttle-kind': m0010,
 };

@@ -8,6 +8,7 @@ import {
   canRunPurge,
   canViewJobQueue,
   canViewPurgeRuns,
+  canViewSignInAlerts,
   type Actor,
   type StaffActor,
 } from './staff.policy.ts';
@@ -27,6 +28,7 @@ const expected: Array<[name: string, check: (a: Actor) => boolean, grantedTo: Ro
   ['canViewPurgeRuns', canViewPurgeRuns, ['admin', 'privacy-officer']],
   ['canRunPurge', canRunPurge, ['admin']],
   ['canViewJobQueue', canViewJobQueue, ['admin']],
+  ['canViewSignInAlerts', canViewSignInAlerts, ['admin', 'privacy-officer']],
 ];
 
 test('the role list is the one these expectations were written for', () => {

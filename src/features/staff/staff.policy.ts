@@ -25,6 +25,11 @@ export const canManageStaff = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewPurgeRuns = (actor: Actor): boolean => has(actor, 'admin', 'privacy-officer');
 export const canRunPurge = (actor: Actor): boolean => has(actor, 'admin');
 export const canViewJobQueue = (actor: Actor): boolean => has(actor, 'admin');
+/**
+ * Seeing how many accounts take failed sign-ins from many addresses at once (counts only, never
+ * which): administrators, and the privacy officer, since such attacks aim at patron records (A3).
+ */
+export const canViewSignInAlerts = (actor: Actor): boolean => has(actor, 'admin', 'privacy-officer');
 /** Reading the development mailbox (e-mail held back while no SMTP server is configured). */
 export const canReadDevMailbox = (actor: Actor): boolean => has(actor, 'admin');
 /** Registering patrons and editing their account details: the circulation desk (A1). */

@@ -162,6 +162,11 @@ export function staffInventory(config: Config): TableEntry[] {
           readableBy: [],
           inExport: false,
         },
+        kind: {
+          personal: false,
+          description:
+            'Which kind of counter the row is — an account from one address, an address, or an account from all addresses, for patrons, staff or PIN reset requests — never whose; lets staff count accounts under attack.',
+        },
         failures: {
           personal: false,
           description:

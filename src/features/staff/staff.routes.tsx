@@ -10,7 +10,9 @@ import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
-import { canManageStaff } from './staff.policy.ts';
+import { findSignInAlert, getSignInAttacks } from './sign-in-alerts.service.ts';
+import { SIGN_IN_ALERTS_PATH, SignInAttacksPage } from './sign-in-alerts.views.tsx';
+import { canManageStaff, canViewSignInAlerts } from './staff.policy.ts';
 import * as staff from './staff.service.ts';
 import {
   ChangePasswordPage,
@@ -83,9 +85,22 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
 
   // Messages after a redirect come from the staff session, never from the URL (issue 12 item 2).
   app.get('/staff', async (request, reply) => {
-    if (!requireStaff(request, reply)) return reply;
+    const actor = requireStaff(request, reply);
+    if (!actor) return reply;
     const notice = await staffNotice(ctx, request, '/staff', noticeText);
-    return sendPage(reply, <StaffHomePage {...frame(request, reply)} notice={notice} />);
+    const signInAlert = await findSignInAlert(ctx, actor);
+    return sendPage(
+      reply,
+      <StaffHomePage {...frame(request, reply)} notice={notice} signInAlert={signInAlert} />,
+    );
+  });
+
+  // Accounts under a distributed sign-in attack, counted, and the model explained (issue 12 item 7).
+  app.get(SIGN_IN_ALERTS_PATH, async (request, reply) => {
+    const actor = requireStaff(request, reply, canViewSignInAlerts);
+    if (!actor) return reply;
+    const counts = await getSignInAttacks(ctx, actor);
+    return sendPage(reply, <SignInAttacksPage {...frame(request, reply)} counts={counts} />);
   });
 
   app.get('/staff/password', (request, reply) => {

@@ -36,6 +36,8 @@ export interface StaffSessionTable {
 export interface LoginThrottleTable {
   /** HMAC of "kind:value" (a username or a client address); the raw value is never stored. */
   key: string;
+  /** Which kind of counter, e.g. "patron-account" or "staff-pair"; never whose (issue 12 item 7). */
+  kind: string;
   failures: number;
   last_failure_at: string;
   blocked_until: string;

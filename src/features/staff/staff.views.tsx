@@ -21,7 +21,10 @@ import {
   canReadDevMailbox,
   canViewPatron,
   canViewPurgeRuns,
+  canViewSignInAlerts,
 } from './staff.policy.ts';
+import type { SignInAttackCounts } from './sign-in-alerts.service.ts';
+import { SIGN_IN_ALERTS_PATH, SignInAlert } from './sign-in-alerts.views.tsx';
 import { roleLabels, roles, type Role } from './roles.ts';
 import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
 import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
@@ -69,7 +72,13 @@ export function LoginPage({
   );
 }
 
-export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame & { notice?: string }) {
+export function StaffHomePage({
+  library,
+  actor,
+  csrfToken,
+  notice,
+  signInAlert,
+}: PageFrame & { notice?: string; signInAlert?: SignInAttackCounts | null }) {
   const a = actor!;
   const links: Array<[string, string, string]> = [];
   if (canManageStaff(a))
@@ -85,6 +94,12 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
       'Retention rules, recent purge runs and the next scheduled run.',
     ]);
   if (canViewJobQueue(a)) links.push(['/staff/admin/jobs', 'Background jobs', 'Health of the job queue.']);
+  if (canViewSignInAlerts(a))
+    links.push([
+      SIGN_IN_ALERTS_PATH,
+      'Failed sign-ins',
+      'How many accounts take failed sign-ins from many places at once (never which), and what to do.',
+    ]);
   if (canReadDevMailbox(a))
     links.push([
       '/staff/admin/mailbox',
@@ -147,6 +162,7 @@ export function StaffHomePage({ library, actor, csrfToken, notice }: PageFrame &
     <Layout title="Staff home" library={library} actor={a} csrfToken={csrfToken} staffArea>
       <h1>Hello, {a.displayName}</h1>
       {notice && <Notice>{notice}</Notice>}
+      {signInAlert && <SignInAlert counts={signInAlert} />}
       <p>
         Your roles:{' '}
         {a.roles.map((r) => (
