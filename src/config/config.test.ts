@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { checkPortFree, ConfigError, loadConfig } from './config.ts';
+import { checkPortFree, ConfigError, loadConfig } from './index.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-config-'));
 
