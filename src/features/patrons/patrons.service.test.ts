@@ -1,7 +1,7 @@
 // Patron accounts as staff handle them, on both databases: registration (A1), PIN hashing (A2),
 // the access log for every staff action and who may read it (A6), blocks, renewals and closing.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { giveHoldAndHistory, uniqueCard } from '../../../test/support/patrons.ts';
@@ -70,7 +70,7 @@ async function accessLogOf(env: TestEnv, patronId: string) {
 describeEachDialect('patron registration and staff actions', (env) => {
   let desk: StaffActor;
   let privacy: StaffActor;
-  test('setup', async () => {
+  before(async () => {
     desk = await staffActor(env(), ['circulation']);
     privacy = await staffActor(env(), ['privacy-officer']);
   });

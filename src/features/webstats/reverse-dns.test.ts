@@ -7,7 +7,13 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { arpaName, startDnsServer, type DnsServer } from '../../../test/support/dns-server.ts';
-import { createReverseDns, normalizeIp, ptrNameFor, type ReverseDnsOptions } from './reverse-dns.ts';
+import {
+  createReverseDns,
+  normalizeIp,
+  ptrNameFor,
+  type ReverseDnsClock,
+  type ReverseDnsOptions,
+} from './reverse-dns.ts';
 
 // Addresses from the documentation ranges (RFC 5737, RFC 3849), so no test depends on real DNS.
 const PTR: Record<string, string | string[]> = {
@@ -54,6 +60,35 @@ const make = (extra: Partial<ReverseDnsOptions> = {}) =>
   });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The cache's time, moved by hand: expiry and sweeping are tested without sleeping. */
+class FakeClock implements ReverseDnsClock {
+  private t = 1_000;
+  private tasks = new Set<{ fn: () => void; ms: number; next: number }>();
+  now(): number {
+    return this.t;
+  }
+  every(fn: () => void, ms: number): () => void {
+    const task = { fn, ms, next: this.t + ms };
+    this.tasks.add(task);
+    return () => this.tasks.delete(task);
+  }
+  /** Moves time forward, running each periodic task whenever it falls due on the way. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      const due = [...this.tasks].filter((k) => k.next <= end).sort((a, b) => a.next - b.next)[0];
+      if (!due) break;
+      this.t = due.next;
+      due.next += due.ms;
+      due.fn();
+    }
+    this.t = end;
+  }
+  get timers(): number {
+    return this.tasks.size;
+  }
+}
 
 test('a PTR name is found and reduced to its registrable domain', async () => {
   const dns = make();
@@ -194,15 +229,18 @@ test('IPv6, any spelling, and IPv4-mapped IPv6 addresses', async () => {
 });
 
 test('negative answers expire after negativeTtlMs, found names after ttlMs', async () => {
-  const dns = make({ ttlMs: 400, negativeTtlMs: 100 });
+  const clock = new FakeClock();
+  const dns = make({ ttlMs: 400, negativeTtlMs: 100, clock });
   assert.equal(await dns.lookup('192.0.2.201'), null);
   assert.equal(await dns.lookup('198.51.100.101'), 'ttl1.example');
-  await sleep(150);
+  clock.advance(99);
+  assert.equal(dns.peek('192.0.2.201'), null, 'negative entry still fresh just before negativeTtlMs');
+  clock.advance(51);
   assert.equal(dns.peek('192.0.2.201'), undefined, 'negative entry expired');
   assert.equal(dns.peek('198.51.100.101'), 'ttl1.example', 'positive entry still fresh');
   assert.equal(await dns.lookup('192.0.2.201'), null);
   assert.equal(server.queriesFor('192.0.2.201'), 2);
-  await sleep(300);
+  clock.advance(250);
   assert.equal(dns.peek('198.51.100.101'), undefined, 'positive entry expired');
   assert.equal(await dns.lookup('198.51.100.101'), 'ttl1.example');
   assert.equal(server.queriesFor('198.51.100.101'), 2);
@@ -210,13 +248,16 @@ test('negative answers expire after negativeTtlMs, found names after ttlMs', asy
 });
 
 test('expired IPs leave memory even if nobody asks about them again', async () => {
-  const dns = make({ ttlMs: 60, negativeTtlMs: 60 });
+  const clock = new FakeClock();
+  const dns = make({ ttlMs: 60, negativeTtlMs: 60, clock });
   await dns.lookup('198.51.100.102');
   await dns.lookup('198.51.100.103');
   await dns.lookup('192.0.2.202');
   assert.equal(dns.stats().cached, 3);
-  await sleep(250);
+  assert.equal(clock.timers, 1, 'one sweeper');
+  clock.advance(250);
   assert.equal(dns.stats().cached, 0, 'swept without any further lookup');
+  assert.equal(clock.timers, 0, 'the sweeper stops once the cache is empty');
   dns.close();
 });
 

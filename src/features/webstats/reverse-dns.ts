@@ -44,7 +44,26 @@ export interface ReverseDnsOptions {
   maxConcurrent?: number;
   /** PTR name → registrable domain (e.g. with the Public Suffix List), or null to keep none. */
   reduce: (ptrName: string) => string | null;
+  /** Time for the cache's expiry and sweeping; default: the monotonic system clock. Tests pass a fake. */
+  clock?: ReverseDnsClock;
 }
+
+/** The time the cache lives by: expiry of entries and the sweeper that drops them. */
+export interface ReverseDnsClock {
+  /** Monotonic milliseconds: a change of the wall clock must not keep or drop entries. */
+  now(): number;
+  /** Calls `fn` every `ms` milliseconds, never keeping the process alive; returns a function that stops it. */
+  every(fn: () => void, ms: number): () => void;
+}
+
+export const systemReverseDnsClock: ReverseDnsClock = {
+  now: () => performance.now(),
+  every(fn, ms) {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
 
 export interface ReverseDnsStats {
   /** Lookups answered without a new query: from the cache, or by joining one already in flight. */
@@ -138,9 +157,10 @@ export function createReverseDns(opts: ReverseDnsOptions): ReverseDns {
   const waiting = new Set<Waiter>();
   let active = 0;
   let closed = false;
-  let sweeper: NodeJS.Timeout | undefined;
+  let stopSweeper: (() => void) | undefined;
   const counts = { hits: 0, misses: 0, timeouts: 0, errors: 0 };
-  const now = () => performance.now(); // monotonic: a clock change must not keep or drop entries
+  const clock = opts.clock ?? systemReverseDnsClock;
+  const now = () => clock.now();
 
   function fresh(key: string): Entry | undefined {
     const e = cache.get(key);
@@ -168,17 +188,16 @@ export function createReverseDns(opts: ReverseDnsOptions): ReverseDns {
   // until evicted by size; this timer removes it within one period after expiry. It is unref'd (never
   // keeps the process alive) and stops whenever the cache is empty.
   function startSweeper(): void {
-    if (sweeper) return;
+    if (stopSweeper) return;
     const period = Math.min(60_000, Math.max(50, Math.min(ttlMs, negativeTtlMs)));
-    sweeper = setInterval(sweep, period);
-    sweeper.unref();
+    stopSweeper = clock.every(sweep, period);
   }
   function sweep(): void {
     const t = now();
     for (const [key, e] of cache) if (e.expires <= t) cache.delete(key);
-    if (cache.size === 0 && sweeper) {
-      clearInterval(sweeper);
-      sweeper = undefined;
+    if (cache.size === 0 && stopSweeper) {
+      stopSweeper();
+      stopSweeper = undefined;
     }
   }
 
@@ -313,8 +332,8 @@ export function createReverseDns(opts: ReverseDnsOptions): ReverseDns {
       resolver.cancel();
       cache.clear();
       for (const waiter of [...waiting]) waiter.cancel();
-      if (sweeper) clearInterval(sweeper);
-      sweeper = undefined;
+      stopSweeper?.();
+      stopSweeper = undefined;
     },
   };
 }

@@ -1,19 +1,17 @@
 // The MARC import against real databases (SQLite and PostgreSQL): good and bad records, re-imports,
 // copies from 852/949, branches, and the encoding rules for records whose leader says MARC-8.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { describeEachDialect } from '../../../../test/support/env.ts';
 import { book, iso2709, marcxml } from '../../../../test/support/marc.ts';
+import { marcDataDir } from '../../../../test/support/marc-data.ts';
 import { ForbiddenError, ValidationError } from '../../../errors.ts';
 import { importCatalog } from './import.service.ts';
 import { bufferSource, encodingFor, fileSource } from './sources.ts';
 
-const dataDir = path.resolve(import.meta.dirname, '../../../../../shared/data/marc');
+const dataDir = marcDataDir;
 const system = { kind: 'system' } as const;
-const noData = !fs.existsSync(dataDir);
-const noDataMessage = `MARC test data not found at ${dataDir} (shared/data/marc): skipped`;
 
 test('encodingFor: leader/09, and UTF-8 recognised behind a blank leader/09', () => {
   const utf8 = iso2709(book('e1', 'Dvořák'), { scheme: ' ' });
@@ -71,8 +69,7 @@ describeEachDialect('catalog import', (env) => {
       .orderBy('barcode')
       .execute();
 
-  test('jazz_1k.mrc with --items: 1,000 records, 1,238 copies; unknown library code needs --branch', async (t) => {
-    if (noData) return t.skip(noDataMessage);
+  test('jazz_1k.mrc with --items: 1,000 records, 1,238 copies; unknown library code needs --branch', async () => {
     const without = await importCatalog(env().ctx, system, [fileSource(path.join(dataDir, 'jazz_1k.mrc'))], {
       items: true,
     });
@@ -104,8 +101,7 @@ describeEachDialect('catalog import', (env) => {
     assert.equal(Number(lulCount?.n), 1000);
   });
 
-  test('authority records are counted as skipped; MARCXML is recognised by its content', async (t) => {
-    if (noData) return t.skip(noDataMessage);
+  test('authority records are counted as skipped; MARCXML is recognised by its content', async () => {
     const s = await importCatalog(
       env().ctx,
       system,
@@ -124,8 +120,7 @@ describeEachDialect('catalog import', (env) => {
     assert.match(p!.position, /^line \d+, column \d+$/);
   });
 
-  test('FSL.marc (UTF-8, blank leader/09) and map_data.mrc (852 copies) import as UTF-8', async (t) => {
-    if (noData) return t.skip(noDataMessage);
+  test('FSL.marc (UTF-8, blank leader/09) and map_data.mrc (852 copies) import as UTF-8', async () => {
     const s = await importCatalog(
       env().ctx,
       system,

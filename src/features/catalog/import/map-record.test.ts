@@ -1,10 +1,10 @@
-// Mapping MARC records to catalog rows, on real exports in ../shared/data/marc/ (skipped with a
-// message when the folder is absent) and on small records built for one rule each.
+// Mapping MARC records to catalog rows, on real exports in test/fixtures/marc/ and on small
+// records built for one rule each.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { readMarcXml } from '../marc/marcxml.ts';
 import { readIso2709 } from '../marc/iso2709.ts';
 import { subfieldValues, type MarcRecord } from '../marc/record.ts';
@@ -12,18 +12,10 @@ import { formatOf } from './formats.ts';
 import { mapBibRecord, normalizeIsbn, trimPunctuation, type BibDraft } from './map-record.ts';
 import { readSource, bufferSource, type EncodingChoice } from './sources.ts';
 import { book, iso2709 } from '../../../../test/support/marc.ts';
+import { marcDataDir, withoutYaz, YAZ_MARCDUMP } from '../../../../test/support/marc-data.ts';
 
-const dataDir = path.resolve(import.meta.dirname, '../../../../../shared/data/marc');
-const YAZ = '/usr/bin/yaz-marcdump';
-
-function missing(t: TestContext, needYaz = false): boolean {
-  let why: string | undefined;
-  if (!fs.existsSync(dataDir)) why = `MARC test data not found at ${dataDir} (shared/data/marc): skipped`;
-  else if (needYaz && !fs.existsSync(YAZ)) why = `${YAZ} not found (apt-get install yaz): skipped`;
-  if (!why) return false;
-  t.skip(why);
-  return true;
-}
+const dataDir = marcDataDir;
+const YAZ = YAZ_MARCDUMP;
 
 /** Every record of a shared file through the importer's reader (auto encoding), all must be readable. */
 async function read(name: string, encoding: EncodingChoice = 'auto'): Promise<MarcRecord[]> {
@@ -59,14 +51,13 @@ describe('encodings of the shared files, against yaz-marcdump', () => {
     ['map_data.mrc', 'UTF-8'],
   ] as const) {
     test(`${name}: auto encoding gives yaz's ${from} titles, character for character`, async (t) => {
-      if (missing(t, true)) return;
+      if (withoutYaz(t)) return;
       const ours = (await read(name)).map((r) => subfieldValues(r, '245', 'a')[0] ?? '');
       assert.deepEqual(ours, yazTitles(name, from));
     });
   }
 
-  test('FSL.marc: blank leader/09 but UTF-8 — Armenian and Cyrillic come out as such, not mojibake', async (t) => {
-    if (missing(t)) return;
+  test('FSL.marc: blank leader/09 but UTF-8 — Armenian and Cyrillic come out as such, not mojibake', async () => {
     const recs = await read('FSL.marc');
     assert.equal(recs.length, 52);
     assert.equal(recs[0]!.leader[9], ' ');
@@ -86,8 +77,7 @@ describe('encodings of the shared files, against yaz-marcdump', () => {
     assert.ok(titles.every((s) => s === s.normalize('NFC')));
   });
 
-  test('forcing MARC-8 on FSL.marc reports undecodable bytes instead of importing mojibake', async (t) => {
-    if (missing(t)) return;
+  test('forcing MARC-8 on FSL.marc reports undecodable bytes instead of importing mojibake', async () => {
     const results = [];
     for await (const r of readSource(
       bufferSource('FSL', fs.readFileSync(path.join(dataDir, 'FSL.marc'))),
@@ -101,8 +91,7 @@ describe('encodings of the shared files, against yaz-marcdump', () => {
 });
 
 describe('mapping real records', () => {
-  test('jazz_1k.mrc first record: every column', async (t) => {
-    if (missing(t)) return;
+  test('jazz_1k.mrc first record: every column', async () => {
     const [first] = await read('jazz_1k.mrc');
     const b = mapped(first!);
     assert.equal(b.controlNumber, '03-0018137');
@@ -119,8 +108,7 @@ describe('mapping real records', () => {
     assert.equal(marc.fields.length, first!.fields.length);
   });
 
-  test('jazz_1k.mrc: series from 440, subjects one per line', async (t) => {
-    if (missing(t)) return;
+  test('jazz_1k.mrc: series from 440, subjects one per line', async () => {
     const b = mapped((await read('jazz_1k.mrc'))[1]!);
     assert.equal(b.title, 'The incredible jazz guitar of Wes Montgomery');
     assert.equal(b.author, 'Montgomery, Wes, 1923-1968');
@@ -129,8 +117,7 @@ describe('mapping real records', () => {
     assert.equal(b.pubYear, 1960);
   });
 
-  test('lul_fre_500.mrc: French diacritics precomposed (NFC) in titles and authors', async (t) => {
-    if (missing(t)) return;
+  test('lul_fre_500.mrc: French diacritics precomposed (NFC) in titles and authors', async () => {
     const all = (await read('lul_fre_500.mrc')).map(mapped);
     assert.equal(all.length, 500);
     const withAccents = all.filter((b) => /[éèçàêô]/.test(b.title));
@@ -141,8 +128,7 @@ describe('mapping real records', () => {
     assert.equal(bossuet?.author, 'Bossuet, Jacques Bénigne, 1627-1704');
   });
 
-  test('RDA records: format from leader, 007 and 008', async (t) => {
-    if (missing(t)) return;
+  test('RDA records: format from leader, 007 and 008', async () => {
     const expected: Record<string, string> = {
       'RDA_record_CD_Claudia.mrc': 'music-recording',
       'RDA_record_DVD-BLUE-RAY-MOVIE_Pineapple_express.mrc': 'video',
@@ -167,8 +153,7 @@ describe('mapping real records', () => {
     assert.equal(wiegenlied.language, 'ger');
   });
 
-  test('serials_marc21.xml: serial format, ISSNs normalised; the record without 001 or 035 is refused', async (t) => {
-    if (missing(t)) return;
+  test('serials_marc21.xml: serial format, ISSNs normalised; the record without 001 or 035 is refused', async () => {
     const recs = [...readMarcXml(fs.readFileSync(path.join(dataDir, 'serials_marc21.xml')))].map((r) => {
       if (!r.ok) assert.fail(r.reason);
       return r.record;
@@ -182,8 +167,7 @@ describe('mapping real records', () => {
     assert.ok(ok.some((b) => b.issn && /^\d{4}-\d{3}[\dX]( \d{4}-\d{3}[\dX])*$/.test(b.issn)));
   });
 
-  test('badisbns.xml: only well-formed ISBNs from 020 $a are kept, digits only, deduplicated', async (t) => {
-    if (missing(t)) return;
+  test('badisbns.xml: only well-formed ISBNs from 020 $a are kept, digits only, deduplicated', async () => {
     const all = [...readMarcXml(fs.readFileSync(path.join(dataDir, 'badisbns.xml')))].map((r) => {
       if (!r.ok) assert.fail(r.reason);
       return mapped(r.record);
@@ -201,8 +185,7 @@ describe('mapping real records', () => {
     );
   });
 
-  test('auth-subset100.mrc: authority records are not bibliographic (the importer counts them as skipped)', async (t) => {
-    if (missing(t)) return;
+  test('auth-subset100.mrc: authority records are not bibliographic (the importer counts them as skipped)', async () => {
     const recs = [...readIso2709(fs.readFileSync(path.join(dataDir, 'auth-subset100.mrc')))];
     assert.ok(recs.every((r) => r.ok && r.record.leader[6] === 'z'));
   });

@@ -1,29 +1,18 @@
-// The readers against real exports in ../shared/data/marc/ (see its README.md) and against the
+// The readers against real exports in test/fixtures/marc/ (see its README.md) and against the
 // reference converter, yaz-marcdump from Debian's `yaz` package: every record must be read, and
 // its fields (245 $a, the title, first of all) must equal what yaz makes of it, after NFC.
-// Without the data folder or yaz these tests skip, unless CARREL_REQUIRE_YAZ=1 (CI), then fail.
+// Without yaz the comparisons skip, unless CARREL_REQUIRE_YAZ=1 (CI), then they fail.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
+import { marcDataDir, withoutYaz, YAZ_MARCDUMP } from '../../../../test/support/marc-data.ts';
 import { readIso2709, type Iso2709Encoding } from './iso2709.ts';
 import { readMarcXml } from './marcxml.ts';
 import { recordKind, subfieldValues, type MarcField, type MarcRecord, type ReadResult } from './record.ts';
 
-const dataDir = path.resolve(import.meta.dirname, '../../../../../shared/data/marc');
-const YAZ_MARCDUMP = '/usr/bin/yaz-marcdump';
-
-/** Skips the test (or fails it under CARREL_REQUIRE_YAZ=1) when what it needs is missing. */
-function missing(t: TestContext, needYaz: boolean): boolean {
-  let why: string | undefined;
-  if (!fs.existsSync(dataDir)) why = `MARC test data not found at ${dataDir} (shared/data/marc)`;
-  else if (needYaz && !fs.existsSync(YAZ_MARCDUMP)) why = `${YAZ_MARCDUMP} not found: apt-get install yaz`;
-  if (!why) return false;
-  if (process.env.CARREL_REQUIRE_YAZ === '1') assert.fail(`${why} (required: CARREL_REQUIRE_YAZ=1)`);
-  t.skip(why);
-  return true;
-}
+const dataDir = marcDataDir;
 
 const records = <O>(results: Iterable<ReadResult<O>>): MarcRecord[] =>
   [...results].map((r) => {
@@ -53,17 +42,15 @@ const isoFiles: Array<[name: string, encoding: Iso2709Encoding, count: number]> 
   ['jazz_1k.mrc', 'marc-8', 1000],
   ['FSL.marc', 'utf-8', 52],
   ['map_data.mrc', 'utf-8', 3],
-  ...(fs.existsSync(path.join(dataDir, 'RDA'))
-    ? fs
-        .readdirSync(path.join(dataDir, 'RDA'))
-        .map((f): [string, Iso2709Encoding, number] => [`RDA/${f}`, 'leader', 1])
-    : []),
+  ...fs
+    .readdirSync(path.join(dataDir, 'RDA'))
+    .map((f): [string, Iso2709Encoding, number] => [`RDA/${f}`, 'leader', 1]),
 ];
 
 describe('ISO 2709 reader against yaz-marcdump', () => {
   for (const [name, encoding, count] of isoFiles) {
     test(`${name}: every record read, titles and fields equal to yaz's`, (t) => {
-      if (missing(t, true)) return;
+      if (withoutYaz(t)) return;
       const file = path.join(dataDir, name);
       const ours = records(readIso2709(fs.readFileSync(file), { encoding }));
       const theirs = yazRecords(file, encoding === 'marc-8');
@@ -83,8 +70,7 @@ describe('ISO 2709 reader against yaz-marcdump', () => {
     });
   }
 
-  test('lul_fre_500.mrc: MARC-8 diacritics really occur and come out precomposed', (t) => {
-    if (missing(t, false)) return;
+  test('lul_fre_500.mrc: MARC-8 diacritics really occur and come out precomposed', () => {
     const titles = records(readIso2709(fs.readFileSync(path.join(dataDir, 'lul_fre_500.mrc')))).flatMap((r) =>
       subfieldValues(r, '245', 'a'),
     );
@@ -94,8 +80,7 @@ describe('ISO 2709 reader against yaz-marcdump', () => {
 });
 
 describe('record kinds and MARCXML files', () => {
-  test('auth-subset100.mrc holds only authority records (17 of them, despite its name)', (t) => {
-    if (missing(t, false)) return;
+  test('auth-subset100.mrc holds only authority records (17 of them, despite its name)', () => {
     const recs = records(readIso2709(fs.readFileSync(path.join(dataDir, 'auth-subset100.mrc'))));
     const kinds = recs.map((r) => recordKind(r.leader));
     assert.equal(kinds.filter((k) => k === 'authority').length, 17);
@@ -116,8 +101,7 @@ describe('record kinds and MARCXML files', () => {
     ['serials_marc21.xml', 7],
     ['badisbns.xml', 10],
   ] as const) {
-    test(`${name}: ${count} records, each with a title`, (t) => {
-      if (missing(t, false)) return;
+    test(`${name}: ${count} records, each with a title`, () => {
       const recs = records(readMarcXml(fs.readFileSync(path.join(dataDir, name))));
       assert.equal(recs.length, count);
       for (const r of recs) assert.ok(subfieldValues(r, '245', 'a')[0]?.trim(), 'title present');

@@ -244,11 +244,27 @@ describeEachDialect('catalog search', (env) => {
   });
 
   test('any input is a search and never an error', async () => {
+    const everything = (await search('')).total;
     for (const q of nastyInputs) {
       const r = await search(q).catch((err: unknown) => {
         throw new Error(`${JSON.stringify(q.slice(0, 40))} failed: ${String(err)}`);
       });
-      assert.ok(r.total >= 0);
+      const what = JSON.stringify(q.slice(0, 40));
+      assert.ok(Number.isInteger(r.total) && r.total >= 0, `${what}: total ${r.total}`);
+      assert.equal(r.results.length, Math.min(r.total, r.pageSize), `${what}: a first page of the matches`);
+      if (r.mode === 'nothing') assert.equal(r.total, 0, `${what}: nothing to search for finds nothing`);
+      else if (r.mode === 'browse') assert.equal(r.total, everything, `${what}: blank browses everything`);
+      else {
+        // What the page says it searched for, typed back in, finds the same records.
+        assert.ok(r.understood, `${what}: the understood query is shown`);
+        const again = await search(r.understood);
+        assert.equal(again.understood, r.understood, `${what}: understood as ${r.understood}`);
+        assert.deepEqual(
+          again.results.map((x) => x.id),
+          r.results.map((x) => x.id),
+          `${what}: ${r.understood} finds the same records`,
+        );
+      }
     }
     assert.equal((await search('😀')).mode, 'nothing');
     assert.equal((await search('😀')).total, 0);
