@@ -137,18 +137,6 @@ const notYetInverted = new Set([
   'src/db/schema.ts -> src/features/announcements/announcements.table.ts (types)',
   'src/db/schema.ts -> src/features/reference/reference.table.ts (types)',
   'src/db/schema.ts -> src/features/webstats/webstats.table.ts (types)',
-  'src/http/auth.ts -> src/features/staff/staff.service.ts',
-  'src/http/auth.ts -> src/features/staff/staff.policy.ts (types)',
-  'src/http/flash.ts -> src/features/patrons/patrons.repository.ts',
-  'src/http/flash.ts -> src/features/staff/staff.service.ts',
-  'src/http/layout.tsx -> src/features/staff/staff.policy.ts (types)',
-  'src/http/patron-auth.ts -> src/features/patrons/patron-actor.ts (types)',
-  'src/http/patron-auth.ts -> src/features/patrons/patron-session.service.ts',
-  'src/http/types.ts -> src/features/patrons/patron-actor.ts (types)',
-  'src/http/types.ts -> src/features/staff/staff.policy.ts (types)',
-  'src/privacy/inventory.ts -> src/features/staff/roles.ts (types)',
-  'src/privacy/privacy-policy.ts -> src/features/staff/roles.ts',
-  'src/privacy/privacy-policy.ts -> src/features/webstats/webstats.privacy.ts',
 ]);
 
 test('shared code (http, db, jobs, privacy, mail) imports nothing from src/features', () => {

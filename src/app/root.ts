@@ -13,12 +13,13 @@ import { catalog } from '../features/catalog/index.ts';
 import { circulation } from '../features/circulation/index.ts';
 import { mailbox } from '../features/mailbox/index.ts';
 import { notices } from '../features/notices/index.ts';
-import { patrons } from '../features/patrons/index.ts';
+import { patronSessions, patrons } from '../features/patrons/index.ts';
 import { publicPages } from '../features/public/index.ts';
 import { reference } from '../features/reference/index.ts';
-import { staff } from '../features/staff/index.ts';
+import { staff, staffSessions } from '../features/staff/index.ts';
 import { webstatsFeature, type WebStatsOptions } from '../features/webstats/index.ts';
 import { buildApp as buildHttpApp, type HttpOptions } from '../http/app.ts';
+import type { SessionStore } from '../http/sessions.ts';
 import type { App } from '../http/types.ts';
 import { jobsInventory } from '../jobs/jobs.privacy.ts';
 import { buildJobRegistry } from '../jobs/schedule.ts';
@@ -98,11 +99,14 @@ export function createContext(config: Config, opts: ContextOptions = {}): AppCon
   };
 }
 
-export type BuildOptions = Omit<HttpOptions, 'routes'> & FeatureOptions;
+/** Where the HTTP edge keeps staff and patron sessions: the staff and patrons features. */
+const sessions: SessionStore = { ...staffSessions, ...patronSessions };
+
+export type BuildOptions = Omit<HttpOptions, 'routes' | 'sessions'> & FeatureOptions;
 
 /** The Fastify application with every feature's routes. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
   const { statsCollector, ...http } = opts;
   const routes = featureList({ statsCollector }).flatMap((f) => (f.routes ? [f.routes] : []));
-  return buildHttpApp(ctx, { ...http, routes });
+  return buildHttpApp(ctx, { ...http, routes, sessions });
 }

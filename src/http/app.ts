@@ -30,6 +30,7 @@ import { describeError, installErrorHandling, sendError } from './errors.tsx';
 import { parseUrlEncoded } from './forms.ts';
 import { installRequestLogging } from './logging.ts';
 import { installSecurityHeaders, setSecurityHeaders, writeClientError } from './security.ts';
+import type { SessionStore } from './sessions.ts';
 
 /** Registers one feature's routes on the app. */
 export type RouteRegistrar = (app: App, ctx: AppContext) => void;
@@ -37,6 +38,8 @@ export type RouteRegistrar = (app: App, ctx: AppContext) => void;
 export interface HttpOptions {
   /** Every feature's routes, registered in this order. */
   routes: readonly RouteRegistrar[];
+  /** Where staff and patron sessions are kept (the staff and patrons features). */
+  sessions: SessionStore;
   /** PEM key and certificate to serve HTTPS directly. */
   https?: { key: Buffer; cert: Buffer };
   /** Told of every route as it is registered (tests walk every route with it). */
@@ -100,8 +103,9 @@ export async function buildApp(ctx: AppContext, opts: HttpOptions): Promise<App>
   });
   // One onRequest hook for both kinds of session: each reads its cookie only under its own paths,
   // so public pages pay for a single cheap URL check (measured: bench/README.md, home).
-  const staffSession = loadStaffSession(ctx);
-  const patronSession = loadPatronSession(ctx);
+  app.decorate('sessions', opts.sessions);
+  const staffSession = loadStaffSession(ctx, opts.sessions);
+  const patronSession = loadPatronSession(ctx, opts.sessions);
   app.addHook('onRequest', (request, reply, done) => {
     if (isPatronArea(request.url)) patronSession.call(app, request, reply, done);
     else staffSession.call(app, request, reply, done);
