@@ -18,11 +18,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { iso } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
+import { createContext } from '../src/app/root.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { ItemStatus } from '../src/features/catalog/catalog.table.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
-import { buildApp } from '../src/http/app.ts';
+import { buildApp } from '../src/app/root.ts';
 import { newId } from '../src/ids.ts';
 
 export interface SeedSettings {

@@ -33,9 +33,9 @@ async function startBare(): Promise<Running> {
 
 async function startCarrel(): Promise<Running> {
   const { loadConfig } = await import('../src/config.ts');
-  const { createContext } = await import('../src/context.ts');
+  const { createContext } = await import('../src/app/root.ts');
   const { migrateToLatest } = await import('../src/db/migrate.ts');
-  const { buildApp } = await import('../src/http/app.ts');
+  const { buildApp } = await import('../src/app/root.ts');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-bench-home-'));
   // A clean environment: nothing from the caller's shell (DATABASE_URL, LOG_LEVEL...) leaks in.
   const config = loadConfig({

@@ -18,7 +18,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
+import { createContext } from '../src/app/root.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { importCatalog } from '../src/features/catalog/import/import.service.ts';
 import { fileSource } from '../src/features/catalog/import/sources.ts';

@@ -22,9 +22,9 @@ const duration = numberFlag('duration', 8);
 const concurrency = numberFlag('concurrency', Math.max(2, machine.nproc * 2));
 
 const { loadConfig } = await import('../src/config.ts');
-const { createContext } = await import('../src/context.ts');
+const { createContext } = await import('../src/app/root.ts');
 const { migrateToLatest } = await import('../src/db/migrate.ts');
-const { buildApp } = await import('../src/http/app.ts');
+const { buildApp } = await import('../src/app/root.ts');
 const { hashSecret } = await import('../src/auth/passwords.ts');
 const { loginPatron } = await import('../src/features/patrons/patron-session.service.ts');
 const { seedDemoPatrons } = await import('../src/demo/patrons.ts');

@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
+import { createContext } from '../src/app/root.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { runPurge, type PurgeSummary } from '../src/privacy/purge.ts';
 import {

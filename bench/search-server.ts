@@ -3,8 +3,8 @@
 // come from the parent; LOG_LEVEL=silent; no migrations, demo data, job worker or scheduler.
 // Sends {ready, url} over IPC and stops on {stop} or when the parent goes away.
 import { loadConfig } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
-import { buildApp } from '../src/http/app.ts';
+import { createContext } from '../src/app/root.ts';
+import { buildApp } from '../src/app/root.ts';
 
 if (!process.send) throw new Error('search-server.ts must be started by bench/search.ts');
 const dataDir = process.env.BENCH_DATA_DIR;

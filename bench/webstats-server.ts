@@ -410,9 +410,9 @@ async function startBare(): Promise<Running> {
 
 async function startCarrel(): Promise<Running> {
   const { loadConfig } = await import('../src/config.ts');
-  const { createContext } = await import('../src/context.ts');
+  const { createContext } = await import('../src/app/root.ts');
   const { migrateToLatest } = await import('../src/db/migrate.ts');
-  const { buildApp } = await import('../src/http/app.ts');
+  const { buildApp } = await import('../src/app/root.ts');
   const { StatsCollector } = await import('../src/features/webstats/collector.ts');
   const { sql } = await import('kysely');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-bench-webstats-'));
@@ -498,7 +498,7 @@ function drawViews(traffic: Traffic, n: number, seed: number): ViewTable {
 
 async function memoryRun(args: Record<string, number>): Promise<MemoryReport> {
   const { loadConfig } = await import('../src/config.ts');
-  const { createContext } = await import('../src/context.ts');
+  const { createContext } = await import('../src/app/root.ts');
   const { migrateToLatest } = await import('../src/db/migrate.ts');
   const { StatsCollector } = await import('../src/features/webstats/collector.ts');
   const { rollOver } = await import('../src/features/webstats/webstats.service.ts');
@@ -620,7 +620,7 @@ async function memoryRun(args: Record<string, number>): Promise<MemoryReport> {
 
 async function importRun(file: string, dnsServer: string | null): Promise<ImportReport> {
   const { loadConfig } = await import('../src/config.ts');
-  const { createContext } = await import('../src/context.ts');
+  const { createContext } = await import('../src/app/root.ts');
   const { migrateToLatest } = await import('../src/db/migrate.ts');
   const { importLogFile } = await import('../src/features/webstats/log-import.ts');
   const { sql } = await import('kysely');

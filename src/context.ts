@@ -1,15 +1,14 @@
 // The application context: everything a service, route, job or CLI command needs, passed
-// explicitly. No DI container; tests build one with a fake clock and a captured logger.
+// explicitly. No DI container. Types only: the composition root (src/app/root.ts) builds one, and
+// tests build one there with a fake clock and a captured logger.
 import type { Kysely } from 'kysely';
-import pino, { type Logger } from 'pino';
-import { systemClock, type Clock } from './clock.ts';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import type { Database } from './db/database.ts';
 import type { DB } from './db/schema.ts';
-import { buildJobRegistry } from './jobs/schedule.ts';
-import type { JobRegistry } from './jobs/registry.ts';
 import type { Inventory } from './privacy/inventory.ts';
-import { buildInventory } from './privacy/registry.ts';
 
 export interface AppContext {
   config: Config;
@@ -18,35 +17,36 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   inventory: Inventory;
-  jobs: JobRegistry;
+  jobs: Jobs;
 }
 
-export interface ContextOptions {
-  logger?: Logger;
-  clock?: Clock;
-  database?: Database;
+// Jobs are declared here, beside the context their handlers take, so that this file imports nothing
+// that imports it back (src/jobs/registry.ts builds the registry and re-exports these types).
+
+export interface JobMeta {
+  jobId: string;
+  attempt: number;
 }
 
-export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
-  // G4: nothing personal is logged by construction (see http/logging.ts); redact is a second net.
-  const opts: pino.LoggerOptions = {
-    level: config.logLevel,
-    base: undefined,
-    redact: { paths: ['req', 'res', '*.password', '*.pin', '*.email', '*.ip', 'headers'], remove: true },
-  };
-  return destination ? pino(opts, destination) : pino(opts);
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  /** Attempts before the job is marked failed (default 5). */
+  maxAttempts?: number;
+  /** Must be idempotent: a job can run again after a crash between its work and being marked done. */
+  handler(ctx: AppContext, payload: z.output<S>, meta: JobMeta): Promise<void>;
 }
 
-export function createContext(config: Config, opts: ContextOptions = {}): AppContext {
-  const logger = opts.logger ?? createLogger(config);
-  const database = opts.database ?? openDatabase(config.database, { logger });
-  return {
-    config,
-    db: database.db,
-    database,
-    logger,
-    clock: opts.clock ?? systemClock,
-    inventory: buildInventory(config),
-    jobs: buildJobRegistry(config),
-  };
+export interface RecurringJob {
+  job: JobDefinition;
+  everyMinutes: number;
+  payload: unknown;
+}
+
+/** The registered jobs (a JobRegistry, checked at start-up). */
+export interface Jobs {
+  readonly recurring: readonly RecurringJob[];
+  get(name: string): JobDefinition | undefined;
+  has(def: JobDefinition): boolean;
+  names(): string[];
 }

@@ -2,8 +2,7 @@
 // be left out, so a large installation can run them as separate processes.
 import fs from 'node:fs';
 import type { AppContext } from './context.ts';
-import { startReferenceInbound } from './features/reference/reference.inbound.ts';
-import { buildApp } from './http/app.ts';
+import { buildApp, features } from './app/root.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { Worker } from './jobs/worker.ts';
 
@@ -29,8 +28,13 @@ export async function startServer(ctx: AppContext, parts: ServeParts): Promise<R
     await app.listen({ host: config.host, port: config.port });
     url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   }
-  // E-mailed questions arrive where the web server runs (REFERENCE_INBOUND: smtp or imap).
-  const inbound = parts.web ? await startReferenceInbound(ctx) : null;
+  // Parts that run beside the web server (the reference desk's mail intake), from the manifests.
+  const services: { stop(): Promise<void> }[] = [];
+  if (parts.web)
+    for (const start of features.flatMap((f) => f.services ?? [])) {
+      const running = await start(ctx);
+      if (running) services.push(running);
+    }
   const worker = parts.worker ? new Worker(ctx) : null;
   worker?.start();
   const scheduler = parts.scheduler ? new Scheduler(ctx) : null;
@@ -39,7 +43,7 @@ export async function startServer(ctx: AppContext, parts: ServeParts): Promise<R
     url,
     async stop() {
       scheduler?.stop();
-      await inbound?.stop();
+      for (const service of services) await service.stop();
       await app?.close();
       await worker?.stop();
     },

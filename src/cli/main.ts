@@ -2,7 +2,8 @@
 // services the web uses. Exit codes: 0 success, 1 the operation failed, 2 bad usage or configuration.
 import { Command, CommanderError, Option } from 'commander';
 import { checkPortFree, ConfigError, configDocs, loadConfig, type Config } from '../config.ts';
-import { createContext, type AppContext } from '../context.ts';
+import { createContext, features } from '../app/root.ts';
+import type { AppContext } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { seedDemo, type DemoSeed } from '../demo/seed.ts';
@@ -13,8 +14,6 @@ import {
   resetStaffPassword,
 } from '../features/staff/staff.service.ts';
 import { roles } from '../features/staff/roles.ts';
-import { catalogCommand } from '../features/catalog/catalog.cli.ts';
-import { statsCommand } from '../features/webstats/webstats.cli.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
 import {
@@ -319,18 +318,15 @@ program
     }
   });
 
-program.addCommand(
-  catalogCommand({
-    openContext: () => open(config()),
-    cliError: (message, exitCode) => new CliError(message, exitCode),
-  }),
-);
-program.addCommand(
-  statsCommand({
-    openContext: () => open(config()),
-    cliError: (message, exitCode) => new CliError(message, exitCode),
-  }),
-);
+// Each feature's own commands (catalog, stats), from its manifest.
+for (const command of features.flatMap(
+  (f) =>
+    f.commands?.({
+      openContext: () => open(config()),
+      cliError: (message, exitCode) => new CliError(message, exitCode),
+    }) ?? [],
+))
+  program.addCommand(command);
 
 // Commander echoes arguments in its errors (an unknown option, an invalid choice): escape them too.
 // Commands built apart from the program (catalog, stats) do not inherit its output settings.

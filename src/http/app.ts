@@ -1,5 +1,6 @@
 // Builds the Fastify application: plugins, hooks (security headers, request logs, staff sessions,
-// CSRF), the error mapper, and every feature's routes. One function, explicit dependencies.
+// CSRF), the error mapper, and the routes it is given. One function, explicit dependencies; it
+// knows no feature: the composition root (src/app/root.ts) passes every feature's registrar.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,18 +22,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
-import { registerAnnouncementRoutes } from '../features/announcements/announcements.routes.tsx';
-import { StatsCollector } from '../features/webstats/collector.ts';
-import { registerWebStatsRoutes } from '../features/webstats/webstats.routes.tsx';
-import { registerAdminRoutes } from '../features/admin/admin.routes.tsx';
-import { registerCatalogAdminRoutes } from '../features/catalog/catalog-admin.routes.tsx';
-import { registerCatalogRoutes } from '../features/catalog/catalog.routes.tsx';
-import { registerCirculationRoutes } from '../features/circulation/circulation.routes.tsx';
-import { registerPatronRoutes } from '../features/patrons/patrons.routes.tsx';
-import { registerReferenceRoutes } from '../features/reference/reference.routes.tsx';
-import { registerPublicRoutes } from '../features/public/public.routes.tsx';
-import { registerStaffRoutes } from '../features/staff/staff.routes.tsx';
-import { registerMailboxRoutes } from '../mail/mailbox.routes.tsx';
 import { registerApiRoutes } from './api.routes.ts';
 import { loadStaffSession } from './auth.ts';
 import { checkCsrfToken, checkSameOrigin, csrfTokenFor, tokenOf } from './csrf.ts';
@@ -41,19 +30,25 @@ import { describeError, installErrorHandling, sendError } from './errors.tsx';
 import { parseUrlEncoded } from './forms.ts';
 import { installRequestLogging } from './logging.ts';
 import { installSecurityHeaders, setSecurityHeaders, writeClientError } from './security.ts';
+import type { SessionStore } from './sessions.ts';
 
-export interface BuildOptions {
+/** Registers one feature's routes on the app. */
+export type RouteRegistrar = (app: App, ctx: AppContext) => void;
+
+export interface HttpOptions {
+  /** Every feature's routes, registered in this order. */
+  routes: readonly RouteRegistrar[];
+  /** Where staff and patron sessions are kept (the staff and patrons features). */
+  sessions: SessionStore;
   /** PEM key and certificate to serve HTTPS directly. */
   https?: { key: Buffer; cert: Buffer };
-  /** The statistics collector to count into (tests pass their own to flush and inspect it). */
-  statsCollector?: StatsCollector;
   /** Told of every route as it is registered (tests walk every route with it). */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
+export async function buildApp(ctx: AppContext, opts: HttpOptions): Promise<App> {
   const { config } = ctx;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -108,8 +103,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   });
   // One onRequest hook for both kinds of session: each reads its cookie only under its own paths,
   // so public pages pay for a single cheap URL check (measured: bench/README.md, home).
-  const staffSession = loadStaffSession(ctx);
-  const patronSession = loadPatronSession(ctx);
+  app.decorate('sessions', opts.sessions);
+  const staffSession = loadStaffSession(ctx, opts.sessions);
+  const patronSession = loadPatronSession(ctx, opts.sessions);
   app.addHook('onRequest', (request, reply, done) => {
     if (isPatronArea(request.url)) patronSession.call(app, request, reply, done);
     else staffSession.call(app, request, reply, done);
@@ -147,23 +143,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   if (!fs.existsSync(assetsDir)) throw new Error(`assets folder missing: ${assetsDir}`);
   await app.register(fastifyStatic, { root: assetsDir, prefix: '/assets/', maxAge: '1d', index: false });
 
-  registerPublicRoutes(app, ctx);
-  registerStaffRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
-  registerMailboxRoutes(app, ctx);
-  registerCatalogRoutes(app, ctx);
-  registerCatalogAdminRoutes(app, ctx);
-  registerPatronRoutes(app, ctx);
-  registerCirculationRoutes(app, ctx);
-  registerReferenceRoutes(app, ctx);
-  registerAnnouncementRoutes(app, ctx);
-  // Website statistics: one collector per process, flushed every few seconds and at close (issue 5).
-  const collector = opts.statsCollector ?? new StatsCollector(ctx, { mode: 'live' });
-  if (!opts.statsCollector) {
-    collector.start();
-    app.addHook('onClose', async () => collector.stop());
-  }
-  registerWebStatsRoutes(app, ctx, collector);
+  for (const register of opts.routes) register(app, ctx);
   await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
 
   await app.ready();

@@ -2,8 +2,8 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
-import { authenticateSession } from '../features/staff/staff.service.ts';
-import type { Actor, StaffActor } from '../features/staff/staff.policy.ts';
+import type { Actor, StaffActor } from '../auth/actors.ts';
+import type { SessionStore } from './sessions.ts';
 
 export const STAFF_COOKIE = 'carrel_staff';
 
@@ -11,14 +11,14 @@ export const STAFF_COOKIE = 'carrel_staff';
 export const staffCookieOptions = (request: FastifyRequest) =>
   ({ path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' }) as const;
 
-export function loadStaffSession(ctx: AppContext): onRequestHookHandler {
+export function loadStaffSession(ctx: AppContext, sessions: SessionStore): onRequestHookHandler {
   return (request, _reply, done) => {
     // Only the staff area and the staff API look at the cookie; public pages never touch a session
     // (and pay nothing for this hook).
     if (!request.url.startsWith('/staff') && !request.url.startsWith('/api/v1/staff')) return done();
     const token = request.cookies[STAFF_COOKIE];
     if (!token || token.length > 100) return done();
-    authenticateSession(ctx, token).then((actor) => {
+    sessions.authenticateStaff(ctx, token).then((actor) => {
       request.actor = actor;
       if (actor) request.staffToken = token;
       done();

@@ -6,8 +6,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { findPatronSessionFlash, updatePatronSessionFlash } from '../features/patrons/patrons.repository.ts';
-import { readSessionState, writeSessionState } from '../features/staff/staff.service.ts';
 
 const flashSchema = z.object({
   /** The path of the page that shows it; any other page drops it unshown. */
@@ -44,7 +42,7 @@ export async function setStaffFlash(
   opts: { deskPatronId?: string | null } = {},
 ): Promise<void> {
   if (!request.staffToken) return;
-  await writeSessionState(ctx, request.staffToken, {
+  await request.server.sessions.writeStaffState(ctx, request.staffToken, {
     flash: flash ? JSON.stringify(flash) : null,
     ...(opts.deskPatronId !== undefined && { deskPatronId: opts.deskPatronId }),
   });
@@ -60,15 +58,16 @@ export async function takeStaffFlash(
   path: string,
 ): Promise<{ flash: Flash | null; deskPatronId: string | null }> {
   if (!request.staffToken) return { flash: null, deskPatronId: null };
-  const state = await readSessionState(ctx, request.staffToken);
-  if (state.flash !== null) await writeSessionState(ctx, request.staffToken, { flash: null });
+  const { sessions } = request.server;
+  const state = await sessions.readStaffState(ctx, request.staffToken);
+  if (state.flash !== null) await sessions.writeStaffState(ctx, request.staffToken, { flash: null });
   return { flash: shownHere(decode(state.flash), path), deskPatronId: state.deskPatronId };
 }
 
 /** Leaves a message for the signed-in patron's next page. */
 export async function setPatronFlash(ctx: AppContext, request: FastifyRequest, flash: Flash): Promise<void> {
   if (!request.patron) return;
-  await updatePatronSessionFlash(ctx.db, request.patron.sessionId, JSON.stringify(flash));
+  await request.server.sessions.writePatronFlash(ctx, request.patron.sessionId, JSON.stringify(flash));
 }
 
 /** The signed-in patron's waiting message when it was meant for `path`; removed once read. */
@@ -78,8 +77,9 @@ export async function takePatronFlash(
   path: string,
 ): Promise<Flash | null> {
   if (!request.patron) return null;
-  const text = await findPatronSessionFlash(ctx.db, request.patron.sessionId);
-  if (text) await updatePatronSessionFlash(ctx.db, request.patron.sessionId, null);
+  const { sessions } = request.server;
+  const text = await sessions.readPatronFlash(ctx, request.patron.sessionId);
+  if (text) await sessions.writePatronFlash(ctx, request.patron.sessionId, null);
   return shownHere(decode(text), path);
 }
 

@@ -2,7 +2,7 @@
 // main landmark and a footer that always links the privacy page. Works without JavaScript.
 import type { ComponentChildren } from 'preact';
 import type { LibraryIdentity } from '../library.ts';
-import type { StaffActor } from '../features/staff/staff.policy.ts';
+import type { StaffActor } from '../auth/actors.ts';
 import type { FieldErrors } from '../errors.ts';
 
 export interface PageFrame {

@@ -6,7 +6,7 @@ import { describeEachDialect } from '../../test/support/env.ts';
 import { Browser, signedInStaff } from '../../test/support/http.ts';
 import { makePatron, TEST_PIN } from '../../test/support/patrons.ts';
 import { roles } from '../features/staff/roles.ts';
-import { buildApp } from './app.ts';
+import { buildApp } from '../app/root.ts';
 import type { App } from './types.ts';
 
 /** Public resources that are the same for everyone and say so with their own cache policy. */

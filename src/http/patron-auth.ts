@@ -3,8 +3,8 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
-import type { PatronActor } from '../features/patrons/patron-actor.ts';
-import { authenticatePatronSession } from '../features/patrons/patron-session.service.ts';
+import type { PatronActor } from '../auth/actors.ts';
+import type { SessionStore } from './sessions.ts';
 
 export const PATRON_COOKIE = 'carrel_patron';
 
@@ -22,13 +22,13 @@ export const isPatronArea = (url: string): boolean =>
   url.startsWith('/api/v1/account/') ||
   url.startsWith('/api/v1/account?');
 
-export function loadPatronSession(ctx: AppContext): onRequestHookHandler {
+export function loadPatronSession(ctx: AppContext, sessions: SessionStore): onRequestHookHandler {
   return (request, _reply, done) => {
     // Public pages and the catalog never touch a session (W1) and pay nothing for this hook.
     if (!isPatronArea(request.url)) return done();
     const token = request.cookies[PATRON_COOKIE];
     if (!token || token.length > 200) return done();
-    authenticatePatronSession(ctx, token).then((patron) => {
+    sessions.authenticatePatron(ctx, token).then((patron) => {
       request.patron = patron;
       done();
     }, done);

@@ -7,8 +7,8 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { PatronActor } from '../features/patrons/patron-actor.ts';
-import type { StaffActor } from '../features/staff/staff.policy.ts';
+import type { PatronActor, StaffActor } from '../auth/actors.ts';
+import type { SessionStore } from './sessions.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -26,6 +26,10 @@ declare module 'fastify' {
     staffToken: string | null;
     /** The signed-in patron, or null (set by the patron-session hook on patron pages). */
     patron: PatronActor | null;
+  }
+  interface FastifyInstance {
+    /** Staff and patron sessions (src/http/sessions.ts), from the composition root. */
+    sessions: SessionStore;
   }
   interface FastifyReply {
     /** The CSRF token for this page's forms (src/http/csrf.ts). */

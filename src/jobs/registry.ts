@@ -1,32 +1,16 @@
 // The typed job registry: job name → payload schema → idempotent handler. Checked at start-up so
 // a misspelt schedule or a duplicate name stops the process before it serves anything.
 import type { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { JobDefinition, Jobs, RecurringJob } from '../context.ts';
 
-export interface JobMeta {
-  jobId: string;
-  attempt: number;
-}
-
-export interface JobDefinition<S extends z.ZodType = z.ZodType> {
-  name: string;
-  payload: S;
-  /** Attempts before the job is marked failed (default 5). */
-  maxAttempts?: number;
-  /** Must be idempotent: a job can run again after a crash between its work and being marked done. */
-  handler(ctx: AppContext, payload: z.output<S>, meta: JobMeta): Promise<void>;
-}
+// Declared beside AppContext (a job's handler takes the context, and the context holds the jobs), so
+// the two files do not import each other; re-exported here, where jobs are defined.
+export type { JobDefinition, JobMeta, RecurringJob } from '../context.ts';
 
 /** Declares a job with its payload type inferred from the schema. */
 export const defineJob = <S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> => def;
 
-export interface RecurringJob {
-  job: JobDefinition;
-  everyMinutes: number;
-  payload: unknown;
-}
-
-export class JobRegistry {
+export class JobRegistry implements Jobs {
   private readonly byName = new Map<string, JobDefinition>();
 
   constructor(

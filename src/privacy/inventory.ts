@@ -1,7 +1,7 @@
 // The data inventory (G1): a declaration of every column of every table. It drives the purge
 // engine (G2), the public privacy page and the patron's own export (G3). Each feature declares
 // its tables in <feature>.privacy.ts; buildInventory() (registry.ts) collects them.
-import type { Role } from '../features/staff/roles.ts';
+import type { Role } from '../auth/roles.ts';
 import { plural } from '../plural.ts';
 
 /** Kinds of personal data, as the privacy page groups them. */

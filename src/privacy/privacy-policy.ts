@@ -1,9 +1,9 @@
 // The published privacy policy as data (G3): built from the same inventory the purge engine runs,
 // plus configuration, so what the library says and what the software does cannot drift apart.
 import type { Config } from '../config.ts';
-import { roleLabels } from '../features/staff/roles.ts';
-import { websiteStatisticsItems } from '../features/webstats/webstats.privacy.ts';
+import { roleLabels } from '../auth/roles.ts';
 import { personalCategories, type Inventory, type PersonalCategory } from './inventory.ts';
+import { websiteStatisticsItems } from './website-statistics.ts';
 
 export interface PolicyItem {
   table: string;

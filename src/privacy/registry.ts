@@ -1,31 +1,15 @@
-// Collects every feature's inventory entries into the one inventory (G1). A new feature adds
-// its <feature>.privacy.ts here; the schema-vs-inventory test catches one that is forgotten.
+// Collects every part's inventory entries into the one inventory (G1). A feature declares its
+// <feature>.privacy.ts in its index.ts manifest; the composition root passes the list here, and the
+// schema-vs-inventory test catches a table that is forgotten.
 import type { Config } from '../config.ts';
-import { announcementsInventory } from '../features/announcements/announcements.privacy.ts';
-import { catalogInventory } from '../features/catalog/catalog.privacy.ts';
-import { circulationInventory } from '../features/circulation/circulation.privacy.ts';
-import { referenceInventory } from '../features/reference/reference.privacy.ts';
-import { webstatsInventory } from '../features/webstats/webstats.privacy.ts';
-import { patronsInventory } from '../features/patrons/patrons.privacy.ts';
-import { staffInventory } from '../features/staff/staff.privacy.ts';
-import { jobsInventory } from '../jobs/jobs.privacy.ts';
-import { mailInventory } from '../mail/mail.privacy.ts';
-import { checkInventory, type Inventory } from './inventory.ts';
-import { privacyInventory } from './privacy.privacy.ts';
+import { checkInventory, type Inventory, type TableEntry } from './inventory.ts';
 
-export function buildInventory(config: Config): Inventory {
-  const inventory = [
-    ...staffInventory(config),
-    ...jobsInventory(),
-    ...privacyInventory(),
-    ...catalogInventory(),
-    ...patronsInventory(config),
-    ...circulationInventory(),
-    ...mailInventory(),
-    ...announcementsInventory(),
-    ...referenceInventory(config),
-    ...webstatsInventory(config),
-  ];
+export interface InventorySource {
+  inventory?: (config: Config) => readonly TableEntry[];
+}
+
+export function buildInventory(config: Config, sources: readonly InventorySource[]): Inventory {
+  const inventory = sources.flatMap((s) => s.inventory?.(config) ?? []);
   const problems = checkInventory(inventory);
   if (problems.length) throw new Error(`The data inventory is inconsistent:\n- ${problems.join('\n- ')}`);
   return inventory;

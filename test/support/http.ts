@@ -2,7 +2,7 @@
 // tokens from the page's form, and signs staff in through the real sign-in form.
 import { after, before } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/app/root.ts';
 import type { App } from '../../src/http/types.ts';
 import { createStaff } from '../../src/features/staff/staff.service.ts';
 import type { Role } from '../../src/features/staff/roles.ts';

@@ -29,3 +29,12 @@ export interface AnnouncementRecipientTable {
   patron_id: string;
   created_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    announcements: AnnouncementTable;
+    announcement_recipients: AnnouncementRecipientTable;
+  }
+}

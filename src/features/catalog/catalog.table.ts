@@ -51,3 +51,12 @@ export interface ItemTable {
   created_at: string;
   updated_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    bib_records: BibRecordTable;
+    items: ItemTable;
+  }
+}

@@ -22,8 +22,11 @@ import {
   loanRuleFor,
 } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
+import type { CheckinResult, Who } from './circulation.types.ts';
 import { trapForHold } from './holds.service.ts';
 import { plural } from '../../plural.ts';
+
+export type { CheckinResult, Who };
 
 /** A loan rule stands in the way; staff with an override role may proceed with a reason. */
 export class LoanRuleError extends DomainError {
@@ -38,8 +41,6 @@ export class LoanRuleError extends DomainError {
     super(message);
   }
 }
-
-export type Who = { kind: 'patron'; patron: PatronActor } | { kind: 'staff'; actor: Actor };
 
 function requireDesk(actor: Actor): void {
   if (!canUseDesk(actor)) throw new ForbiddenError('Only circulation staff and administrators use the desk.');
@@ -257,19 +258,6 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     await executeWrites(trx, ops, writes, { commit: true });
     return { loanId, title: item.title, barcode: item.barcode, dueAt, pickedUpHold, overridden };
   });
-}
-
-export interface CheckinResult {
-  title: string;
-  barcode: string;
-  /** Whether a loan ended (false for a copy that was on the shelf, e.g. a pulled hold). */
-  wasOnLoan: boolean;
-  /** Where the copy goes now. */
-  route:
-    | { to: 'shelf' }
-    | { to: 'hold_shelf'; pickupCode: string; shelfExpiresAt: string }
-    | { to: 'transit'; branch: string; forHold: boolean }
-    | { to: 'damaged' };
 }
 
 /**

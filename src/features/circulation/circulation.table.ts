@@ -79,3 +79,15 @@ export interface CirculationOverrideTable {
   reason: string;
   created_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    loans: LoanTable;
+    circulation_counts: CirculationCountTable;
+    circulation_overrides: CirculationOverrideTable;
+    reading_history: ReadingHistoryTable;
+    holds: HoldTable;
+  }
+}

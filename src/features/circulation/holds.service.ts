@@ -15,7 +15,7 @@ import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts'
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
-import type { CheckinResult, Who } from './circulation.service.ts';
+import type { CheckinResult, Who } from './circulation.types.ts';
 import { plural } from '../../plural.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.

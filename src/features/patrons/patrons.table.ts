@@ -67,3 +67,14 @@ export interface PinResetTokenTable {
   created_at: string;
   expires_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    patrons: PatronTable;
+    patron_sessions: PatronSessionTable;
+    patron_access_log: PatronAccessLogTable;
+    pin_reset_tokens: PinResetTokenTable;
+  }
+}

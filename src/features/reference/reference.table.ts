@@ -63,3 +63,14 @@ export interface FaqEntryTable {
   published_by: string | null;
   published_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    questions: QuestionTable;
+    question_messages: QuestionMessageTable;
+    question_notes: QuestionNoteTable;
+    faq_entries: FaqEntryTable;
+  }
+}

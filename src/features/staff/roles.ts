@@ -1,21 +1,3 @@
-// Staff roles. A staff member may hold several; permissions are plain functions in staff.policy.ts.
-export const roles = [
-  'admin',
-  'circulation',
-  'reference',
-  'webmaster',
-  'privacy-officer',
-  'counsel',
-] as const;
-export type Role = (typeof roles)[number];
-
-export const roleLabels: Record<Role, string> = {
-  admin: 'Administrator',
-  circulation: 'Circulation desk',
-  reference: 'Reference librarian',
-  webmaster: 'Webmaster',
-  'privacy-officer': 'Privacy officer',
-  counsel: "Library's counsel",
-};
-
-export const isRole = (v: string): v is Role => (roles as readonly string[]).includes(v);
+// Staff roles live in src/auth/roles.ts, where shared code (the data inventory, the privacy page)
+// can read them without importing a feature (issue 13 part 1).
+export * from '../../auth/roles.ts';

@@ -42,3 +42,14 @@ export interface LoginThrottleTable {
   last_failure_at: string;
   blocked_until: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    staff: StaffTable;
+    staff_roles: StaffRoleTable;
+    staff_sessions: StaffSessionTable;
+    login_throttle: LoginThrottleTable;
+  }
+}

@@ -4,24 +4,9 @@ import type { Config } from '../../config.ts';
 import type { TableEntry } from '../../privacy/inventory.ts';
 import { plural } from '../../plural.ts';
 
-/** What the privacy page says is collected about a visit, from the configuration (W2). */
-export function websiteStatisticsItems(config: Config): string[] {
-  const w = config.webstats;
-  return [
-    ...(w.reverseDns
-      ? [
-          'the Internet domain of your network (for example "xcompany.com" or "yourschool.edu"), found from your network address by a reverse-DNS lookup — the address itself is used only in the server’s memory for that lookup and for counting unique visitors, and is never written down',
-        ]
-      : []),
-    'your browser’s family and major version (for example "Firefox 133") and your operating system’s family (for example "Android") — not the full browser identification',
-    'the hour of the visit',
-    `the page visited, without anything after "?" in its address${w.queryKeys.length ? ` except ${w.queryKeys.join(', ')}` : ''}, and with record numbers replaced by a placeholder`,
-    'the site you came from, as its address only (for example "https://www.example.org"), not the page',
-    ...(w.libraryNetworks.length
-      ? ['whether you visited from inside a library branch or from elsewhere']
-      : []),
-  ];
-}
+// The privacy page's list of what is collected is in src/privacy/website-statistics.ts, where the
+// privacy page reads it without importing a feature (issue 13 part 1).
+export { websiteStatisticsItems } from '../../privacy/website-statistics.ts';
 
 export function webstatsInventory(config: Config): TableEntry[] {
   const w = config.webstats;

@@ -39,3 +39,15 @@ export interface StatsLogImportTable {
   bytes: number;
   imported_at: string;
 }
+
+// This feature's tables in the database type (src/db/schema.ts), added by declaration merging so
+// that shared code imports no feature (issue 13 part 1).
+declare module '../../db/schema.ts' {
+  interface DB {
+    stats_salts: StatsSaltTable;
+    stats_visitors: StatsVisitorTable;
+    stats_hourly: StatsHourlyTable;
+    stats_daily: StatsDailyTable;
+    stats_log_imports: StatsLogImportTable;
+  }
+}

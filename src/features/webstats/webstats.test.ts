@@ -11,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, test } from 'node:test';
 import { DAY, HOUR } from '../../clock.ts';
-import { buildApp } from '../../http/app.ts';
+import { buildApp } from '../../app/root.ts';
 import type { App } from '../../http/types.ts';
 import { runPurge } from '../../privacy/purge.ts';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';

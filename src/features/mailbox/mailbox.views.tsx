@@ -1,7 +1,7 @@
 // The development mailbox pages (admin only): the list, newest first, and one message.
-import { formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../http/layout.tsx';
-import type { DevMailboxRow, MailCount } from './mail.repository.ts';
-import { plural } from '../plural.ts';
+import { formatDateTime, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
+import type { DevMailboxRow, MailCount } from '../../mail/mail.repository.ts';
+import { plural } from '../../plural.ts';
 
 type ListRow = Pick<DevMailboxRow, 'id' | 'kind' | 'recipient' | 'subject' | 'created_at'>;
 

@@ -1,15 +1,20 @@
 // The development mailbox in the staff interface: administrators read the e-mail Carrel would
 // have sent while no SMTP server is configured.
 import { z } from 'zod';
-import { addMs, DAY, localDay } from '../clock.ts';
-import type { AppContext } from '../context.ts';
-import { NotFoundError } from '../errors.ts';
-import { requireStaff } from '../http/auth.ts';
-import { sendPage } from '../http/render.tsx';
-import type { App } from '../http/types.ts';
-import { canReadDevMailbox } from '../features/staff/staff.policy.ts';
-import { DEV_MAILBOX_DAYS } from './mail.privacy.ts';
-import { countOutboxWaiting, findDevMail, findDevMailList, findMailCounts } from './mail.repository.ts';
+import { addMs, DAY, localDay } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import { NotFoundError } from '../../errors.ts';
+import { requireStaff } from '../../http/auth.ts';
+import { sendPage } from '../../http/render.tsx';
+import type { App } from '../../http/types.ts';
+import { canReadDevMailbox } from '../staff/staff.policy.ts';
+import { DEV_MAILBOX_DAYS } from '../../mail/mail.privacy.ts';
+import {
+  countOutboxWaiting,
+  findDevMail,
+  findDevMailList,
+  findMailCounts,
+} from '../../mail/mail.repository.ts';
 import { MailboxMessagePage, MailboxPage, MailCountsPage } from './mailbox.views.tsx';
 
 export function registerMailboxRoutes(app: App, ctx: AppContext): void {

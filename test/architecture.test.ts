@@ -1,0 +1,155 @@
+// Issue 13 part 1: the import graph of src/ has no cycle (type-only imports counted), and shared
+// code (src/http, src/db, src/jobs, src/privacy, src/mail, src/auth) never imports a feature.
+// Features reach shared code; the composition root (src/app/root.ts) is the one place that lists
+// the features and wires them in.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+
+const root = path.resolve(import.meta.dirname, '..');
+const src = path.join(root, 'src');
+const shared = ['http', 'db', 'jobs', 'privacy', 'mail', 'auth'].map((d) => path.join(src, d) + path.sep);
+const features = path.join(src, 'features') + path.sep;
+
+interface Edge {
+  to: string;
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) sourceFiles(p, out);
+    else if (/\.tsx?$/.test(e.name) && !/\.d\.ts$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+const isTest = (file: string) => /\.test\.tsx?$/.test(file);
+
+/** Every relative import and re-export of `file`, resolved, and whether it brings in types only. */
+function importsOf(file: string): Edge[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const edges: Edge[] = [];
+  const add = (spec: string, typeOnly: boolean) => {
+    if (!spec.startsWith('.')) return;
+    edges.push({ to: path.resolve(path.dirname(file), spec), typeOnly });
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const allNamedTypes =
+        !!clause &&
+        !clause.name &&
+        !!bindings &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.length > 0 &&
+        bindings.elements.every((e) => e.isTypeOnly);
+      add(node.moduleSpecifier.text, !!clause && (clause.isTypeOnly || allNamedTypes));
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      add(node.moduleSpecifier.text, node.isTypeOnly);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      add(node.arguments[0].text, false);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return edges;
+}
+
+const files = sourceFiles(src);
+const graph = new Map(files.map((f) => [f, importsOf(f)]));
+const rel = (f: string) => path.relative(root, f);
+
+/** Strongly connected components of more than one file (or a file importing itself): the cycles. */
+function cycles(nodes: string[], next: (f: string) => string[]): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const strong = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next(v)) {
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || next(v).includes(v)) found.push(component.map(rel).sort());
+    }
+  };
+  for (const n of nodes) if (!idx.has(n)) strong(n);
+  return found;
+}
+
+test('every relative import in src/ names a file that exists', () => {
+  const missing = [...graph].flatMap(([from, edges]) =>
+    edges
+      .filter((e) => e.to.startsWith(src + path.sep) && !graph.has(e.to))
+      .map((e) => `${rel(from)} -> ${rel(e.to)}`),
+  );
+  assert.deepEqual(missing, []);
+});
+
+test('src/ has no import cycle (type-only imports included, as madge counts them)', () => {
+  const program = files.filter((f) => !isTest(f));
+  const inProgram = new Set(program);
+  const found = cycles(program, (f) =>
+    graph
+      .get(f)!
+      .map((e) => e.to)
+      .filter((t) => inProgram.has(t)),
+  );
+  assert.deepEqual(found, [], `import cycles:\n${found.map((c) => c.join(' <-> ')).join('\n')}`);
+});
+
+test('shared code (http, db, jobs, privacy, mail, auth) imports nothing from src/features', () => {
+  const offending = [...graph]
+    .filter(([from]) => !isTest(from) && shared.some((d) => from.startsWith(d)))
+    .flatMap(([from, edges]) =>
+      edges
+        .filter((e) => e.to.startsWith(features))
+        .map((e) => `${rel(from)} -> ${rel(e.to)}${e.typeOnly ? ' (types)' : ''}`),
+    );
+  assert.deepEqual(offending, []);
+});
+
+test('the cycle finder finds a cycle of two files and one through a self-import', () => {
+  const next = (f: string) => ({ a: ['b'], b: ['a', 'c'], c: [], d: ['d'] })[f] ?? [];
+  assert.deepEqual(
+    cycles(['a', 'b', 'c', 'd'], next).map((c) => c.length),
+    [2, 1],
+  );
+});
+
+test('the checks above see real imports (a guard against a scanner that finds nothing)', () => {
+  const app = graph.get(path.join(src, 'http', 'app.ts'));
+  assert.ok(app && app.some((e) => e.to === path.join(src, 'http', 'security.ts')));
+  assert.ok(graph.size > 100);
+});
