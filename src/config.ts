@@ -52,6 +52,8 @@ export interface Config {
   purge: { intervalMinutes: number; batchSize: number };
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimitBytes: number;
+  /** A catalog upload whose sender sends nothing for this long is dropped, freeing its slot. */
+  uploadIdleMs: number;
   jobs: { pollMs: number };
   mail: MailConfig;
   notices: NoticesConfig;
@@ -547,6 +549,7 @@ export function loadConfig(env: Env = process.env): Config {
       batchSize: r.int('PURGE_BATCH_SIZE', 2000, 10, 100_000),
     },
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1024 * 1024) * 1024,
+    uploadIdleMs: r.int('UPLOAD_IDLE_SECONDS', 60, 1, 3600) * 1000,
     jobs: { pollMs: r.int('JOB_POLL_MS', 1000, 10, 60_000) },
     mail: parseMail(r, library),
     notices: { dueSoonDays: r.int('NOTICE_DUE_SOON_DAYS', 3, 0, 30) },
@@ -654,6 +657,11 @@ export const configDocs: ReadonlyArray<[name: string, fallback: string, meaning:
     'Largest number of rows one purge transaction deletes (it shrinks itself to stay brief).',
   ],
   ['BODY_LIMIT_KB', '1024', 'Largest request body accepted; larger requests get 413.'],
+  [
+    'UPLOAD_IDLE_SECONDS',
+    '60',
+    'A catalog upload that sends nothing for this long is dropped (408), so a stalled one cannot hold an upload slot.',
+  ],
   ['JOB_POLL_MS', '1000', 'How often an idle worker looks for queued jobs.'],
   [
     'SMTP_URL',
