@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
+import { FIVE_WRONG_FROM_ONE_ADDRESS } from '../../../test/support/throttle.ts';
 import { MINUTE, HOUR } from '../../clock.ts';
 import {
   ConflictError,
@@ -257,13 +258,7 @@ describeEachDialect('staff accounts', (env) => {
       );
     const codes: string[] = [];
     for (let i = 0; i < 5; i++) codes.push(await attempt('wrong-password-123', stranger));
-    assert.deepEqual(codes, [
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'TooManyRequestsError',
-    ]);
+    assert.deepEqual(codes, FIVE_WRONG_FROM_ONE_ADDRESS);
     assert.equal(await attempt(s.password, uniqueIp()), 'signed in', 'the owner, elsewhere, signs in');
     assert.equal(await attempt(s.password, stranger), 'TooManyRequestsError', 'the stranger still waits');
 
