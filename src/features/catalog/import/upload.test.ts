@@ -239,6 +239,36 @@ describeEachDialect(
       assert.equal(again.statusCode, 200, again.body.slice(0, 300));
     });
 
+    test('uploads whose sender hangs up at once, before the checks have run, still free their slots', async () => {
+      const { browser: admin } = await signedInStaff(env(), app(), ['admin']);
+      const token = csrfTokenOf((await admin.get('/staff/catalog/import')).body);
+      const dirsBefore = uploadDirs();
+      // The headers arrive and the connection is gone while the session is still being looked up.
+      for (let i = 0; i < MAX_CONCURRENT_UPLOADS + 3; i++) {
+        const socket = net.connect(port, '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        socket.on('error', () => undefined);
+        socket.write(
+          `POST /staff/catalog/import HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+            `content-type: multipart/form-data; boundary=${boundary}\r\ncontent-length: ${10 * MB}\r\n` +
+            `x-csrf-token: ${token}\r\ncookie: ${cookieOf(admin.cookies)}\r\n\r\n`,
+        );
+        socket.destroy();
+        await new Promise((r) => socket.once('close', r));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await admin.request('POST', '/staff/catalog/import', {
+        payload: Buffer.concat([
+          multipartHead(token, 'four.mrc'),
+          iso2709(book('upload-4', 'After the hang-ups')),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+        headers: multipartType,
+      });
+      assert.equal(next.statusCode, 200, next.body.slice(0, 300));
+      assert.equal(await settledUploadDirs(dirsBefore), dirsBefore);
+    });
+
     test(
       `uploads that stall without hanging up are dropped after UPLOAD_IDLE_SECONDS, freeing their slots`,
       { timeout: 20_000 },

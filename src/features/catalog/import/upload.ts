@@ -79,6 +79,8 @@ async function* untilIdle(stream: AsyncIterable<Buffer>, idleMs: number): AsyncG
 interface Upload {
   dir: string | null;
   handlerRunning: boolean;
+  /** Released: no new temporary folder may be made for it. */
+  ended: boolean;
   release(): Promise<void>;
 }
 const uploads = new WeakMap<FastifyRequest, Upload>();
@@ -92,6 +94,7 @@ const headerToken = (request: FastifyRequest) => tokenOf(request, {});
 async function tempDir(request: FastifyRequest): Promise<string> {
   const upload = uploads.get(request);
   if (!upload) throw new Error('upload gate did not run');
+  if (upload.ended) throw new Error('the upload has ended');
   upload.dir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'carrel-upload-'));
   return upload.dir;
 }
@@ -137,7 +140,9 @@ export function installUploadHandling(scope: App, ctx: AppContext): void {
     const upload: Upload = {
       dir: null,
       handlerRunning: false,
+      ended: false,
       async release() {
+        upload.ended = true;
         if (held) {
           held = false;
           active--;
@@ -153,6 +158,12 @@ export function installUploadHandling(scope: App, ctx: AppContext): void {
     reply.raw.once('close', () => {
       if (!upload.handlerRunning) void upload.release();
     });
+    // A sender who hung up while the session was looked up is gone already: 'close' was emitted
+    // before the listener above, and would never free the slot.
+    if (reply.raw.closed || request.raw.destroyed) {
+      await upload.release();
+      return reply;
+    }
   });
 
   scope.addContentTypeParser(
