@@ -13,7 +13,7 @@
 // transaction that locks the counters, so a burst of parallel guesses is throttled exactly like
 // guesses sent one after another. A successful attempt gives its reservation back.
 import net from 'node:net';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { addMs, iso, MINUTE } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
@@ -142,22 +142,31 @@ interface Counter {
   blocked_until: string;
 }
 
-/** The bucket's level now: the stored failures less one per whole leak period since the last one. */
-function capLevel(row: Counter | undefined, rule: CapRule, now: Date): number {
-  if (!row) return 0;
-  const leaked = Math.floor((now.getTime() - Date.parse(row.last_failure_at)) / rule.leakEveryMs);
-  return Math.max(0, row.failures - Math.max(0, leaked));
+/**
+ * The bucket now: its level, and when the current leak period began. A bucket's
+ * `last_failure_at` is that start, not the last failure's time, so that a failure does not restart
+ * the period: otherwise failures closer together than `leakEveryMs` would never be forgiven, and
+ * a guess every 14 minutes would fill a bucket that forgives one every 15 (issue 12 item 7).
+ */
+function capState(row: Counter | undefined, rule: CapRule, now: Date): { level: number; since: number } {
+  if (!row) return { level: 0, since: now.getTime() };
+  const since = Date.parse(row.last_failure_at);
+  const leaked = Math.max(0, Math.floor((now.getTime() - since) / rule.leakEveryMs));
+  const level = Math.max(0, row.failures - leaked);
+  return { level, since: level === 0 ? now.getTime() : since + leaked * rule.leakEveryMs };
 }
 
 /** The counter after one more failure now. */
 function afterFailure(row: Counter | undefined, k: ThrottleKey, now: Date): Counter {
   if (k.rule.kind === 'cap') {
-    const failures = capLevel(row, k.rule, now) + 1;
+    const { level, since } = capState(row, k.rule, now);
+    const failures = level + 1;
     const full = failures >= k.rule.capacity;
     return {
       failures,
-      last_failure_at: iso(now),
-      blocked_until: full ? iso(addMs(now, k.rule.leakEveryMs)) : EPOCH,
+      last_failure_at: iso(new Date(since)),
+      // Full, it takes no try until the next failure is forgiven.
+      blocked_until: full ? iso(new Date(since + k.rule.leakEveryMs)) : EPOCH,
     };
   }
   const failures = (row?.failures ?? 0) + 1;
@@ -172,6 +181,20 @@ function afterGiveBack(row: Counter, k: ThrottleKey): Counter {
   else blocked = iso(addMs(new Date(Date.parse(row.last_failure_at)), backoffMs(failures, k.rule)));
   return { failures, last_failure_at: row.last_failure_at, blocked_until: blocked };
 }
+
+/** The stored counters of `keys`, locked until the transaction ends (in key order, against deadlocks). */
+const lockCounters = (trx: Transaction<DB>, ops: DialectOps, keys: ThrottleKey[]) =>
+  trx
+    .selectFrom('login_throttle')
+    .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
+    .orderBy('key')
+    .modifyEnd(ops.forUpdate())
+    .execute();
 
 /**
  * Counts an attempt against every key, or throws TooManyRequestsError (counting nothing) while
@@ -199,17 +222,7 @@ export async function reserveAttempt(
       )
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
-    const rows = await trx
-      .selectFrom('login_throttle')
-      .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
-      .where(
-        'key',
-        'in',
-        keys.map((k) => k.key),
-      )
-      .orderBy('key')
-      .modifyEnd(ops.forUpdate())
-      .execute();
+    const rows = await lockCounters(trx, ops, keys);
     const until = Math.max(0, ...rows.map((r) => Date.parse(r.blocked_until)));
     if (until > now.getTime()) throw tooMany(Math.ceil((until - now.getTime()) / 1000));
     for (const k of keys) {
@@ -255,17 +268,7 @@ export async function attemptSucceeded(
         )
         .execute();
     if (!giveBack.length) return;
-    const rows = await trx
-      .selectFrom('login_throttle')
-      .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
-      .where(
-        'key',
-        'in',
-        giveBack.map((k) => k.key),
-      )
-      .orderBy('key')
-      .modifyEnd(ops.forUpdate())
-      .execute();
+    const rows = await lockCounters(trx, ops, giveBack);
     for (const k of giveBack) {
       const row = rows.find((r) => r.key === k.key);
       if (!row) continue;

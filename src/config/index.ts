@@ -26,6 +26,7 @@ import { privacySettings, readPatrons, readPurge, STATS_K } from './privacy.ts';
 import { readReference, referenceSettings, type ReferenceConfig } from './reference.ts';
 import {
   BODY_LIMIT_KB,
+  UPLOAD_IDLE_SECONDS,
   HOST,
   JOB_POLL_MS,
   LOG_LEVEL,
@@ -80,6 +81,8 @@ export interface Config {
   purge: { intervalMinutes: number; batchSize: number };
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimitBytes: number;
+  /** A catalog upload whose sender sends nothing for this long is dropped, freeing its slot. */
+  uploadIdleMs: number;
   jobs: { pollMs: number };
   mail: MailConfig;
   notices: NoticesConfig;
@@ -124,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     patrons: readPatrons(r),
     purge: readPurge(r),
     bodyLimitBytes: r.read(BODY_LIMIT_KB) * 1024,
+    uploadIdleMs: r.read(UPLOAD_IDLE_SECONDS) * 1000,
     jobs: { pollMs: r.read(JOB_POLL_MS) },
     mail: readMail(r, library),
     notices: { dueSoonDays: r.read(NOTICE_DUE_SOON_DAYS) },

@@ -111,6 +111,14 @@ export const BODY_LIMIT_KB = intSetting('BODY_LIMIT_KB', {
     'Largest request body accepted (MARC uploads: 128 MB); larger requests, or forms of more than 1,000 fields, get 413.',
 });
 
+export const UPLOAD_IDLE_SECONDS = intSetting('UPLOAD_IDLE_SECONDS', {
+  default: 60,
+  min: 1,
+  max: 3600,
+  description:
+    'A catalog upload that sends nothing for this long is dropped (408), so a stalled one cannot hold an upload slot.',
+});
+
 export const JOB_POLL_MS = intSetting('JOB_POLL_MS', {
   default: 1000,
   min: 10,
@@ -127,6 +135,7 @@ export const serverSettings = [
   TLS_KEY_FILE,
   LOG_LEVEL,
   BODY_LIMIT_KB,
+  UPLOAD_IDLE_SECONDS,
   JOB_POLL_MS,
 ];
 

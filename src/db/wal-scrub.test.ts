@@ -40,6 +40,20 @@ const scrubEnv = {
   },
 };
 
+/** A new copy checked out at MAIN to a new patron, and its loan. */
+async function checkedOutCopy(ctx: TestEnv['ctx']) {
+  const book = await addRecord(ctx);
+  const copy = await addItem(ctx, book.id);
+  const borrower = await addPatron(ctx);
+  await checkOut(ctx, deskActor, { patronId: borrower.id, barcode: copy.barcode, branch: 'MAIN' });
+  const loan = await ctx.db
+    .selectFrom('loans')
+    .select('id')
+    .where('item_id', '=', copy.id)
+    .executeTakeFirstOrThrow();
+  return { copy, loan };
+}
+
 const referenceDesk: StaffActor = { ...deskActor, id: 'staff-ref', username: 'ref', roles: ['reference'] };
 
 /** A value a flow deletes, and the flow, for the failure message. */
@@ -99,15 +113,7 @@ describeEachDialect(
 
     test('check-in deletes the loan (C1)', async () => {
       const { ctx } = env();
-      const book = await addRecord(ctx);
-      const copy = await addItem(ctx, book.id);
-      const borrower = await addPatron(ctx);
-      await checkOut(ctx, deskActor, { patronId: borrower.id, barcode: copy.barcode, branch: 'MAIN' });
-      const loan = await ctx.db
-        .selectFrom('loans')
-        .select('id')
-        .where('item_id', '=', copy.id)
-        .executeTakeFirstOrThrow();
+      const { copy, loan } = await checkedOutCopy(ctx);
       await flow('check-in', [loan.id], () =>
         checkIn(ctx, deskActor, { barcode: copy.barcode, branch: 'MAIN' }),
       );
@@ -271,15 +277,7 @@ test('a long read in another process delays the scrub but does not prevent it, n
   const e = await createTestEnv('sqlite', scrubEnv);
   try {
     const { ctx } = e;
-    const book = await addRecord(ctx);
-    const copy = await addItem(ctx, book.id);
-    const p = await addPatron(ctx);
-    await checkOut(ctx, deskActor, { patronId: p.id, barcode: copy.barcode, branch: 'MAIN' });
-    const loan = await ctx.db
-      .selectFrom('loans')
-      .select('id')
-      .where('item_id', '=', copy.id)
-      .executeTakeFirstOrThrow();
+    const { copy, loan } = await checkedOutCopy(ctx);
     const other = new Database(ctx.database.sqliteFile!, { readonly: true });
     try {
       // Another process's read transaction keeps the WAL in use.

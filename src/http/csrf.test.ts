@@ -21,6 +21,27 @@ async function signedInPatron(env: TestEnv, app: App): Promise<Browser> {
   return b;
 }
 
+/**
+ * Signing out of `home` with each of `tokens` is refused and leaves the person signed in; signing
+ * out with the page's own token then works.
+ */
+async function refusedThenOwnWorks(
+  b: Browser,
+  home: string,
+  logout: string,
+  tokens: string[],
+): Promise<void> {
+  for (const token of tokens) {
+    const res = await b.request('POST', logout, { form: { _csrf: token } });
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, expired);
+    assert.equal((await b.get(home)).statusCode, 200, 'still signed in');
+  }
+  const own = await b.submit(home, logout, {});
+  assert.equal(own.statusCode, 303);
+  assert.equal((await b.get(home)).statusCode, 303, 'signed out with the right token');
+}
+
 describeEachDialect('CSRF: no cookies for visitors, tokens bound to the session', (env) => {
   const app = useTestApp(env);
 
@@ -75,13 +96,7 @@ describeEachDialect('CSRF: no cookies for visitors, tokens bound to the session'
     // The attacker also plants every cookie of theirs but the session (e.g. from a sibling
     // subdomain): a token checked against a cookie rather than the session would pass.
     for (const [name, value] of attacker.cookies) if (name !== STAFF_COOKIE) victim.cookies.set(name, value);
-    const res = await victim.request('POST', '/staff/logout', { form: { _csrf: attackerToken } });
-    assert.equal(res.statusCode, 403);
-    assert.match(res.body, expired);
-    assert.equal((await victim.get('/staff')).statusCode, 200, 'the victim is still signed in');
-    const own = await victim.submit('/staff', '/staff/logout', {});
-    assert.equal(own.statusCode, 303);
-    assert.equal((await victim.get('/staff')).statusCode, 303, 'signed out with the right token');
+    await refusedThenOwnWorks(victim, '/staff', '/staff/logout', [attackerToken]);
   });
 
   test('a staff token from before sign-in is refused after it, and the token changes at sign-in', async () => {
@@ -111,14 +126,29 @@ describeEachDialect('CSRF: no cookies for visitors, tokens bound to the session'
     await victim.submit('/account/login', '/account/login', { cardNumber: p.cardNumber, pin: TEST_PIN });
     assert.ok(victim.cookies.has(PATRON_COOKIE));
     for (const [name, value] of attacker.cookies) if (name !== PATRON_COOKIE) victim.cookies.set(name, value);
-    for (const token of [attackerToken, preSignIn]) {
-      const res = await victim.request('POST', '/account/logout', { form: { _csrf: token } });
-      assert.equal(res.statusCode, 403);
-      assert.equal((await victim.get('/account')).statusCode, 200, 'still signed in');
+    await refusedThenOwnWorks(victim, '/account', '/account/logout', [attackerToken, preSignIn]);
+  });
+
+  test('a token of the right length in other than plain ASCII is refused with 403, not a server error', async () => {
+    // crypto.timingSafeEqual throws on buffers of different byte lengths: "é" is one character but
+    // two bytes, so a token as long as the right one but not ASCII must not reach it unchecked.
+    const { browser: staff } = await signedInStaff(env(), app(), ['circulation']);
+    const own = csrfTokenOf((await staff.get('/staff')).body);
+    const visitor = new Browser(app());
+    const visitorToken = csrfTokenOf((await visitor.get('/staff/login')).body);
+    const [v, exp, nonce, sig] = visitorToken.split('.');
+    const cases: Array<[Browser, string, string]> = [
+      [staff, '/staff/logout', `${own.slice(0, -1)}é`],
+      [visitor, '/staff/login', `${v}.${exp}.${nonce}.${sig!.slice(0, -1)}é`],
+      [visitor, '/staff/login', `${v}.${exp}.${nonce}.${'€'.repeat(sig!.length)}`],
+    ];
+    for (const [b, url, token] of cases) {
+      assert.equal(token.length, url === '/staff/logout' ? own.length : visitorToken.length);
+      const res = await b.request('POST', url, { form: { _csrf: token, username: 'x', password: 'y' } });
+      assert.equal(res.statusCode, 403, `${token}: ${res.body.slice(0, 300)}`);
+      assert.match(res.body, expired);
     }
-    const own = await victim.submit('/account', '/account/logout', {});
-    assert.equal(own.statusCode, 303);
-    assert.equal((await victim.get('/account')).statusCode, 303, 'signed out with the right token');
+    assert.equal((await staff.get('/staff')).statusCode, 200, 'still signed in');
   });
 
   test('a post a browser marks as cross-site is refused even with a valid token', async () => {

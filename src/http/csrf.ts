@@ -61,8 +61,16 @@ export function csrfTokenFor(ctx: AppContext, request: FastifyRequest): string {
   return `a1.${expires}.${nonce}.${mac(ctx, 'anonymous', `${expires}.${nonce}`)}`;
 }
 
-const sameText = (a: string, b: string): boolean =>
-  a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/**
+ * Constant-time equality. Lengths are compared in bytes: timingSafeEqual throws on buffers of
+ * different byte lengths, and a token as long as the right one but not ASCII ("…é") must get the
+ * same 403 as any other wrong token, not a server error.
+ */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
 
 function isValid(ctx: AppContext, request: FastifyRequest, token: string): boolean {
   if (token.length > 200) return false;

@@ -22,6 +22,7 @@ const titles: Record<number, string> = {
   403: 'Not allowed',
   404: 'Page not found',
   405: 'Not allowed here',
+  408: 'The request stopped arriving',
   409: 'That could not be done',
   413: 'Too much data sent',
   415: 'Unsupported kind of data',

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
+import { FIVE_WRONG_FROM_ONE_ADDRESS } from '../../../test/support/throttle.ts';
 import { TEST_PIN as PIN, uniqueCard } from '../../../test/support/patrons.ts';
 import { MINUTE, HOUR } from '../../clock.ts';
 import { ConflictError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
@@ -130,13 +131,7 @@ describeEachDialect('patron sign-in and sessions', (env) => {
       const e = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, stranger));
       codes.push(e instanceof Error ? e.name : String(e));
     }
-    assert.deepEqual(codes, [
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'UnauthenticatedError',
-      'TooManyRequestsError',
-    ]);
+    assert.deepEqual(codes, FIVE_WRONG_FROM_ONE_ADDRESS);
     const owner = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
     assert.equal(owner.actor.id, p.id, 'the right PIN from a clean address signs in');
     assert.ok(

@@ -172,7 +172,11 @@ export function staffInventory(config: Config): TableEntry[] {
           description:
             'Number of failed attempts in a row; for an account over all addresses, those not yet forgiven (one every 15 minutes).',
         },
-        last_failure_at: { personal: false, description: 'When the last attempt failed.' },
+        last_failure_at: {
+          personal: false,
+          description:
+            'When the last attempt failed; for an account over all addresses, when its current 15-minute forgiveness period began.',
+        },
         blocked_until: { personal: false, description: 'Until when the next attempt is refused.' },
       },
       retention: [

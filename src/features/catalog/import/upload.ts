@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../context.ts';
-import { TooManyRequestsError } from '../../../errors.ts';
+import { DomainError, TooManyRequestsError } from '../../../errors.ts';
 import { requireStaff } from '../../../http/auth.ts';
 import { checkCsrfToken, tokenOf } from '../../../http/csrf.ts';
 import { BodyTooLargeError } from '../../../http/forms.ts';
@@ -19,6 +19,7 @@ import type { App } from '../../../http/types.ts';
 import { canImportCatalog } from '../catalog.policy.ts';
 import { readMultipart, uploadTooLarge, type UploadedFile } from './multipart.ts';
 import type { ImportSource } from './sources.ts';
+import { plural } from '../../../plural.ts';
 
 /** Largest MARC upload (web form or API); bigger files go through `carrel catalog import`. */
 export const IMPORT_MAX_MB = 128;
@@ -45,9 +46,41 @@ export class StoredBody {
   ) {}
 }
 
+/** The sender went quiet in the middle of an upload; its slot is given to others. */
+export class UploadStalledError extends DomainError {
+  readonly status = 408;
+  readonly code = 'upload_stalled';
+  constructor(seconds: number) {
+    super(
+      `Nothing of the upload arrived for ${plural(seconds, 'second')}, so it was stopped. Please choose the file and send it again.`,
+    );
+  }
+}
+
+/**
+ * The body's chunks, failing with UploadStalledError when none arrives for `idleMs`. Fastify sets
+ * no time limit on a request body, so without this an upload that stalls (a laptop closed
+ * mid-upload, a dropped network, a deliberately slow sender) would hold one of the few upload
+ * slots until the process restarts. Time spent writing a chunk to disk does not count.
+ */
+async function* untilIdle(stream: AsyncIterable<Buffer>, idleMs: number): AsyncGenerator<Buffer> {
+  const chunks = stream[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UploadStalledError(Math.round(idleMs / 1000))), idleMs);
+    });
+    const next = await Promise.race([chunks.next(), idle]).finally(() => clearTimeout(timer));
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 interface Upload {
   dir: string | null;
   handlerRunning: boolean;
+  /** Released: no new temporary folder may be made for it. */
+  ended: boolean;
   release(): Promise<void>;
 }
 const uploads = new WeakMap<FastifyRequest, Upload>();
@@ -61,6 +94,7 @@ const headerToken = (request: FastifyRequest) => tokenOf(request, {});
 async function tempDir(request: FastifyRequest): Promise<string> {
   const upload = uploads.get(request);
   if (!upload) throw new Error('upload gate did not run');
+  if (upload.ended) throw new Error('the upload has ended');
   upload.dir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'carrel-upload-'));
   return upload.dir;
 }
@@ -106,7 +140,9 @@ export function installUploadHandling(scope: App, ctx: AppContext): void {
     const upload: Upload = {
       dir: null,
       handlerRunning: false,
+      ended: false,
       async release() {
+        upload.ended = true;
         if (held) {
           held = false;
           active--;
@@ -122,23 +158,33 @@ export function installUploadHandling(scope: App, ctx: AppContext): void {
     reply.raw.once('close', () => {
       if (!upload.handlerRunning) void upload.release();
     });
+    // A sender who hung up while the session was looked up is gone already: 'close' was emitted
+    // before the listener above, and would never free the slot.
+    if (reply.raw.closed || request.raw.destroyed) {
+      await upload.release();
+      return reply;
+    }
   });
 
   scope.addContentTypeParser(
     'multipart/form-data',
     async (request: FastifyRequest, payload: IncomingMessage) => {
-      const form = await readMultipart(payload, request.headers['content-type'], {
-        dir: () => tempDir(request),
-        limits,
-        beforeFile: (fields) =>
-          checkCsrfToken(ctx, request, headerToken(request) ?? tokenOf(request, fields)),
-      });
+      const form = await readMultipart(
+        untilIdle(payload, ctx.config.uploadIdleMs),
+        request.headers['content-type'],
+        {
+          dir: () => tempDir(request),
+          limits,
+          beforeFile: (fields) =>
+            checkCsrfToken(ctx, request, headerToken(request) ?? tokenOf(request, fields)),
+        },
+      );
       return { ...form.fields, _files: form.files };
     },
   );
   scope.addContentTypeParser(MARC_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
     const file = path.join(await tempDir(request), 'body');
-    return new StoredBody(file, await streamToFile(payload, file));
+    return new StoredBody(file, await streamToFile(untilIdle(payload, ctx.config.uploadIdleMs), file));
   });
 }
 
