@@ -672,3 +672,30 @@ export async function insertOverride(
     })
     .execute();
 }
+
+// ---- records and copies, as holds and the desk need them ---------------------------------------
+
+export async function findItemByBarcode(
+  db: Kysely<DB>,
+  barcode: string,
+): Promise<Pick<ItemRow, 'id' | 'bib_id'> | undefined> {
+  return db.selectFrom('items').select(['id', 'bib_id']).where('barcode', '=', barcode).executeTakeFirst();
+}
+
+export async function findRecordFormat(
+  db: Kysely<DB>,
+  id: string,
+): Promise<{ id: string; format: string } | undefined> {
+  return db.selectFrom('bib_records').select(['id', 'format']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findRecordSummary(
+  db: Kysely<DB>,
+  id: string,
+): Promise<{ id: string; title: string; author: string | null } | undefined> {
+  return db
+    .selectFrom('bib_records')
+    .select(['id', 'title', 'author'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

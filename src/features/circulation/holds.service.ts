@@ -13,6 +13,7 @@ import { materialTypeForFormat, type FormatCode } from '../catalog/import/format
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
+import { findPatronById } from '../patrons/patrons.repository.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.service.ts';
@@ -115,11 +116,7 @@ async function materialTypeOfHold(trx: Kysely<DB>, hold: repo.HoldRow): Promise<
   const copyId = hold.trapped_item_id ?? hold.item_id;
   const copy = copyId ? await repo.findItemById(trx, copyId) : undefined;
   if (copy) return copy.material_type;
-  const bib = await trx
-    .selectFrom('bib_records')
-    .select('format')
-    .where('id', '=', hold.bib_id)
-    .executeTakeFirst();
+  const bib = await repo.findRecordFormat(trx, hold.bib_id);
   return holdMaterialType(undefined, await repo.findItemsOfRecord(trx, hold.bib_id), bib?.format);
 }
 
@@ -150,11 +147,7 @@ export async function placeHold(
     const nowIso = iso(now);
     const patron = await repo.lockPatron(trx, ctx.database.ops, patronId);
     if (!patron) throw new NotFoundError('That patron account does not exist.');
-    const bib = await trx
-      .selectFrom('bib_records')
-      .select(['id', 'format'])
-      .where('id', '=', bibId)
-      .executeTakeFirst();
+    const bib = await repo.findRecordFormat(trx, bibId);
     if (!bib) throw new NotFoundError('That title is not in the catalog.');
     const block = borrowingBlock(patron, nowIso);
     if (block) throw new ValidationError(`${block} Holds cannot be placed until then.`);
@@ -207,6 +200,55 @@ export async function placeHold(
     });
     return { holdId };
   });
+}
+
+/**
+ * Places a hold from the desk by the barcode of any copy of the title: for the title, or for that
+ * copy when `thisCopy` is set.
+ */
+export async function placeHoldByCopyBarcode(
+  ctx: AppContext,
+  who: Who,
+  input: { patronId: string; barcode: string | undefined; thisCopy: boolean; pickupBranch: unknown },
+): Promise<{ holdId: string }> {
+  const barcode = (input.barcode ?? '').trim();
+  const item = barcode ? await repo.findItemByBarcode(ctx.db, barcode) : undefined;
+  if (!item)
+    throw new ValidationError('Scan or type the barcode of a copy of the title.', {
+      hold_item: barcode ? `No item has the barcode ${barcode}.` : 'Scan or type a barcode.',
+    });
+  return placeHold(ctx, who, {
+    patronId: input.patronId,
+    bibId: item.bib_id,
+    itemId: input.thisCopy ? item.id : undefined,
+    pickupBranch: input.pickupBranch,
+  });
+}
+
+/** What the patron's "place a hold" form needs: the title, its copies, and the patron's home branch. */
+export interface HoldForm {
+  record: { id: string; title: string; author: string | null };
+  /** Copies that may be asked for. */
+  copies: Array<Pick<repo.ItemRow, 'id' | 'branch_code' | 'call_number' | 'status'>>;
+  /** Why no hold can be placed on this title, or null. */
+  refusal: string | null;
+  homeBranch: string;
+}
+
+export async function getHoldForm(ctx: AppContext, patronId: string, recordId: string): Promise<HoldForm> {
+  const patron = await findPatronById(ctx.db, patronId);
+  if (!patron) throw new NotFoundError('Your account no longer exists.');
+  const record = await repo.findRecordSummary(ctx.db, recordId);
+  if (!record) throw new NotFoundError('That title is not in the catalog.');
+  const items = await repo.findItemsOfRecord(ctx.db, record.id);
+  return {
+    record,
+    copies: items
+      .filter((i) => isHoldableCopy(i.status))
+      .map((i) => ({ id: i.id, branch_code: i.branch_code, call_number: i.call_number, status: i.status })),
+    refusal: holdRefusal(items.map((i) => i.status)),
+    homeBranch: patron.home_branch,
+  };
 }
 
 async function ownHold(ctx: AppContext, trx: Kysely<DB>, who: Who, holdId: string): Promise<repo.HoldRow> {
