@@ -3,7 +3,8 @@ import type { FieldErrors } from '../../errors.ts';
 import { CsrfField, ErrorSummary, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import { formatDate, Select } from '../../http/form-parts.tsx';
 import { plural } from '../../plural.ts';
-import type { HoldListing, LoanListing } from './circulation.repository.ts';
+import type { LoanListing } from './circulation.repository.ts';
+import type { HoldListing } from './holds.repository.ts';
 import { branchOptions, HoldsTable } from './circulation.view-parts.tsx';
 
 interface PatronPageProps extends PageFrame {

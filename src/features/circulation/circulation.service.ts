@@ -22,6 +22,7 @@ import {
   loanRuleFor,
 } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
+import * as holdsRepo from './holds.repository.ts';
 import { trapForHold } from './holds.service.ts';
 import { plural } from '../../plural.ts';
 
@@ -156,7 +157,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
 
     let pickedUpHold = false;
     const shelfHold =
-      item.status === 'on_hold_shelf' ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+      item.status === 'on_hold_shelf' ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (item.status === 'on_loan') {
       const loan = await repo.findLoanByItem(trx, item.id);
       // One refusal, one message: the summary and the field say the same thing (issue 12 item 16).
@@ -230,7 +231,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       }
     }
 
-    if (pickedUpHold && shelfHold) writes.push(repo.deleteHoldWrite(shelfHold.id));
+    if (pickedUpHold && shelfHold) writes.push(holdsRepo.deleteHoldWrite(shelfHold.id));
     const loanId = newId(now.getTime());
     const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
     const day = localDay(now, tz);
@@ -345,7 +346,7 @@ async function routeCheckedIn(
   /** The check-in's writes so far: the common routes add theirs; the others send them first. */
   writes: Write[],
   /** The next hold in line when the caller read it already (null: none); undefined: look it up. */
-  nextHold: repo.HoldRow | null | undefined,
+  nextHold: holdsRepo.HoldRow | null | undefined,
 ): Promise<CheckinResult['route']> {
   const nowIso = iso(now);
   const day = localDay(now, ctx.config.library.timezone);
@@ -356,9 +357,9 @@ async function routeCheckedIn(
   if (damaged) {
     await flush();
     // A damaged copy leaves any hold it was caught for; the hold goes back in line.
-    const trappedHold = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+    const trappedHold = mayBeTrapped ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (trappedHold)
-      await repo.updateHold(trx, trappedHold.id, {
+      await holdsRepo.updateHold(trx, trappedHold.id, {
         status: 'waiting',
         trapped_item_id: null,
         trapped_at: null,
@@ -375,7 +376,7 @@ async function routeCheckedIn(
     return { to: 'damaged' };
   }
   // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
-  const trapped = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+  const trapped = mayBeTrapped ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
   if (trapped) {
     await flush();
     if (trapped.pickup_branch !== branch) {
@@ -388,7 +389,7 @@ async function routeCheckedIn(
   const next =
     nextHold !== undefined
       ? (nextHold ?? undefined)
-      : await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
+      : await holdsRepo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
   if (next) {
     await flush();
     return trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
@@ -434,7 +435,7 @@ export async function renewLoan(
         'renewal_limit',
         false,
       );
-    const waiting = await repo.findNextHoldForItem(trx, ctx.database.ops, item, {
+    const waiting = await holdsRepo.findNextHoldForItem(trx, ctx.database.ops, item, {
       nowIso,
       localBranch: null,
     });
@@ -484,9 +485,9 @@ export async function markLost(
       await repo.deleteLoan(trx, loan.id);
       await repo.adjustOpenLoans(trx, loan.patron_id, -1, nowIso);
     }
-    const trapped = await repo.findHoldByTrappedItem(trx, item.id);
+    const trapped = await holdsRepo.findHoldByTrappedItem(trx, item.id);
     if (trapped)
-      await repo.updateHold(trx, trapped.id, {
+      await holdsRepo.updateHold(trx, trapped.id, {
         status: 'waiting',
         trapped_item_id: null,
         trapped_at: null,

@@ -2,7 +2,7 @@
 import { ScrollRegion } from '../../http/layout.tsx';
 import { formatDate } from '../../http/form-parts.tsx';
 import { branchName, type Branch, type LibraryIdentity } from '../../library.ts';
-import type { HoldListing } from './circulation.repository.ts';
+import type { HoldListing } from './holds.repository.ts';
 
 export const branchOptions = (branches: readonly Branch[]) => branches.map((b) => [b.code, b.name] as const);
 

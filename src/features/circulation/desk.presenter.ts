@@ -1,7 +1,8 @@
 // The desk's view model, built field by field: a database row (a patron row carries pin_hash,
 // notes and contact details) never reaches the desk page, so a new column cannot leak into it.
 import type { PatronRow } from '../patrons/patrons.repository.ts';
-import type { HoldListing, LoanListing } from './circulation.repository.ts';
+import type { LoanListing } from './circulation.repository.ts';
+import type { HoldListing } from './holds.repository.ts';
 import type { HoldView } from './circulation.view-parts.tsx';
 
 /** What the desk shows of the open patron. */
