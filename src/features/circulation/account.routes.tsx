@@ -13,6 +13,7 @@ import { HistoryPage, MyHoldsPage, MyLoansPage, PlaceHoldPage } from './account.
 import { idParams, isFormError } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
 import * as holds from './holds.service.ts';
+import * as history from './reading-history.service.ts';
 
 const itemStatusWords: Record<string, string> = {
   available: 'on the shelf',
@@ -179,7 +180,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
-      const h = await circ.getReadingHistory(ctx, patron, request.query.page ?? 1);
+      const h = await history.getReadingHistory(ctx, patron, request.query.page ?? 1);
       return sendPage(
         reply,
         <HistoryPage
@@ -195,14 +196,14 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
     const keep = formFields(request).keep === 'on';
-    await circ.setReadingHistory(ctx, patron, keep);
+    await history.setReadingHistory(ctx, patron, keep);
     return redirectWith(request, reply, '/account/history', keep ? 'history-on' : 'history-off');
   });
 
   app.post('/account/history/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    await circ.deleteReadingHistoryEntry(ctx, patron, request.params.id);
+    await history.deleteReadingHistoryEntry(ctx, patron, request.params.id);
     return redirectWith(request, reply, '/account/history', 'deleted');
   });
 }

@@ -9,6 +9,7 @@ import type { App } from '../../http/types.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
+import { openPatronAtDesk } from './desk.service.ts';
 import * as holds from './holds.service.ts';
 
 const loanJson = z.object({
@@ -167,7 +168,7 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
-      const patron = await circ.openPatronAtDesk(ctx, actor, {
+      const patron = await openPatronAtDesk(ctx, actor, {
         patronId: request.params.id,
         purpose: 'circulation',
       });

@@ -18,6 +18,7 @@ import type { Actor } from '../staff/staff.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams, isFormError } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
+import * as desk from './desk.service.ts';
 import { presentDesk, type DeskLoan } from './desk.presenter.ts';
 import { describeRoute, DeskPage, ShelfPage } from './desk.views.tsx';
 import * as holds from './holds.service.ts';
@@ -78,7 +79,7 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
   /** The patron open at the desk; one whose account was closed since simply is not shown. */
   async function openPatron(actor: Actor, patronId: string): Promise<PatronRow | null> {
     try {
-      return await circ.openPatronAtDesk(ctx, actor, { patronId, purpose: 'circulation' });
+      return await desk.openPatronAtDesk(ctx, actor, { patronId, purpose: 'circulation' });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       return null;
@@ -141,7 +142,7 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
       return reply.redirect(deskUrl(branch), 303);
     }
     try {
-      const patron = await circ.findPatronForDesk(ctx, actor, {
+      const patron = await desk.findPatronForDesk(ctx, actor, {
         card,
         patronId: card ? undefined : f.patron,
       });
@@ -180,7 +181,7 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
       if (r.checkin) return renderDesk(request, reply, { branch, patronId, checkin: r.checkin });
       // The message and the patron the form was for wait in the session for the next page.
       const known = patronId
-        ? await circ.findPatronForDesk(ctx, request.actor!, { patronId }).catch(() => null)
+        ? await desk.findPatronForDesk(ctx, request.actor!, { patronId }).catch(() => null)
         : null;
       await setStaffFlash(
         ctx,

@@ -7,13 +7,13 @@ import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { suppressedText } from '../../stats/suppress.ts';
 import { canViewCirculationCounts } from './circulation.policy.ts';
-import * as circ from './circulation.service.ts';
+import { getCirculationStats, type CirculationStats } from './stats.service.ts';
 import { actionLabel, StatsPage } from './stats.views.tsx';
 
 const rangeQuery = z.object({ from: z.string().max(20).optional(), to: z.string().max(20).optional() });
 
 /** The statistics as CSV lines; branch codes, material types and actions are configuration words. */
-export function statsCsv(s: circ.CirculationStats): string {
+export function statsCsv(s: CirculationStats): string {
   // Quote every cell anyway.
   const cell = (v: string) => `"${v.replace(/"/g, '""')}"`;
   const lines = [
@@ -35,7 +35,7 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
     if (!actor) return reply;
     const frame = { library, actor, csrfToken: reply.generateCsrf(), values: request.query };
     try {
-      const stats = await circ.getCirculationStats(ctx, actor, request.query);
+      const stats = await getCirculationStats(ctx, actor, request.query);
       return sendPage(
         reply,
         <StatsPage {...frame} stats={stats} values={{ from: stats.from, to: stats.to }} />,
@@ -53,7 +53,7 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
   app.get('/staff/circulation/stats.csv', { schema: { querystring: rangeQuery } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canViewCirculationCounts);
     if (!actor) return reply;
-    const s = await circ.getCirculationStats(ctx, actor, request.query);
+    const s = await getCirculationStats(ctx, actor, request.query);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="circulation-${s.from}-${s.to}.csv"`)

@@ -4,7 +4,7 @@ import type { FieldErrors } from '../../errors.ts';
 import { ErrorSummary, Field, Layout, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import { branchName } from '../../library.ts';
 import { suppressedText } from '../../stats/suppress.ts';
-import type { CirculationStats } from './circulation.service.ts';
+import type { CirculationStats } from './stats.service.ts';
 
 const actionWords: Record<string, string> = {
   checkout: 'Check-outs',
