@@ -12,11 +12,11 @@ import { formatDate } from '../../http/form-parts.tsx';
 import { newId } from '../../ids.ts';
 import { executeWrites, type Write } from '../../db/writes.ts';
 import { patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
-import type { PatronActor } from '../patrons/patron-actor.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
+import type { CheckinResult, Who } from './circulation.types.ts';
 import * as holdsRepo from './holds.repository.ts';
 import { requireDesk } from './desk.service.ts';
 import { trapForHold } from './holds.service.ts';
@@ -35,8 +35,6 @@ export class LoanRuleError extends DomainError {
     super(message);
   }
 }
-
-export type Who = { kind: 'patron'; patron: PatronActor } | { kind: 'staff'; actor: Actor };
 
 export function requireBranch(ctx: AppContext, code: unknown): string {
   const c = typeof code === 'string' ? code.trim() : '';
@@ -212,19 +210,6 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
     await executeWrites(trx, ops, writes, { commit: true });
     return { loanId, title: item.title, barcode: item.barcode, dueAt, pickedUpHold, overridden };
   });
-}
-
-export interface CheckinResult {
-  title: string;
-  barcode: string;
-  /** Whether a loan ended (false for a copy that was on the shelf, e.g. a pulled hold). */
-  wasOnLoan: boolean;
-  /** Where the copy goes now. */
-  route:
-    | { to: 'shelf' }
-    | { to: 'hold_shelf'; pickupCode: string; shelfExpiresAt: string }
-    | { to: 'transit'; branch: string; forHold: boolean }
-    | { to: 'damaged' };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '../../http/layout.tsx';
 import { branchName, type LibraryIdentity } from '../../library.ts';
 import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
-import type { CheckinResult } from './circulation.service.ts';
+import type { CheckinResult } from './circulation.types.ts';
 import type { DeskModel, DeskPatron } from './desk.presenter.ts';
 import type { ShelfView } from './holds.service.ts';
 import { branchOptions, HoldsTable } from './circulation.view-parts.tsx';

@@ -17,7 +17,7 @@ import { findPatronById } from '../patrons/patrons.repository.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import * as holdsRepo from './holds.repository.ts';
-import type { CheckinResult, Who } from './circulation.service.ts';
+import type { CheckinResult, Who } from './circulation.types.ts';
 import { plural } from '../../plural.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.
