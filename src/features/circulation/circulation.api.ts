@@ -1,100 +1,51 @@
 // Circulation as JSON under /api/v1: the desk's actions for staff, and a patron's own loans and
-// holds. Responses are built field by field (presenters), so a new column never leaks into JSON.
+// holds. Schemas and presenters: circulation.api-schemas.ts.
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { requirePatron } from '../../http/patron-auth.ts';
 import type { App } from '../../http/types.ts';
+import {
+  accountHoldBody,
+  checkinBody,
+  checkinReply,
+  checkoutBody,
+  checkoutReply,
+  holdIdReply,
+  holdJson,
+  loanJson,
+  presentHold,
+  presentLoan,
+  renewReply,
+  shelfQuery,
+  shelfReply,
+  staffHoldBody,
+  suspendBody,
+} from './circulation.api-schemas.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
 import { openPatronAtDesk } from './desk.service.ts';
 import * as holds from './holds.service.ts';
 
-const loanJson = z.object({
-  id: z.string(),
-  barcode: z.string(),
-  recordId: z.string(),
-  title: z.string(),
-  author: z.string().nullable(),
-  materialType: z.string(),
-  checkedOutAt: z.string(),
-  dueAt: z.string(),
-  renewals: z.number(),
-});
-const holdJson = z.object({
-  id: z.string(),
-  recordId: z.string(),
-  title: z.string(),
-  itemBarcode: z.string().nullable(),
-  pickupBranch: z.string(),
-  placedAt: z.string(),
-  status: z.string(),
-  suspendedUntil: z.string().nullable(),
-  shelfExpiresAt: z.string().nullable(),
-  pickupCode: z.string().nullable(),
-  position: z.number().nullable(),
-});
-const presentLoan = (l: Awaited<ReturnType<typeof circ.getLoans>>[number]): z.infer<typeof loanJson> => ({
-  id: l.id,
-  barcode: l.barcode,
-  recordId: l.bibId,
-  title: l.title,
-  author: l.author,
-  materialType: l.materialType,
-  checkedOutAt: l.checkedOutAt,
-  dueAt: l.dueAt,
-  renewals: l.renewals,
-});
-const presentHold = (h: Awaited<ReturnType<typeof holds.getHolds>>[number]): z.infer<typeof holdJson> => ({
-  id: h.id,
-  recordId: h.bibId,
-  title: h.title,
-  itemBarcode: h.itemBarcode,
-  pickupBranch: h.pickupBranch,
-  placedAt: h.placedAt,
-  status: h.status,
-  suspendedUntil: h.suspendedUntil,
-  shelfExpiresAt: h.shelfExpiresAt,
-  pickupCode: h.pickupCode,
-  position: h.position,
-});
-const routeJson = z.object({
-  to: z.enum(['shelf', 'hold_shelf', 'transit', 'damaged']),
-  branch: z.string().optional(),
-  forHold: z.boolean().optional(),
-  pickupCode: z.string().optional(),
-  shelfExpiresAt: z.string().optional(),
-});
+const staffTags = { tags: ['circulation (staff)'] };
+const patronTags = { tags: ['account (patron)'] };
 
 export function registerCirculationApi(app: App, ctx: AppContext): void {
-  const staffTags = { tags: ['circulation (staff)'] };
-  const patronTags = { tags: ['account (patron)'] };
+  registerStaffApi(app, ctx);
+  registerPatronApi(app, ctx);
+}
 
+function registerStaffApi(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/staff/circulation/checkout',
     {
       schema: {
         ...staffTags,
         summary: 'Check an item out to a patron',
-        body: z.object({
-          patronId: z.string().max(64).optional(),
-          cardNumber: z.string().max(64).optional(),
-          barcode: z.string().max(64),
-          branch: z.string().max(16),
-          overrideReason: z.string().max(500).optional(),
-        }),
-        response: {
-          200: z.object({
-            loanId: z.string(),
-            title: z.string(),
-            barcode: z.string(),
-            dueAt: z.string(),
-            pickedUpHold: z.boolean(),
-            overridden: z.array(z.string()),
-          }),
-        },
+        body: checkoutBody,
+        response: { 200: checkoutReply },
       },
     },
     async (request, reply) => {
@@ -121,14 +72,8 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
       schema: {
         ...staffTags,
         summary: 'Check an item in; says where it goes next',
-        body: z.object({
-          barcode: z.string().max(64),
-          branch: z.string().max(16),
-          damaged: z.boolean().optional(),
-        }),
-        response: {
-          200: z.object({ title: z.string(), barcode: z.string(), wasOnLoan: z.boolean(), route: routeJson }),
-        },
+        body: checkinBody,
+        response: { 200: checkinReply },
       },
     },
     async (request, reply) => {
@@ -141,12 +86,7 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/staff/circulation/loans/:id/renew',
     {
-      schema: {
-        ...staffTags,
-        summary: 'Renew a loan',
-        params: idParams,
-        response: { 200: z.object({ dueAt: z.string(), renewalsLeft: z.number() }) },
-      },
+      schema: { ...staffTags, summary: 'Renew a loan', params: idParams, response: { 200: renewReply } },
     },
     async (request, reply) => {
       const actor = requireStaff(request, reply, canUseDesk);
@@ -186,13 +126,8 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
       schema: {
         ...staffTags,
         summary: 'Place a hold for a patron',
-        body: z.object({
-          patronId: z.string().max(64),
-          recordId: z.string().max(64),
-          itemId: z.string().max(64).optional(),
-          pickupBranch: z.string().max(16),
-        }),
-        response: { 201: z.object({ holdId: z.string() }) },
+        body: staffHoldBody,
+        response: { 201: holdIdReply },
       },
     },
     async (request, reply) => {
@@ -225,31 +160,8 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
       schema: {
         ...staffTags,
         summary: 'Hold shelf, copies to clear and pull list of a branch (pickup codes, never names)',
-        querystring: z.object({ branch: z.string().max(16) }),
-        response: {
-          200: z.object({
-            ready: z.array(
-              z.object({
-                pickupCode: z.string(),
-                title: z.string(),
-                barcode: z.string(),
-                callNumber: z.string().nullable(),
-                shelfExpiresAt: z.string(),
-              }),
-            ),
-            toClear: z.array(
-              z.object({ barcode: z.string(), title: z.string(), callNumber: z.string().nullable() }),
-            ),
-            toPull: z.array(
-              z.object({
-                barcode: z.string(),
-                title: z.string(),
-                callNumber: z.string().nullable(),
-                location: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        querystring: shelfQuery,
+        response: { 200: shelfReply },
       },
     },
     async (request, reply) => {
@@ -258,8 +170,9 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
       return holds.getShelf(ctx, { kind: 'staff', actor }, circ.requireBranch(ctx, request.query.branch));
     },
   );
+}
 
-  // Patron side.
+function registerPatronApi(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/account/loans',
     {
@@ -283,7 +196,7 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
         ...patronTags,
         summary: 'Renew one of your loans',
         params: idParams,
-        response: { 200: z.object({ dueAt: z.string(), renewalsLeft: z.number() }) },
+        response: { 200: renewReply },
       },
     },
     async (request, reply) => {
@@ -315,12 +228,8 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
       schema: {
         ...patronTags,
         summary: 'Place a hold',
-        body: z.object({
-          recordId: z.string().max(64),
-          itemId: z.string().max(64).optional(),
-          pickupBranch: z.string().max(16),
-        }),
-        response: { 201: z.object({ holdId: z.string() }) },
+        body: accountHoldBody,
+        response: { 201: holdIdReply },
       },
     },
     async (request, reply) => {
@@ -343,7 +252,7 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
         ...patronTags,
         summary: 'Pause one of your holds, optionally until a date (YYYY-MM-DD); it keeps its place',
         params: idParams,
-        body: z.object({ until: z.string().max(10).optional() }).optional(),
+        body: suspendBody,
         response: { 204: z.null() },
       },
     },
