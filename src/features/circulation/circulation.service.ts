@@ -17,10 +17,12 @@ import type { Actor } from '../staff/staff.policy.ts';
 import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.types.ts';
-import * as holdsRepo from './holds.repository.ts';
-import { requireDesk } from './desk.service.ts';
 import { trapForHold } from './holds.service.ts';
 import { plural } from '../../plural.ts';
+import { requireDesk } from './desk.service.ts';
+import * as holdsRepo from './holds.repository.ts';
+
+export type { CheckinResult, Who };
 
 /** A loan rule stands in the way; staff with an override role may proceed with a reason. */
 export class LoanRuleError extends DomainError {

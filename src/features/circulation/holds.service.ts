@@ -16,9 +16,9 @@ import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import { findPatronById } from '../patrons/patrons.repository.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
-import * as holdsRepo from './holds.repository.ts';
 import type { CheckinResult, Who } from './circulation.types.ts';
 import { plural } from '../../plural.ts';
+import * as holdsRepo from './holds.repository.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.
 const CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY3479';
