@@ -10,18 +10,13 @@ import { addItem, addPatron, addRecord, deskActor } from '../../../test/support/
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
+import { checkIn, checkOut, getLoans, LoanRuleError, markLost, renewLoan } from './circulation.service.ts';
+import { openPatronAtDesk } from './desk.service.ts';
 import {
-  checkIn,
-  checkOut,
-  getLoans,
-  getReadingHistory,
-  LoanRuleError,
-  markLost,
-  openPatronAtDesk,
-  renewLoan,
-  setReadingHistory,
   deleteReadingHistoryEntry,
-} from './circulation.service.ts';
+  getReadingHistory,
+  setReadingHistory,
+} from './reading-history.service.ts';
 
 const desk = deskActor;
 const admin: StaffActor = { ...desk, id: 'staff-admin', username: 'boss', roles: ['admin'] };

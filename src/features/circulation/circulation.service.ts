@@ -1,4 +1,5 @@
-// Circulation: check-out, check-in, renewal, lost items, and the patron's reading-history choice.
+// Circulation: check-out, check-in, renewal, lost items and current loans (the desk's patron:
+// desk.service.ts; reading history: reading-history.service.ts; statistics: stats.service.ts).
 // Every operation is one transaction that changes the loan, the item, the patron's open-loan
 // counter and the patron-free count together (C1, C2): a check-in that fails leaves nothing half
 // done, and a check-in that succeeds leaves no link between the patron and the item.
@@ -10,21 +11,16 @@ import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../
 import { formatDate } from '../../http/form-parts.tsx';
 import { newId } from '../../ids.ts';
 import { executeWrites, type Write } from '../../db/writes.ts';
-import { logPatronAccess, patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
-import type { PatronActor } from '../patrons/patron-actor.ts';
+import { patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
-import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
-import {
-  canOverrideLoanRules,
-  canUseDesk,
-  canViewCirculationCounts,
-  loanRuleFor,
-} from './circulation.policy.ts';
+import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.types.ts';
 import { trapForHold } from './holds.service.ts';
 import { plural } from '../../plural.ts';
+import { requireDesk } from './desk.service.ts';
+import * as holdsRepo from './holds.repository.ts';
 
 export type { CheckinResult, Who };
 
@@ -42,10 +38,6 @@ export class LoanRuleError extends DomainError {
   }
 }
 
-function requireDesk(actor: Actor): void {
-  if (!canUseDesk(actor)) throw new ForbiddenError('Only circulation staff and administrators use the desk.');
-}
-
 export function requireBranch(ctx: AppContext, code: unknown): string {
   const c = typeof code === 'string' ? code.trim() : '';
   if (!ctx.config.library.branches.some((b) => b.code === c))
@@ -60,44 +52,6 @@ function requireBarcode(v: unknown): string {
       barcode: 'Scan or type the item barcode.',
     });
   return b;
-}
-
-/**
- * Finds the patron to open at the desk by card number or id, without logging: the desk page that
- * then shows the patron logs that view (openPatronAtDesk, A6).
- */
-export async function findPatronForDesk(
-  ctx: AppContext,
-  actor: Actor,
-  input: { card?: string | undefined; patronId?: string | undefined },
-): Promise<PatronRow> {
-  requireDesk(actor);
-  const card = input.card?.trim();
-  const patron = card
-    ? await findPatronByCard(ctx.db, card)
-    : input.patronId
-      ? await findPatronById(ctx.db, input.patronId)
-      : undefined;
-  if (!patron)
-    throw new NotFoundError(card ? 'No patron has that card number.' : 'That patron account does not exist.');
-  return patron;
-}
-
-/** Opens a patron at the desk by card number (or id) and writes the access-log entry (A6). */
-export async function openPatronAtDesk(
-  ctx: AppContext,
-  actor: Actor,
-  input: { card?: string; patronId?: string; purpose: AccessPurpose },
-): Promise<PatronRow> {
-  const patron = await findPatronForDesk(ctx, actor, input);
-  if (actor.kind === 'staff')
-    await logPatronAccess(ctx.db, {
-      staffId: actor.id,
-      patronId: patron.id,
-      purpose: input.purpose,
-      at: iso(ctx.clock.now()),
-    });
-  return patron;
 }
 
 export interface CheckoutInput {
@@ -157,7 +111,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
 
     let pickedUpHold = false;
     const shelfHold =
-      item.status === 'on_hold_shelf' ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+      item.status === 'on_hold_shelf' ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (item.status === 'on_loan') {
       const loan = await repo.findLoanByItem(trx, item.id);
       // One refusal, one message: the summary and the field say the same thing (issue 12 item 16).
@@ -231,7 +185,7 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
       }
     }
 
-    if (pickedUpHold && shelfHold) writes.push(repo.deleteHoldWrite(shelfHold.id));
+    if (pickedUpHold && shelfHold) writes.push(holdsRepo.deleteHoldWrite(shelfHold.id));
     const loanId = newId(now.getTime());
     const dueAt = iso(endOfLocalDay(now, tz, rule.loanDays));
     const day = localDay(now, tz);
@@ -333,7 +287,7 @@ async function routeCheckedIn(
   /** The check-in's writes so far: the common routes add theirs; the others send them first. */
   writes: Write[],
   /** The next hold in line when the caller read it already (null: none); undefined: look it up. */
-  nextHold: repo.HoldRow | null | undefined,
+  nextHold: holdsRepo.HoldRow | null | undefined,
 ): Promise<CheckinResult['route']> {
   const nowIso = iso(now);
   const day = localDay(now, ctx.config.library.timezone);
@@ -344,9 +298,9 @@ async function routeCheckedIn(
   if (damaged) {
     await flush();
     // A damaged copy leaves any hold it was caught for; the hold goes back in line.
-    const trappedHold = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+    const trappedHold = mayBeTrapped ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
     if (trappedHold)
-      await repo.updateHold(trx, trappedHold.id, {
+      await holdsRepo.updateHold(trx, trappedHold.id, {
         status: 'waiting',
         trapped_item_id: null,
         trapped_at: null,
@@ -363,7 +317,7 @@ async function routeCheckedIn(
     return { to: 'damaged' };
   }
   // A copy already caught for a hold (arriving in transit, or scanned again on the shelf).
-  const trapped = mayBeTrapped ? await repo.findHoldByTrappedItem(trx, item.id) : undefined;
+  const trapped = mayBeTrapped ? await holdsRepo.findHoldByTrappedItem(trx, item.id) : undefined;
   if (trapped) {
     await flush();
     if (trapped.pickup_branch !== branch) {
@@ -376,7 +330,7 @@ async function routeCheckedIn(
   const next =
     nextHold !== undefined
       ? (nextHold ?? undefined)
-      : await repo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
+      : await holdsRepo.findNextHoldForItem(trx, ops, item, { nowIso, localBranch: localFirst });
   if (next) {
     await flush();
     return trapForHold(ctx, trx, next, item, branch, now, { countTrap: true });
@@ -422,7 +376,7 @@ export async function renewLoan(
         'renewal_limit',
         false,
       );
-    const waiting = await repo.findNextHoldForItem(trx, ctx.database.ops, item, {
+    const waiting = await holdsRepo.findNextHoldForItem(trx, ctx.database.ops, item, {
       nowIso,
       localBranch: null,
     });
@@ -472,9 +426,9 @@ export async function markLost(
       await repo.deleteLoan(trx, loan.id);
       await repo.adjustOpenLoans(trx, loan.patron_id, -1, nowIso);
     }
-    const trapped = await repo.findHoldByTrappedItem(trx, item.id);
+    const trapped = await holdsRepo.findHoldByTrappedItem(trx, item.id);
     if (trapped)
-      await repo.updateHold(trx, trapped.id, {
+      await holdsRepo.updateHold(trx, trapped.id, {
         status: 'waiting',
         trapped_item_id: null,
         trapped_at: null,
@@ -492,116 +446,9 @@ export async function markLost(
   });
 }
 
-// ---- reading history (C3) -------------------------------------------------------------------
-
-/** Turns reading history on or off for the patron; turning it off deletes all of it at once. */
-export async function setReadingHistory(
-  ctx: AppContext,
-  patron: PatronActor,
-  keep: boolean,
-): Promise<{ deleted: number }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const nowIso = iso(ctx.clock.now());
-    await repo.setKeepHistory(trx, patron.id, keep, nowIso);
-    const deleted = keep ? 0 : await repo.deleteHistoryOfPatron(trx, patron.id);
-    return { deleted };
-  });
-}
-
-export async function deleteReadingHistoryEntry(
-  ctx: AppContext,
-  patron: PatronActor,
-  id: string,
-): Promise<void> {
-  const n = await repo.deleteHistoryEntry(ctx.db, patron.id, id);
-  if (n === 0) throw new NotFoundError('That entry is not in your reading history.');
-}
-
-export async function getReadingHistory(
-  ctx: AppContext,
-  patron: PatronActor,
-  page: number,
-): Promise<{
-  keep: boolean;
-  total: number;
-  page: number;
-  pageSize: number;
-  entries: Awaited<ReturnType<typeof repo.findHistoryOfPatron>>;
-}> {
-  const p = await findPatronById(ctx.db, patron.id);
-  if (!p) throw new NotFoundError('Your account no longer exists.');
-  const pageSize = 50;
-  const total = await repo.countHistoryOfPatron(ctx.db, patron.id);
-  const last = Math.max(1, Math.ceil(total / pageSize));
-  const current = Math.min(Math.max(1, Math.floor(page) || 1), last);
-  return {
-    keep: p.keep_history === 1,
-    total,
-    page: current,
-    pageSize,
-    entries: await repo.findHistoryOfPatron(ctx.db, patron.id, pageSize, (current - 1) * pageSize),
-  };
-}
-
 /** Current loans of a patron: their own (patron) or at the desk (staff; never past loans, C3). */
 export async function getLoans(ctx: AppContext, who: Who, patronId: string): Promise<repo.LoanListing[]> {
   if (who.kind === 'staff') requireDesk(who.actor);
   else if (who.patron.id !== patronId) throw new ForbiddenError('You can only see your own loans.');
   return repo.findLoansOfPatron(ctx.db, patronId);
-}
-
-// ---- statistics (C2, G7) ----------------------------------------------------------------------
-
-export interface CirculationStats {
-  from: string;
-  to: string;
-  k: number;
-  /** Summed over the range per branch × material type × action; counts 1..k are suppressed on display. */
-  rows: Array<{ branchCode: string; materialType: string; action: string; count: number }>;
-  /** Totals per action over the range; shown with the same suppression as every other count. */
-  totals: Record<string, number>;
-}
-
-const dayRe = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Patron-free circulation counts for a date range (days in the library's time zone). */
-export async function getCirculationStats(
-  ctx: AppContext,
-  actor: Actor,
-  range: { from?: unknown; to?: unknown },
-): Promise<CirculationStats> {
-  if (!canViewCirculationCounts(actor))
-    throw new ForbiddenError(
-      'Circulation statistics are for circulation staff, administrators and the privacy officer.',
-    );
-  const tz = ctx.config.library.timezone;
-  const now = ctx.clock.now();
-  const to = typeof range.to === 'string' && range.to !== '' ? range.to : localDay(now, tz);
-  const from =
-    typeof range.from === 'string' && range.from !== ''
-      ? range.from
-      : localDay(new Date(now.getTime() - 29 * 86_400_000), tz);
-  const fields: Record<string, string> = {};
-  if (!dayRe.test(from) || Number.isNaN(Date.parse(from))) fields.from = 'Use YYYY-MM-DD.';
-  if (!dayRe.test(to) || Number.isNaN(Date.parse(to))) fields.to = 'Use YYYY-MM-DD.';
-  if (!fields.from && !fields.to && from > to) fields.to = 'The end must not be before the start.';
-  if (Object.keys(fields).length) throw new ValidationError('Please correct the dates.', fields);
-  const byKey = new Map<
-    string,
-    { branchCode: string; materialType: string; action: string; count: number }
-  >();
-  const totals: Record<string, number> = {};
-  for (const r of await repo.findCounts(ctx.db, from, to)) {
-    const key = `${r.branchCode}|${r.materialType}|${r.action}`;
-    const row = byKey.get(key) ?? {
-      branchCode: r.branchCode,
-      materialType: r.materialType,
-      action: r.action,
-      count: 0,
-    };
-    row.count += r.count;
-    byKey.set(key, row);
-    totals[r.action] = (totals[r.action] ?? 0) + r.count;
-  }
-  return { from, to, k: ctx.config.statsK, rows: [...byKey.values()], totals };
 }

@@ -13,10 +13,12 @@ import { materialTypeForFormat, type FormatCode } from '../catalog/import/format
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { noticeHoldEnded, noticeHoldReady } from '../notices/notices.service.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
+import { findPatronById } from '../patrons/patrons.repository.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
 import type { CheckinResult, Who } from './circulation.types.ts';
 import { plural } from '../../plural.ts';
+import * as holdsRepo from './holds.repository.ts';
 
 // Letters and digits that cannot be mistaken for one another on a slip or read aloud.
 const CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY3479';
@@ -25,7 +27,7 @@ async function newPickupCode(db: Kysely<DB>): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     let code = '';
     for (let i = 0; i < 5; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)];
-    if (!(await repo.pickupCodeInUse(db, code))) return code;
+    if (!(await holdsRepo.pickupCodeInUse(db, code))) return code;
   }
   throw new Error('could not find a free pickup code');
 }
@@ -46,7 +48,7 @@ function patronIdOf(who: Who, patronId: string): string {
 export async function trapForHold(
   ctx: AppContext,
   trx: Kysely<DB>,
-  hold: repo.HoldRow,
+  hold: holdsRepo.HoldRow,
   item: repo.ItemRow,
   branch: string,
   now: Date,
@@ -62,7 +64,7 @@ export async function trapForHold(
       action: 'hold_trapped',
     });
   if (hold.pickup_branch !== branch) {
-    await repo.updateHold(trx, hold.id, {
+    await holdsRepo.updateHold(trx, hold.id, {
       status: 'in_transit',
       trapped_item_id: item.id,
       trapped_at: nowIso,
@@ -76,7 +78,7 @@ export async function trapForHold(
   }
   const pickupCode = await newPickupCode(trx);
   const shelfExpiresAt = iso(endOfLocalDay(now, tz, ctx.config.library.circulation.holdShelfDays));
-  await repo.updateHold(trx, hold.id, {
+  await holdsRepo.updateHold(trx, hold.id, {
     status: 'ready',
     trapped_item_id: item.id,
     trapped_at: hold.trapped_at ?? nowIso,
@@ -111,15 +113,11 @@ export function holdMaterialType(
 }
 
 /** holdMaterialType for a stored hold: its caught or chosen copy, else its title's copies. */
-async function materialTypeOfHold(trx: Kysely<DB>, hold: repo.HoldRow): Promise<string> {
+async function materialTypeOfHold(trx: Kysely<DB>, hold: holdsRepo.HoldRow): Promise<string> {
   const copyId = hold.trapped_item_id ?? hold.item_id;
   const copy = copyId ? await repo.findItemById(trx, copyId) : undefined;
   if (copy) return copy.material_type;
-  const bib = await trx
-    .selectFrom('bib_records')
-    .select('format')
-    .where('id', '=', hold.bib_id)
-    .executeTakeFirst();
+  const bib = await holdsRepo.findRecordFormat(trx, hold.bib_id);
   return holdMaterialType(undefined, await repo.findItemsOfRecord(trx, hold.bib_id), bib?.format);
 }
 
@@ -150,11 +148,7 @@ export async function placeHold(
     const nowIso = iso(now);
     const patron = await repo.lockPatron(trx, ctx.database.ops, patronId);
     if (!patron) throw new NotFoundError('That patron account does not exist.');
-    const bib = await trx
-      .selectFrom('bib_records')
-      .select(['id', 'format'])
-      .where('id', '=', bibId)
-      .executeTakeFirst();
+    const bib = await holdsRepo.findRecordFormat(trx, bibId);
     if (!bib) throw new NotFoundError('That title is not in the catalog.');
     const block = borrowingBlock(patron, nowIso);
     if (block) throw new ValidationError(`${block} Holds cannot be placed until then.`);
@@ -172,16 +166,16 @@ export async function placeHold(
           itemId: 'That copy cannot be requested.',
         });
     }
-    if (await repo.patronHasHoldOnRecord(trx, patronId, bib.id))
+    if (await holdsRepo.patronHasHoldOnRecord(trx, patronId, bib.id))
       throw new ConflictError('There is already a hold on this title for this account.');
     if (await repo.patronHasLoanOfRecord(trx, patronId, bib.id))
       throw new ConflictError('This account has this title checked out already.');
-    if ((await repo.countHoldsOfPatron(trx, patronId)) >= policy.maxHoldsPerPatron)
+    if ((await holdsRepo.countHoldsOfPatron(trx, patronId)) >= policy.maxHoldsPerPatron)
       throw new ValidationError(
         `An account can have at most ${plural(policy.maxHoldsPerPatron, 'hold')} at a time.`,
       );
     const holdId = newId(now.getTime());
-    await repo.insertHold(trx, {
+    await holdsRepo.insertHold(trx, {
       id: holdId,
       patron_id: patronId,
       bib_id: bib.id,
@@ -209,8 +203,62 @@ export async function placeHold(
   });
 }
 
-async function ownHold(ctx: AppContext, trx: Kysely<DB>, who: Who, holdId: string): Promise<repo.HoldRow> {
-  const hold = await repo.findHoldForUpdate(trx, ctx.database.ops, holdId);
+/**
+ * Places a hold from the desk by the barcode of any copy of the title: for the title, or for that
+ * copy when `thisCopy` is set.
+ */
+export async function placeHoldByCopyBarcode(
+  ctx: AppContext,
+  who: Who,
+  input: { patronId: string; barcode: string | undefined; thisCopy: boolean; pickupBranch: unknown },
+): Promise<{ holdId: string }> {
+  const barcode = (input.barcode ?? '').trim();
+  const item = barcode ? await holdsRepo.findItemByBarcode(ctx.db, barcode) : undefined;
+  if (!item)
+    throw new ValidationError('Scan or type the barcode of a copy of the title.', {
+      hold_item: barcode ? `No item has the barcode ${barcode}.` : 'Scan or type a barcode.',
+    });
+  return placeHold(ctx, who, {
+    patronId: input.patronId,
+    bibId: item.bib_id,
+    itemId: input.thisCopy ? item.id : undefined,
+    pickupBranch: input.pickupBranch,
+  });
+}
+
+/** What the patron's "place a hold" form needs: the title, its copies, and the patron's home branch. */
+export interface HoldForm {
+  record: { id: string; title: string; author: string | null };
+  /** Copies that may be asked for. */
+  copies: Array<Pick<repo.ItemRow, 'id' | 'branch_code' | 'call_number' | 'status'>>;
+  /** Why no hold can be placed on this title, or null. */
+  refusal: string | null;
+  homeBranch: string;
+}
+
+export async function getHoldForm(ctx: AppContext, patronId: string, recordId: string): Promise<HoldForm> {
+  const patron = await findPatronById(ctx.db, patronId);
+  if (!patron) throw new NotFoundError('Your account no longer exists.');
+  const record = await holdsRepo.findRecordSummary(ctx.db, recordId);
+  if (!record) throw new NotFoundError('That title is not in the catalog.');
+  const items = await repo.findItemsOfRecord(ctx.db, record.id);
+  return {
+    record,
+    copies: items
+      .filter((i) => isHoldableCopy(i.status))
+      .map((i) => ({ id: i.id, branch_code: i.branch_code, call_number: i.call_number, status: i.status })),
+    refusal: holdRefusal(items.map((i) => i.status)),
+    homeBranch: patron.home_branch,
+  };
+}
+
+async function ownHold(
+  ctx: AppContext,
+  trx: Kysely<DB>,
+  who: Who,
+  holdId: string,
+): Promise<holdsRepo.HoldRow> {
+  const hold = await holdsRepo.findHoldForUpdate(trx, ctx.database.ops, holdId);
   if (!hold) throw new NotFoundError('That hold no longer exists.');
   patronIdOf(who, hold.patron_id);
   return hold;
@@ -235,7 +283,7 @@ export async function suspendHold(ctx: AppContext, who: Who, holdId: string, unt
     const hold = await ownHold(ctx, trx, who, holdId);
     if (hold.trapped_item_id)
       throw new ConflictError('A copy has already been set aside for this hold, so it cannot be paused.');
-    await repo.updateHold(trx, hold.id, { status: 'suspended', suspended_until: untilIso });
+    await holdsRepo.updateHold(trx, hold.id, { status: 'suspended', suspended_until: untilIso });
   });
 }
 
@@ -243,7 +291,7 @@ export async function resumeHold(ctx: AppContext, who: Who, holdId: string): Pro
   await ctx.db.transaction().execute(async (trx) => {
     const hold = await ownHold(ctx, trx, who, holdId);
     if (hold.status !== 'suspended') return;
-    await repo.updateHold(trx, hold.id, { status: 'waiting', suspended_until: null });
+    await holdsRepo.updateHold(trx, hold.id, { status: 'waiting', suspended_until: null });
   });
 }
 
@@ -255,7 +303,7 @@ export async function cancelHold(ctx: AppContext, who: Who, holdId: string): Pro
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const hold = await ownHold(ctx, trx, who, holdId);
-    await repo.deleteHold(trx, hold.id);
+    await holdsRepo.deleteHold(trx, hold.id);
     // The patron is told when staff cancel; a patron cancelling their own hold needs no e-mail.
     if (who.kind === 'staff') await noticeHoldEnded(ctx, trx, hold, 'cancelled');
     await repo.incrementCount(trx, {
@@ -273,9 +321,9 @@ export async function expireShelfHolds(ctx: AppContext): Promise<number> {
   for (;;) {
     const n = await ctx.db.transaction().execute(async (trx) => {
       const now = ctx.clock.now();
-      const expired = await repo.findExpiredShelfHolds(trx, iso(now), 200);
+      const expired = await holdsRepo.findExpiredShelfHolds(trx, iso(now), 200);
       for (const h of expired) {
-        await repo.deleteHold(trx, h.id);
+        await holdsRepo.deleteHold(trx, h.id);
         await noticeHoldEnded(ctx, trx, h, 'expired');
         await repo.incrementCount(trx, {
           day: localDay(now, ctx.config.library.timezone),
@@ -291,14 +339,18 @@ export async function expireShelfHolds(ctx: AppContext): Promise<number> {
   }
 }
 
-export async function getHolds(ctx: AppContext, who: Who, patronId: string): Promise<repo.HoldListing[]> {
-  return repo.findHoldsOfPatron(ctx.db, patronIdOf(who, patronId));
+export async function getHolds(
+  ctx: AppContext,
+  who: Who,
+  patronId: string,
+): Promise<holdsRepo.HoldListing[]> {
+  return holdsRepo.findHoldsOfPatron(ctx.db, patronIdOf(who, patronId));
 }
 
 export interface ShelfView {
-  ready: Awaited<ReturnType<typeof repo.findHoldShelf>>;
-  toClear: Awaited<ReturnType<typeof repo.findShelfItemsToClear>>;
-  toPull: Awaited<ReturnType<typeof repo.findPullList>>;
+  ready: Awaited<ReturnType<typeof holdsRepo.findHoldShelf>>;
+  toClear: Awaited<ReturnType<typeof holdsRepo.findShelfItemsToClear>>;
+  toPull: Awaited<ReturnType<typeof holdsRepo.findPullList>>;
 }
 
 /** The hold shelf, copies to clear from it, and copies to pull for holds, at a branch — no names. */
@@ -307,9 +359,9 @@ export async function getShelf(ctx: AppContext, actor: Who, branch: string): Pro
     throw new ForbiddenError('Only circulation staff and administrators see the hold shelf.');
   const nowIso = iso(ctx.clock.now());
   return {
-    ready: await repo.findHoldShelf(ctx.db, branch),
-    toClear: await repo.findShelfItemsToClear(ctx.db, branch),
-    toPull: await repo.findPullList(ctx.db, branch, nowIso),
+    ready: await holdsRepo.findHoldShelf(ctx.db, branch),
+    toClear: await holdsRepo.findShelfItemsToClear(ctx.db, branch),
+    toPull: await holdsRepo.findPullList(ctx.db, branch, nowIso),
   };
 }
 

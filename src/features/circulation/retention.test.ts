@@ -11,7 +11,8 @@ import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts'
 import { addItem, addPatron, addRecord } from '../../../test/support/circulation-fixtures.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
-import { checkIn, checkOut, setReadingHistory } from './circulation.service.ts';
+import { checkIn, checkOut } from './circulation.service.ts';
+import { setReadingHistory } from './reading-history.service.ts';
 import { placeHold } from './holds.service.ts';
 
 const admin: StaffActor = {

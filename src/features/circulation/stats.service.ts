@@ -1,0 +1,62 @@
+// Circulation statistics (C2, G7): patron-free counts per day, branch, material type and action,
+// summed over a date range; small counts are suppressed where they are shown.
+import { localDay } from '../../clock.ts';
+import type { AppContext } from '../../context.ts';
+import { ForbiddenError, ValidationError } from '../../errors.ts';
+import type { Actor } from '../staff/staff.policy.ts';
+import { canViewCirculationCounts } from './circulation.policy.ts';
+import * as repo from './circulation.repository.ts';
+
+export interface CirculationStats {
+  from: string;
+  to: string;
+  k: number;
+  /** Summed over the range per branch × material type × action; counts 1..k are suppressed on display. */
+  rows: Array<{ branchCode: string; materialType: string; action: string; count: number }>;
+  /** Totals per action over the range; shown with the same suppression as every other count. */
+  totals: Record<string, number>;
+}
+
+const dayRe = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Patron-free circulation counts for a date range (days in the library's time zone). */
+export async function getCirculationStats(
+  ctx: AppContext,
+  actor: Actor,
+  range: { from?: unknown; to?: unknown },
+): Promise<CirculationStats> {
+  if (!canViewCirculationCounts(actor))
+    throw new ForbiddenError(
+      'Circulation statistics are for circulation staff, administrators and the privacy officer.',
+    );
+  const tz = ctx.config.library.timezone;
+  const now = ctx.clock.now();
+  const to = typeof range.to === 'string' && range.to !== '' ? range.to : localDay(now, tz);
+  const from =
+    typeof range.from === 'string' && range.from !== ''
+      ? range.from
+      : localDay(new Date(now.getTime() - 29 * 86_400_000), tz);
+  const fields: Record<string, string> = {};
+  if (!dayRe.test(from) || Number.isNaN(Date.parse(from))) fields.from = 'Use YYYY-MM-DD.';
+  if (!dayRe.test(to) || Number.isNaN(Date.parse(to))) fields.to = 'Use YYYY-MM-DD.';
+  if (!fields.from && !fields.to && from > to) fields.to = 'The end must not be before the start.';
+  if (Object.keys(fields).length) throw new ValidationError('Please correct the dates.', fields);
+  const byKey = new Map<
+    string,
+    { branchCode: string; materialType: string; action: string; count: number }
+  >();
+  const totals: Record<string, number> = {};
+  for (const r of await repo.findCounts(ctx.db, from, to)) {
+    const key = `${r.branchCode}|${r.materialType}|${r.action}`;
+    const row = byKey.get(key) ?? {
+      branchCode: r.branchCode,
+      materialType: r.materialType,
+      action: r.action,
+      count: 0,
+    };
+    row.count += r.count;
+    byKey.set(key, row);
+    totals[r.action] = (totals[r.action] ?? 0) + r.count;
+  }
+  return { from, to, k: ctx.config.statsK, rows: [...byKey.values()], totals };
+}
