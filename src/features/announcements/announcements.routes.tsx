@@ -8,6 +8,7 @@ import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { canManageAnnouncements } from '../staff/staff.policy.ts';
 import * as service from './announcements.service.ts';
@@ -100,7 +101,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err instanceof ValidationError ? err.fields : {}}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -135,7 +136,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
               error={err.message}
               fields={err instanceof ValidationError ? err.fields : {}}
             />,
-            err.status,
+            domainStatus(err),
           );
         }
       },

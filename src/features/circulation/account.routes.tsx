@@ -8,6 +8,7 @@ import { formFields } from '../../http/forms.ts';
 import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import { requirePatron } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { HistoryPage, MyHoldsPage, MyLoansPage, PlaceHoldPage } from './account.views.tsx';
 import { idParams, isFormError } from './circulation.route-parts.ts';
@@ -73,7 +74,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
       return sendPage(
         reply,
         <MyLoansPage {...patronFrame(reply)} loans={loans} error={err.message} />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -116,7 +117,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
         error={error?.message}
         fields={error instanceof ValidationError ? error.fields : {}}
       />,
-      error ? error.status : 200,
+      error ? domainStatus(error) : 200,
     );
   }
 
@@ -168,7 +169,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
         return sendPage(
           reply,
           <MyHoldsPage {...patronFrame(reply)} holds={list} error={err.message} />,
-          err.status,
+          domainStatus(err),
         );
       }
     });

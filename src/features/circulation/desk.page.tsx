@@ -9,6 +9,7 @@ import { requireStaff } from '../../http/auth.ts';
 import { setStaffFlash, type Flash } from '../../http/flash.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
@@ -67,7 +68,7 @@ export function deskResponder(ctx: AppContext) {
         offerOverride={error instanceof circ.LoanRuleError && error.overridable}
         checkin={opts.checkin ?? null}
       />,
-      error ? error.status : 200,
+      error ? domainStatus(error) : 200,
     );
   }
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { ConflictError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
 import { PATRON_COOKIE, patronCookieOptions, requirePatron, safeNext } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { setMailPreferences } from './mail-preferences.ts';
 import { MailPreferencesPage, preferencesOf } from './mail-preferences.views.tsx';
@@ -92,7 +93,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           next={next}
           publicIdleMinutes={publicIdleMinutes}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -154,7 +155,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err instanceof ValidationError ? err.fields : {}}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -198,7 +199,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err.fields}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -258,7 +259,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={fields}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });

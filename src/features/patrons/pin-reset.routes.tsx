@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { checkPinResetLink, requestPinReset, resetPinWithLink } from './pin-reset.service.ts';
 import {
@@ -46,7 +47,7 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
           fields={err instanceof ValidationError ? err.fields : {}}
           cardNumber={values.cardNumber?.slice(0, 40)}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -58,7 +59,11 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
       await checkPinResetLink(ctx, token);
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      return sendPage(reply, <PinResetInvalidPage library={library} message={err.message} />, err.status);
+      return sendPage(
+        reply,
+        <PinResetInvalidPage library={library} message={err.message} />,
+        domainStatus(err),
+      );
     }
     return sendPage(
       reply,
@@ -85,7 +90,11 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
       );
     } catch (err) {
       if (err instanceof NotFoundError)
-        return sendPage(reply, <PinResetInvalidPage library={library} message={err.message} />, err.status);
+        return sendPage(
+          reply,
+          <PinResetInvalidPage library={library} message={err.message} />,
+          domainStatus(err),
+        );
       if (!(err instanceof ValidationError)) throw err;
       return sendPage(
         reply,
@@ -96,7 +105,7 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err.fields}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });

@@ -9,6 +9,7 @@ import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import { faqDraft, listFaqs, publishFaq, unpublishFaq } from './reference.faq.ts';
@@ -97,7 +98,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err instanceof ValidationError ? err.fields : {}}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -172,7 +173,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
         failed={opts.failed}
         faqDraft={draft}
       />,
-      opts.error?.status ?? 200,
+      opts.error ? domainStatus(opts.error) : 200,
     );
   }
 

@@ -9,6 +9,7 @@ import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { findSignInAlert, getSignInAttacks } from './sign-in-alerts.service.ts';
 import { SIGN_IN_ALERTS_PATH, SignInAttacksPage } from './sign-in-alerts.views.tsx';
@@ -72,7 +73,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
           fields={fields}
           username={text(body.username)?.slice(0, 64)}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -122,7 +123,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
       return sendPage(
         reply,
         <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={fields} />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
