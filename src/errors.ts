@@ -1,10 +1,22 @@
-// The small family of domain errors. Services throw these; one mapper (src/http/errors.ts) turns
-// them into a status code with a stable code and a plain message. Services never throw HTTP errors.
+// The small family of domain errors. Services throw these; one mapper (src/http/errors.tsx) turns
+// them into a status code with a stable code and a plain message. Services never throw HTTP errors,
+// and a domain error says what kind of refusal it is, never which HTTP status that becomes.
 
 export type FieldErrors = Record<string, string>;
 
+/** What kind of refusal an error is; `describeError` in src/http/errors.tsx maps each to a status. */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'timed_out'
+  | 'too_many_requests';
+
 export abstract class DomainError extends Error {
-  abstract readonly status: number;
+  abstract readonly kind: ErrorKind;
   /** Stable, machine-readable code, e.g. "not_found". */
   abstract readonly code: string;
   constructor(message: string) {
@@ -15,7 +27,7 @@ export abstract class DomainError extends Error {
 
 /** The input cannot be accepted; `fields` says what to fix per form field. */
 export class ValidationError extends DomainError {
-  readonly status = 400;
+  readonly kind = 'invalid';
   readonly code = 'invalid_input';
   constructor(
     message: string,
@@ -26,28 +38,28 @@ export class ValidationError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  readonly status = 404;
+  readonly kind = 'not_found';
   readonly code = 'not_found';
 }
 
 export class UnauthenticatedError extends DomainError {
-  readonly status = 401;
+  readonly kind = 'unauthenticated';
   readonly code = 'unauthenticated';
 }
 
 export class ForbiddenError extends DomainError {
-  readonly status = 403;
+  readonly kind = 'forbidden';
   readonly code = 'forbidden';
 }
 
 export class ConflictError extends DomainError {
-  readonly status = 409;
+  readonly kind = 'conflict';
   readonly code = 'conflict';
 }
 
 /** Too many attempts; `retryAfterSeconds` tells the person when to try again. */
 export class TooManyRequestsError extends DomainError {
-  readonly status = 429;
+  readonly kind = 'too_many_requests';
   readonly code = 'too_many_requests';
   constructor(
     message: string,

@@ -23,7 +23,7 @@ const anonymousTtlMs = ANONYMOUS_TOKEN_HOURS * 60 * 60 * 1000;
 const tokenHeaders = ['csrf-token', 'x-csrf-token', 'xsrf-token', 'x-xsrf-token'] as const;
 
 export class CsrfError extends DomainError {
-  readonly status = 403;
+  readonly kind = 'forbidden';
   readonly code = 'csrf';
   constructor() {
     super('This form has expired or was not sent from this site. Go back, reload the page and try again.');
@@ -31,7 +31,7 @@ export class CsrfError extends DomainError {
 }
 
 export class CrossSiteError extends DomainError {
-  readonly status = 403;
+  readonly kind = 'forbidden';
   readonly code = 'cross_site';
   constructor() {
     super(

@@ -4,7 +4,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './types.ts';
 import type { AppContext } from '../context.ts';
-import { DomainError, TooManyRequestsError, ValidationError, type FieldErrors } from '../errors.ts';
+import {
+  DomainError,
+  TooManyRequestsError,
+  ValidationError,
+  type ErrorKind,
+  type FieldErrors,
+} from '../errors.ts';
 import { scrubForLog } from '../log-scrub.ts';
 import { Layout } from './layout.tsx';
 import { sendPage } from './render.tsx';
@@ -30,11 +36,26 @@ const titles: Record<number, string> = {
   500: 'Something went wrong on our side',
 };
 
+/** The one place a kind of domain error becomes an HTTP status. */
+const statusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  timed_out: 408,
+  conflict: 409,
+  too_large: 413,
+  too_many_requests: 429,
+};
+
+/** The HTTP status a domain error is answered with. */
+export const domainStatus = (err: DomainError): number => statusOfKind[err.kind];
+
 /** Maps any thrown value to what the person is told; never leaks internals. */
 export function describeError(err: unknown): ErrorBody {
   if (err instanceof DomainError) {
     return {
-      status: err.status,
+      status: domainStatus(err),
       code: err.code,
       message: err.message,
       ...(err instanceof ValidationError ? { fields: err.fields } : {}),

@@ -8,13 +8,13 @@ export const MAX_FORM_FIELDS = 1000;
 
 /** A body larger than the route accepts (413). */
 export class BodyTooLargeError extends DomainError {
-  readonly status = 413;
+  readonly kind = 'too_large';
   readonly code = 'body_too_large';
 }
 
 /** A form with more fields or parts than any of Carrel's forms has (413). */
 export class TooManyFieldsError extends DomainError {
-  readonly status = 413;
+  readonly kind = 'too_large';
   readonly code = 'too_many_fields';
   constructor(limit: number) {
     super(

@@ -131,58 +131,6 @@ export function ErrorSummary({ message, fields }: { message?: string; fields?: F
   );
 }
 
-interface FieldProps {
-  name: string;
-  label: string;
-  value?: string;
-  type?: 'text' | 'password' | 'email' | 'tel' | 'number';
-  error?: string;
-  hint?: string;
-  autocomplete?: string;
-  required?: boolean;
-}
-
-/** A labelled input with its hint and error tied to it for screen readers. */
-export function Field({
-  name,
-  label,
-  value,
-  type = 'text',
-  error,
-  hint,
-  autocomplete,
-  required,
-}: FieldProps) {
-  const describedBy =
-    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error" id={`${name}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {error}
-        </p>
-      )}
-      <input
-        id={name}
-        name={name}
-        type={type as 'text'} // preact narrows by type; every allowed kind is a text-like input
-        value={value}
-        autocomplete={autocomplete}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
-  );
-}
-
 /** A wide table that may scroll sideways on a small screen; focusable so keyboards can scroll it. */
 export function ScrollRegion({ label, children }: { label: string; children: ComponentChildren }) {
   return (

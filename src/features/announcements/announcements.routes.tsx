@@ -3,9 +3,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
+import { formAction } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -53,18 +53,20 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/announcements/new', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
-    const values = formFields(request);
-    try {
-      const id = await service.createAnnouncement(ctx, actor, values);
-      return redirectWithStaffFlash(ctx, request, reply, `/staff/announcements/${id}`, 'saved');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <ComposePage {...frame(request, reply)} values={values} error={err.message} fields={err.fields} />,
-        400,
-      );
-    }
+    const r = await formAction(request, reply, {}, (values) =>
+      service.createAnnouncement(ctx, actor, values),
+    );
+    if (r.ok) return redirectWithStaffFlash(ctx, request, reply, `/staff/announcements/${r.result}`, 'saved');
+    return sendPage(
+      reply,
+      <ComposePage
+        {...frame(request, reply)}
+        values={r.failure.values}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
@@ -78,9 +80,10 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
-    const values = formFields(request);
-    try {
-      await service.updateAnnouncement(ctx, actor, request.params.id, values);
+    const r = await formAction(request, reply, {}, (values) =>
+      service.updateAnnouncement(ctx, actor, request.params.id, values),
+    );
+    if (r.ok)
       return redirectWithStaffFlash(
         ctx,
         request,
@@ -88,21 +91,18 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
         `/staff/announcements/${request.params.id}`,
         'saved',
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      const view = await service.viewAnnouncement(ctx, actor, request.params.id);
-      return sendPage(
-        reply,
-        <AnnouncementPage
-          {...frame(request, reply)}
-          view={view}
-          values={values}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-        />,
-        err.status,
-      );
-    }
+    const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+    return sendPage(
+      reply,
+      <AnnouncementPage
+        {...frame(request, reply)}
+        view={view}
+        values={r.failure.values}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   for (const [action, run, notice] of [
@@ -115,8 +115,10 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
       async (request, reply) => {
         const actor = requireStaff(request, reply, canManageAnnouncements);
         if (!actor) return reply;
-        try {
+        const r = await formAction(request, reply, {}, async () => {
           await run(ctx, actor, request.params.id);
+        });
+        if (r.ok)
           return redirectWithStaffFlash(
             ctx,
             request,
@@ -124,20 +126,17 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
             `/staff/announcements/${request.params.id}`,
             notice,
           );
-        } catch (err) {
-          if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-          const view = await service.viewAnnouncement(ctx, actor, request.params.id);
-          return sendPage(
-            reply,
-            <AnnouncementPage
-              {...frame(request, reply)}
-              view={view}
-              error={err.message}
-              fields={err instanceof ValidationError ? err.fields : {}}
-            />,
-            err.status,
-          );
-        }
+        const view = await service.viewAnnouncement(ctx, actor, request.params.id);
+        return sendPage(
+          reply,
+          <AnnouncementPage
+            {...frame(request, reply)}
+            view={view}
+            error={r.failure.message}
+            fields={r.failure.fields}
+          />,
+          r.failure.status,
+        );
       },
     );
   }

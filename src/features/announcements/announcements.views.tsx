@@ -4,7 +4,6 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
@@ -14,6 +13,7 @@ import {
 import type { AnnouncementRow } from './announcements.repository.ts';
 import type { AnnouncementView } from './announcements.service.ts';
 import { plural, pluralForm } from '../../plural.ts';
+import { TextArea, TextInput } from '../../http/fields.tsx';
 
 const statusLabels: Record<AnnouncementRow['status'], string> = {
   draft: 'Draft',
@@ -90,29 +90,22 @@ function ComposeFields({
 }) {
   return (
     <>
-      <Field name="subject" label="Subject" value={values.subject ?? ''} error={fields?.subject} required />
-      <div class={fields?.body ? 'field has-error' : 'field'}>
-        <label for="body">Text</label>
-        <p class="hint" id="body-hint">
-          Plain text; a blank line starts a new paragraph. Links may point only to the library's own sites. No
-          advertising.
-        </p>
-        {fields?.body && (
-          <p class="error" id="body-error">
-            <span class="visually-hidden">Error: </span>
-            {fields.body}
-          </p>
-        )}
-        <textarea
-          id="body"
-          name="body"
-          rows={14}
-          aria-describedby={fields?.body ? 'body-hint body-error' : 'body-hint'}
-          required
-        >
-          {values.body ?? ''}
-        </textarea>
-      </div>
+      <TextInput
+        name="subject"
+        label="Subject"
+        value={values.subject ?? ''}
+        error={fields?.subject}
+        required
+      />
+      <TextArea
+        name="body"
+        label="Text"
+        hint="Plain text; a blank line starts a new paragraph. Links may point only to the library's own sites. No advertising."
+        value={values.body ?? ''}
+        error={fields?.body}
+        rows={14}
+        required
+      />
     </>
   );
 }

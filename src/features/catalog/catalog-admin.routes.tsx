@@ -9,6 +9,7 @@ import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text, type Form } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { canImportCatalog, canManageItems, canViewStaffCatalog } from './catalog.policy.ts';
 import * as catalog from './catalog.service.ts';
@@ -320,7 +321,7 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
           fields={err instanceof ValidationError ? err.fields : {}}
           locked={err instanceof ConflictError ? err.message : undefined}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });

@@ -4,7 +4,6 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
@@ -17,6 +16,7 @@ import { editableStatuses } from './catalog.schemas.ts';
 import { formatLabels, materialTypes, type FormatCode } from './import/formats.ts';
 import type { ImportSummary } from './import/import.service.ts';
 import { plural, pluralForm } from '../../plural.ts';
+import { describedBy, Field, Select, TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   error?: string;
@@ -29,48 +29,6 @@ const formatLabel = (f: string) => formatLabels[f as FormatCode] ?? f;
 const statusLabel = (s: string) => s.replace(/_/g, ' ');
 
 /** A labelled select with its hint and error tied to it, like Field. */
-function SelectField({
-  name,
-  label,
-  options,
-  value,
-  error,
-  hint,
-}: {
-  name: string;
-  label: string;
-  options: Array<[value: string, label: string]>;
-  value?: string;
-  error?: string;
-  hint?: string;
-}) {
-  const describedBy =
-    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error" id={`${name}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {error}
-        </p>
-      )}
-      <select id={name} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
-        {options.map(([v, l]) => (
-          <option key={v} value={v} selected={v === value}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export function CatalogListPage({
   library,
   actor,
@@ -90,7 +48,7 @@ export function CatalogListPage({
         </p>
       )}
       <form method="get" action="/staff/catalog" class="stack" role="search">
-        <Field
+        <TextInput
           name="q"
           label="Control number or barcode"
           value={query}
@@ -168,31 +126,24 @@ export function ImportPage({
         novalidate
       >
         <CsrfField token={csrfToken!} />
-        <div class={fields?.file ? 'field has-error' : 'field'}>
-          <label for="file">MARC file</label>
-          {fields?.file && (
-            <p class="error" id="file-error">
-              <span class="visually-hidden">Error: </span>
-              {fields.file}
-            </p>
-          )}
+        <Field name="file" label="MARC file" error={fields?.file}>
           <input
             id="file"
             name="file"
             type="file"
             accept=".mrc,.marc,.xml,.dat,application/marc,application/xml"
             aria-invalid={fields?.file ? 'true' : undefined}
-            aria-describedby={fields?.file ? 'file-error' : undefined}
+            aria-describedby={describedBy('file', undefined, fields?.file)}
             required
           />
-        </div>
+        </Field>
         <div class="field checks">
           <label>
             <input type="checkbox" name="items" value="on" checked={values.items === true} /> Also add or
             update copies from the 852 and 949 holdings fields
           </label>
         </div>
-        <SelectField
+        <Select
           name="branch"
           label="Branch for copies"
           hint="Used for copies whose holdings field names none of the library's branches."
@@ -203,7 +154,7 @@ export function ImportPage({
             ...branches.map((b): [string, string] => [b.code, `${b.name} (${b.code})`]),
           ]}
         />
-        <SelectField
+        <Select
           name="encoding"
           label="Character encoding"
           hint="Automatic follows each record's leader and recognises UTF-8 records that claim to be MARC-8."
@@ -488,7 +439,7 @@ export function ItemFormPage({
           <form method="post" action={action} class="stack" novalidate>
             <CsrfField token={csrfToken!} />
             {!item && (
-              <Field
+              <TextInput
                 name="barcode"
                 label="Barcode"
                 value={values.barcode}
@@ -498,21 +449,21 @@ export function ItemFormPage({
                 required
               />
             )}
-            <Field
+            <TextInput
               name="callNumber"
               label="Call number"
               value={values.callNumber}
               error={fields?.callNumber}
               autocomplete="off"
             />
-            <SelectField
+            <Select
               name="branchCode"
               label="Branch"
               value={values.branchCode}
               error={fields?.branchCode}
               options={branches.map((b): [string, string] => [b.code, `${b.name} (${b.code})`])}
             />
-            <Field
+            <TextInput
               name="location"
               label="Shelving location"
               value={values.location}
@@ -520,7 +471,7 @@ export function ItemFormPage({
               hint="For example: Adult fiction, Children's DVDs."
               autocomplete="off"
             />
-            <SelectField
+            <Select
               name="materialType"
               label="Material type"
               hint="Decides the loan period and limits (the library's loan rules)."
@@ -528,7 +479,7 @@ export function ItemFormPage({
               error={fields?.materialType}
               options={materialTypes.map((m): [string, string] => [m, m])}
             />
-            <SelectField
+            <Select
               name="status"
               label="Status"
               hint="On loan, in transit and on the hold shelf are set by the circulation desk."

@@ -2,6 +2,7 @@
 // with its copies per branch. Plain links and GET forms only: no cookies, no JavaScript (W1).
 import type { LibraryIdentity } from '../../library.ts';
 import { Layout, ScrollRegion } from '../../http/layout.tsx';
+import { Field } from '../../http/fields.tsx';
 import type { CatalogRecord, FacetValue, SearchFilters, SearchResult } from './search/search.service.ts';
 import { holdRefusalFor } from './holdable.ts';
 import { plural, pluralForm } from '../../plural.ts';
@@ -10,14 +11,19 @@ import { plural, pluralForm } from '../../plural.ts';
 export function SearchForm({ q = '', id = 'q' }: { q?: string; id?: string }) {
   return (
     <form method="get" action="/catalog" role="search" class="stack" aria-label="Catalog">
-      <div class="field">
-        <label for={id}>Search the catalog</label>
-        <p class="hint" id={`${id}-hint`}>
-          Words from the title, author, subject, series or notes, or an ISBN. Use quotes for a phrase, and
-          title:, author: or subject: to look in one field. <a href="/catalog/help">Search tips</a>
-        </p>
+      <Field
+        name="q"
+        id={id}
+        label="Search the catalog"
+        hint={
+          <>
+            Words from the title, author, subject, series or notes, or an ISBN. Use quotes for a phrase, and
+            title:, author: or subject: to look in one field. <a href="/catalog/help">Search tips</a>
+          </>
+        }
+      >
         <input id={id} name="q" type="search" value={q} maxLength={1000} aria-describedby={`${id}-hint`} />
-      </div>
+      </Field>
       <button type="submit">Search</button>
     </form>
   );

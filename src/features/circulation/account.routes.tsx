@@ -3,14 +3,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { NotFoundError, ValidationError, type DomainError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
+import { formAction, type FormFailure } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import { requirePatron } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { HistoryPage, MyHoldsPage, MyLoansPage, PlaceHoldPage } from './account.views.tsx';
-import { idParams, isFormError } from './circulation.route-parts.ts';
+import { idParams } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
 import * as holds from './holds.service.ts';
 import * as history from './reading-history.service.ts';
@@ -64,18 +65,16 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/loans/:id/renew', { schema: { params: idParams } }, async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    try {
+    const r = await formAction(request, reply, {}, async () => {
       await circ.renewLoan(ctx, { kind: 'patron', patron }, request.params.id);
-      return redirectWith(request, reply, '/account/loans', 'renewed');
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      const loans = await circ.getLoans(ctx, { kind: 'patron', patron }, patron.id);
-      return sendPage(
-        reply,
-        <MyLoansPage {...patronFrame(reply)} loans={loans} error={err.message} />,
-        err.status,
-      );
-    }
+    });
+    if (r.ok) return redirectWith(request, reply, '/account/loans', 'renewed');
+    const loans = await circ.getLoans(ctx, { kind: 'patron', patron }, patron.id);
+    return sendPage(
+      reply,
+      <MyLoansPage {...patronFrame(reply)} loans={loans} error={r.failure.message} />,
+      r.failure.status,
+    );
   });
 
   app.get('/account/holds', async (request, reply) => {
@@ -98,7 +97,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
     patronId: string,
     recordId: string,
     values: Record<string, string>,
-    error?: DomainError,
+    failure?: FormFailure,
   ) {
     const form = await holds.getHoldForm(ctx, patronId, recordId);
     const copies = form.copies.map((i) => ({
@@ -113,10 +112,10 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
         copies={copies}
         refusal={form.refusal}
         values={{ pickupBranch: form.homeBranch, ...values }}
-        error={error?.message}
-        fields={error instanceof ValidationError ? error.fields : {}}
+        error={failure?.message}
+        fields={failure?.fields ?? {}}
       />,
-      error ? error.status : 200,
+      failure?.status ?? 200,
     );
   }
 
@@ -133,18 +132,16 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/holds', async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    const f = formFields(request);
-    try {
+    const r = await formAction(request, reply, {}, async (f) => {
       await holds.placeHold(
         ctx,
         { kind: 'patron', patron },
         { patronId: patron.id, bibId: f.record, itemId: f.itemId, pickupBranch: f.pickupBranch },
       );
-      return redirectWith(request, reply, '/account/holds', 'placed');
-    } catch (err) {
-      if (!isFormError(err) || err instanceof NotFoundError) throw err;
-      return placeHoldForm(reply, patron.id, f.record ?? '', f, err);
-    }
+    });
+    if (r.ok) return redirectWith(request, reply, '/account/holds', 'placed');
+    if (r.failure.error instanceof NotFoundError) throw r.failure.error;
+    return placeHoldForm(reply, patron.id, r.failure.values.record ?? '', r.failure.values, r.failure);
   });
 
   for (const [action, notice] of [
@@ -156,21 +153,18 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
       const who = { kind: 'patron', patron } as const;
-      const f = formFields(request);
-      try {
+      const r = await formAction(request, reply, {}, async (f) => {
         if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
         else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, f.until);
         else await holds.resumeHold(ctx, who, request.params.id);
-        return redirectWith(request, reply, '/account/holds', notice);
-      } catch (err) {
-        if (!isFormError(err)) throw err;
-        const list = await holds.getHolds(ctx, who, patron.id);
-        return sendPage(
-          reply,
-          <MyHoldsPage {...patronFrame(reply)} holds={list} error={err.message} />,
-          err.status,
-        );
-      }
+      });
+      if (r.ok) return redirectWith(request, reply, '/account/holds', notice);
+      const list = await holds.getHolds(ctx, who, patron.id);
+      return sendPage(
+        reply,
+        <MyHoldsPage {...patronFrame(reply)} holds={list} error={r.failure.message} />,
+        r.failure.status,
+      );
     });
   }
 

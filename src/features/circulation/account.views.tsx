@@ -1,11 +1,12 @@
 // The patron's own pages: loans, holds, placing a hold, and reading history.
 import type { FieldErrors } from '../../errors.ts';
 import { CsrfField, ErrorSummary, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
-import { formatDate, Select } from '../../http/form-parts.tsx';
+import { formatDate } from '../../http/form-parts.tsx';
 import { plural } from '../../plural.ts';
 import type { LoanListing } from './circulation.repository.ts';
 import type { HoldListing } from './holds.repository.ts';
 import { branchOptions, HoldsTable } from './circulation.view-parts.tsx';
+import { Select } from '../../http/fields.tsx';
 
 interface PatronPageProps extends PageFrame {
   csrfToken: string;

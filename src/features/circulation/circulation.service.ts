@@ -26,7 +26,7 @@ export type { CheckinResult, Who };
 
 /** A loan rule stands in the way; staff with an override role may proceed with a reason. */
 export class LoanRuleError extends DomainError {
-  readonly status = 409;
+  readonly kind = 'conflict';
   readonly code = 'loan_rule';
   constructor(
     message: string,

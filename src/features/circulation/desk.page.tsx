@@ -7,13 +7,14 @@ import type { AppContext } from '../../context.ts';
 import { NotFoundError, ValidationError, type DomainError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { setStaffFlash, type Flash } from '../../http/flash.ts';
+import { formAction } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
-import { isFormError } from './circulation.route-parts.ts';
 import * as circ from './circulation.service.ts';
 import * as desk from './desk.service.ts';
 import { presentDesk, type DeskLoan } from './desk.presenter.ts';
@@ -67,7 +68,7 @@ export function deskResponder(ctx: AppContext) {
         offerOverride={error instanceof circ.LoanRuleError && error.overridable}
         checkin={opts.checkin ?? null}
       />,
-      error ? error.status : 200,
+      error ? domainStatus(error) : 200,
     );
   }
 
@@ -129,24 +130,27 @@ export function deskResponder(ctx: AppContext) {
         error: new ValidationError('Choose the branch you are working at.'),
       });
     const patronId = f.patron || undefined;
-    try {
-      const r = await action(f, branch);
-      if (r.checkin) return renderDesk(request, reply, { branch, patronId, checkin: r.checkin });
-      // The message and the patron the form was for wait in the session for the next page.
-      const known = patronId
-        ? await desk.findPatronForDesk(ctx, request.actor!, { patronId }).catch(() => null)
-        : null;
-      await setStaffFlash(
-        ctx,
-        request,
-        r.flash ? { path: '/staff/desk', ...r.flash } : null,
-        known ? { deskPatronId: known.id } : {},
-      );
-      return reply.redirect(deskUrl(branch), 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return renderDesk(request, reply, { branch, patronId, error: err, values: f });
-    }
+    const outcome = await formAction(request, reply, { input: f }, (values) => action(values, branch));
+    if (!outcome.ok)
+      return renderDesk(request, reply, {
+        branch,
+        patronId,
+        error: outcome.failure.error,
+        values: outcome.failure.values,
+      });
+    const r = outcome.result;
+    if (r.checkin) return renderDesk(request, reply, { branch, patronId, checkin: r.checkin });
+    // The message and the patron the form was for wait in the session for the next page.
+    const known = patronId
+      ? await desk.findPatronForDesk(ctx, request.actor!, { patronId }).catch(() => null)
+      : null;
+    await setStaffFlash(
+      ctx,
+      request,
+      r.flash ? { path: '/staff/desk', ...r.flash } : null,
+      known ? { deskPatronId: known.id } : {},
+    );
+    return reply.redirect(deskUrl(branch), 303);
   }
 
   return { renderDesk, deskAction, branchOf, deskUrl };

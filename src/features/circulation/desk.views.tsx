@@ -2,21 +2,14 @@
 // shows pickup codes, never names (C4). The desk gets its patron, loans and holds from
 // desk.presenter.ts, never as database rows.
 import type { FieldErrors } from '../../errors.ts';
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  Layout,
-  Notice,
-  ScrollRegion,
-  type PageFrame,
-} from '../../http/layout.tsx';
+import { CsrfField, ErrorSummary, Layout, Notice, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import { branchName, type LibraryIdentity } from '../../library.ts';
-import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
+import { formatDate } from '../../http/form-parts.tsx';
 import type { CheckinResult } from './circulation.types.ts';
 import type { DeskModel, DeskPatron } from './desk.presenter.ts';
 import type { ShelfView } from './holds.service.ts';
 import { branchOptions, HoldsTable } from './circulation.view-parts.tsx';
+import { Checkbox, Select, TextInput } from '../../http/fields.tsx';
 
 export function describeRoute(library: LibraryIdentity, r: CheckinResult, tz: string): string {
   switch (r.route.to) {
@@ -90,7 +83,7 @@ export function DeskPage(p: DeskProps) {
               <CsrfField token={p.csrfToken} />
               <input type="hidden" name="branch" value={b} />
               {p.patron && <input type="hidden" name="patron" value={p.patron.id} />}
-              <Field
+              <TextInput
                 name="checkin_barcode"
                 label="Item barcode"
                 value={v.checkin_barcode}
@@ -107,7 +100,7 @@ export function DeskPage(p: DeskProps) {
             <form method="post" action="/staff/desk/patron" class="stack" novalidate>
               <CsrfField token={p.csrfToken} />
               <input type="hidden" name="branch" value={b} />
-              <Field
+              <TextInput
                 name="card"
                 label="Card number"
                 hint="Scan or type the library card. Opening a patron is recorded in the staff access log."
@@ -175,7 +168,7 @@ function PatronPanel(
         aria-labelledby="checkout-title"
       >
         {hidden}
-        <Field
+        <TextInput
           name="barcode"
           label="Item barcode"
           value={v.barcode}
@@ -183,7 +176,7 @@ function PatronPanel(
           autocomplete="off"
         />
         {p.offerOverride && (
-          <Field
+          <TextInput
             name="override_reason"
             label="Reason for the override"
             hint="Required to lend despite the rule above. Do not write the patron's name."
@@ -262,7 +255,7 @@ function PatronPanel(
         aria-labelledby="place-hold-title"
       >
         {hidden}
-        <Field
+        <TextInput
           name="hold_item"
           label="Barcode of any copy of the title"
           hint="The hold is for the title (any copy) unless you tick the box below."

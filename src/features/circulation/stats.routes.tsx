@@ -1,8 +1,8 @@
 // Circulation statistics for staff, as a page and as CSV. Counts only, never a patron (C2, G7).
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { suppressedText } from '../../stats/suppress.ts';
@@ -34,20 +34,19 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canViewCirculationCounts);
     if (!actor) return reply;
     const frame = { library, actor, csrfToken: reply.generateCsrf(), values: request.query };
-    try {
-      const stats = await getCirculationStats(ctx, actor, request.query);
+    const r = await formAction(request, reply, { schema: rangeQuery, input: request.query }, (range) =>
+      getCirculationStats(ctx, actor, range),
+    );
+    if (r.ok)
       return sendPage(
         reply,
-        <StatsPage {...frame} stats={stats} values={{ from: stats.from, to: stats.to }} />,
+        <StatsPage {...frame} stats={r.result} values={{ from: r.result.from, to: r.result.to }} />,
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <StatsPage {...frame} stats={null} error={err.message} fields={err.fields} />,
-        400,
-      );
-    }
+    return sendPage(
+      reply,
+      <StatsPage {...frame} stats={null} error={r.failure.message} fields={r.failure.fields} />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/circulation/stats.csv', { schema: { querystring: rangeQuery } }, async (request, reply) => {

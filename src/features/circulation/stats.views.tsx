@@ -1,10 +1,11 @@
 // Circulation statistics: counts per day, branch, material type and action, never a patron (C2);
 // small counts are suppressed (G7).
 import type { FieldErrors } from '../../errors.ts';
-import { ErrorSummary, Field, Layout, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
+import { ErrorSummary, Layout, ScrollRegion, type PageFrame } from '../../http/layout.tsx';
 import { branchName } from '../../library.ts';
 import { suppressedText } from '../../stats/suppress.ts';
 import type { CirculationStats } from './stats.service.ts';
+import { TextInput } from '../../http/fields.tsx';
 
 const actionWords: Record<string, string> = {
   checkout: 'Check-outs',
@@ -47,8 +48,8 @@ export function StatsPage(
       </p>
       <ErrorSummary message={p.error} fields={p.fields} />
       <form method="get" action="/staff/circulation/stats" class="inline-form">
-        <Field name="from" label="From (YYYY-MM-DD)" value={p.values.from} error={p.fields?.from} />
-        <Field name="to" label="To (YYYY-MM-DD)" value={p.values.to} error={p.fields?.to} />
+        <TextInput name="from" label="From (YYYY-MM-DD)" value={p.values.from} error={p.fields?.from} />
+        <TextInput name="to" label="To (YYYY-MM-DD)" value={p.values.to} error={p.fields?.to} />
         <button type="submit" class="secondary">
           Show
         </button>

@@ -3,7 +3,6 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   ScrollRegion,
@@ -11,6 +10,7 @@ import {
 } from '../../http/layout.tsx';
 import { accessPurposes, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
 import { plural } from '../../plural.ts';
+import { TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   error?: string | undefined;
@@ -69,22 +69,22 @@ export function AccessLogPage({
       {/* Posted: a card number in a URL would reach browser history and proxy logs (issue 12 item 1). */}
       <form method="post" action="/staff/access-log" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field
+        <TextInput
           name="cardNumber"
           label="Patron card number"
           value={values.cardNumber}
           error={fields?.cardNumber}
           autocomplete="off"
         />
-        <Field
+        <TextInput
           name="staff"
           label="Staff user name"
           value={values.staff}
           error={fields?.staff}
           autocomplete="off"
         />
-        <Field name="from" label="From (YYYY-MM-DD)" value={values.from} error={fields?.from} />
-        <Field name="to" label="To (YYYY-MM-DD, inclusive)" value={values.to} error={fields?.to} />
+        <TextInput name="from" label="From (YYYY-MM-DD)" value={values.from} error={fields?.from} />
+        <TextInput name="to" label="To (YYYY-MM-DD, inclusive)" value={values.to} error={fields?.to} />
         <button type="submit">Show</button>
       </form>
       <ScrollRegion label="Access log entries">

@@ -4,9 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import { ConflictError, TooManyRequestsError, ValidationError } from '../../errors.ts';
 import { PATRON_COOKIE, patronCookieOptions, requirePatron, safeNext } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { setMailPreferences } from './mail-preferences.ts';
 import { MailPreferencesPage, preferencesOf } from './mail-preferences.views.tsx';
@@ -15,6 +16,7 @@ import { toPatron } from './patron.ts';
 import * as session from './patron-session.service.ts';
 import { findPatronById } from './patrons.repository.ts';
 import { borrowingBlock } from './patrons.policy.ts';
+import { formAction } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import {
@@ -65,36 +67,27 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/account/login', { schema: { querystring: nextQuery } }, async (request, reply) => {
-    const values = formFields(request);
     const next = safeNext(request.query.next);
-    try {
-      const { token, actor } = await session.loginPatron(ctx, values, request.ip);
-      void reply.setCookie(PATRON_COOKIE, token, patronCookieOptions(request));
-      return reply.redirect(actor.mustChangePin ? '/account/pin' : next, 303);
-    } catch (err) {
-      if (!(
-        err instanceof ValidationError ||
-        err instanceof UnauthenticatedError ||
-        err instanceof TooManyRequestsError
-      ))
-        throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      return sendPage(
-        reply,
-        <PatronLoginPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-          cardNumber={values.cardNumber?.slice(0, 40)}
-          publicTerminal={values.publicTerminal === 'on'}
-          next={next}
-          publicIdleMinutes={publicIdleMinutes}
-        />,
-        err.status,
-      );
+    const r = await formAction(request, reply, {}, (values) => session.loginPatron(ctx, values, request.ip));
+    if (r.ok) {
+      void reply.setCookie(PATRON_COOKIE, r.result.token, patronCookieOptions(request));
+      return reply.redirect(r.result.actor.mustChangePin ? '/account/pin' : next, 303);
     }
+    const values = r.failure.values;
+    return sendPage(
+      reply,
+      <PatronLoginPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        error={r.failure.message}
+        fields={r.failure.fields}
+        cardNumber={values.cardNumber?.slice(0, 40)}
+        publicTerminal={values.publicTerminal === 'on'}
+        next={next}
+        publicIdleMinutes={publicIdleMinutes}
+      />,
+      r.failure.status,
+    );
   });
 
   app.post('/account/logout', async (request, reply) => {
@@ -154,7 +147,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err instanceof ValidationError ? err.fields : {}}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -198,7 +191,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={err.fields}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });
@@ -258,7 +251,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
           error={err.message}
           fields={fields}
         />,
-        err.status,
+        domainStatus(err),
       );
     }
   });

@@ -4,18 +4,18 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
   ScrollRegion,
   type PageFrame,
 } from '../../http/layout.tsx';
-import { Checkbox, formatDate } from '../../http/form-parts.tsx';
+import { formatDate } from '../../http/form-parts.tsx';
 import type { MyData } from './my-data.ts';
 import type { Patron } from './patron.ts';
 import { PIN_RULE } from './pins.ts';
 import { plural } from '../../plural.ts';
+import { Checkbox, TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   csrfToken: string;
@@ -59,7 +59,7 @@ export function PatronLoginPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action={`/account/login?next=${encodeURIComponent(next)}`} class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
+        <TextInput
           name="cardNumber"
           label="Library card number"
           value={cardNumber}
@@ -67,7 +67,7 @@ export function PatronLoginPage({
           error={fields?.cardNumber}
           required
         />
-        <Field
+        <TextInput
           name="pin"
           label="PIN or passphrase"
           type="password"
@@ -151,7 +151,7 @@ export function AccountPage({
 export function NewPinFields({ fields }: { fields?: FieldErrors | undefined }) {
   return (
     <>
-      <Field
+      <TextInput
         name="newPin"
         label="New PIN or passphrase"
         type="password"
@@ -160,7 +160,7 @@ export function NewPinFields({ fields }: { fields?: FieldErrors | undefined }) {
         error={fields?.newPin}
         required
       />
-      <Field
+      <TextInput
         name="confirmPin"
         label="New PIN again"
         type="password"
@@ -186,7 +186,7 @@ export function ChangePinPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/account/pin" class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
+        <TextInput
           name="currentPin"
           label="Current PIN"
           type="password"
@@ -294,7 +294,7 @@ export function CloseAccountPage({
           <ErrorSummary message={error} fields={fields} />
           <form method="post" action="/account/close" class="stack" novalidate>
             <CsrfField token={csrfToken} />
-            <Field
+            <TextInput
               name="pin"
               label="Your PIN, to confirm"
               type="password"

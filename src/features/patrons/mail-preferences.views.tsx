@@ -1,9 +1,10 @@
 // "E-mail and notices": the patron's address, notices by e-mail or none, titles in notices, and
 // the separate announcements subscription (N1, N2). One form, no JavaScript.
 import type { FieldErrors } from '../../errors.ts';
-import { Checkbox, formatDate } from '../../http/form-parts.tsx';
-import { CsrfField, ErrorSummary, Field, Layout, type PageFrame } from '../../http/layout.tsx';
+import { formatDate } from '../../http/form-parts.tsx';
+import { CsrfField, ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
 import type { Patron } from './patron.ts';
+import { Checkbox, TextInput } from '../../http/fields.tsx';
 
 export interface MailPreferencesValues {
   email: string;
@@ -46,7 +47,7 @@ export function MailPreferencesPage({
       )}
       <form method="post" action="/account/email" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
+        <TextInput
           name="email"
           label="E-mail address"
           type="email"

@@ -4,7 +4,6 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
@@ -12,12 +11,13 @@ import {
 } from '../../http/layout.tsx';
 import { branchName, type LibraryIdentity } from '../../library.ts';
 import { accessPurposes, type AccessPurpose } from './access-log.ts';
-import { Checkbox, formatDate, Select } from '../../http/form-parts.tsx';
+import { formatDate } from '../../http/form-parts.tsx';
 import type { Patron } from './patron.ts';
 import { borrowingBlock } from './patrons.policy.ts';
 import type { PatronMatch } from './patrons.service.ts';
 import { PIN_RULE } from './pins.ts';
 import { plural } from '../../plural.ts';
+import { Checkbox, Select, TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   error?: string | undefined;
@@ -73,7 +73,7 @@ export function PatronLookupPage({
       <form method="post" action="/staff/patrons" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
         <PurposeSelect value={values.purpose} error={fields?.purpose} />
-        <Field
+        <TextInput
           name="cardNumber"
           label="Card number"
           value={values.cardNumber}
@@ -81,7 +81,7 @@ export function PatronLookupPage({
           error={fields?.cardNumber}
           autocomplete="off"
         />
-        <Field
+        <TextInput
           name="name"
           label="Or name"
           value={values.name}
@@ -160,7 +160,14 @@ function DetailFields({
 }) {
   return (
     <>
-      <Field name="name" label="Name" value={values.name} error={fields?.name} autocomplete="off" required />
+      <TextInput
+        name="name"
+        label="Name"
+        value={values.name}
+        error={fields?.name}
+        autocomplete="off"
+        required
+      />
       <Select
         name="homeBranch"
         label="Home branch"
@@ -170,7 +177,7 @@ function DetailFields({
         error={fields?.homeBranch}
         required
       />
-      <Field
+      <TextInput
         name="email"
         label="E-mail address (optional)"
         type="email"
@@ -179,7 +186,7 @@ function DetailFields({
         error={fields?.email}
         autocomplete="off"
       />
-      <Field
+      <TextInput
         name="phone"
         label="Phone (optional)"
         type="tel"
@@ -217,7 +224,7 @@ export function NewPatronPage({
       <form method="post" action="/staff/patrons/new" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
         <DetailFields library={library} values={values} fields={fields} />
-        <Field
+        <TextInput
           name="cardNumber"
           label="Card number (optional)"
           value={values.cardNumber}
@@ -225,7 +232,7 @@ export function NewPatronPage({
           error={fields?.cardNumber}
           autocomplete="off"
         />
-        <Field
+        <TextInput
           name="pin"
           label="PIN (optional)"
           type="password"
@@ -420,7 +427,7 @@ export function PatronPage({
       ) : (
         <form method="post" action={action('block')} class="stack" novalidate>
           <CsrfField token={csrfToken!} />
-          <Field
+          <TextInput
             name="reason"
             label="Reason"
             hint="The patron sees this reason. A block stops check-outs and holds; the patron can still sign in."

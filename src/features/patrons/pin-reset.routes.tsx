@@ -3,8 +3,9 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { checkPinResetLink, requestPinReset, resetPinWithLink } from './pin-reset.service.ts';
 import {
@@ -13,7 +14,7 @@ import {
   PinResetRequestPage,
   PinResetSentPage,
 } from './pin-reset.views.tsx';
-import { formFields } from '../../http/forms.ts';
+import { formAction } from '../../http/form-action.ts';
 import { loginNotices, PatronLoginPage } from './account.views.tsx';
 
 const tokenParams = z.object({ token: z.string().max(200) });
@@ -28,27 +29,20 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post('/account/pin-reset', async (request, reply) => {
-    const values = formFields(request);
     void noStore(reply);
-    try {
-      await requestPinReset(ctx, values, request.ip);
-      return sendPage(reply, <PinResetSentPage library={library} />);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      return sendPage(
-        reply,
-        <PinResetRequestPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-          cardNumber={values.cardNumber?.slice(0, 40)}
-        />,
-        err.status,
-      );
-    }
+    const r = await formAction(request, reply, {}, (values) => requestPinReset(ctx, values, request.ip));
+    if (r.ok) return sendPage(reply, <PinResetSentPage library={library} />);
+    return sendPage(
+      reply,
+      <PinResetRequestPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        error={r.failure.message}
+        fields={r.failure.fields}
+        cardNumber={r.failure.values.cardNumber?.slice(0, 40)}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/account/pin-reset/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -58,7 +52,11 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
       await checkPinResetLink(ctx, token);
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      return sendPage(reply, <PinResetInvalidPage library={library} message={err.message} />, err.status);
+      return sendPage(
+        reply,
+        <PinResetInvalidPage library={library} message={err.message} />,
+        domainStatus(err),
+      );
     }
     return sendPage(
       reply,
@@ -69,8 +67,8 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
   app.post('/account/pin-reset/:token', { schema: { params: tokenParams } }, async (request, reply) => {
     const { token } = request.params;
     void noStore(reply);
-    try {
-      await resetPinWithLink(ctx, token, formFields(request));
+    const r = await formAction(request, reply, {}, (values) => resetPinWithLink(ctx, token, values));
+    if (r.ok)
       // The sign-in form with the message, as this answer: a visitor has no session to keep a
       // message in, and a message never travels in a URL (issue 12 item 2).
       return sendPage(
@@ -83,21 +81,22 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
           notice={loginNotices['pin-reset']}
         />,
       );
-    } catch (err) {
-      if (err instanceof NotFoundError)
-        return sendPage(reply, <PinResetInvalidPage library={library} message={err.message} />, err.status);
-      if (!(err instanceof ValidationError)) throw err;
+    if (r.failure.error instanceof NotFoundError)
       return sendPage(
         reply,
-        <PinResetFormPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          token={token}
-          error={err.message}
-          fields={err.fields}
-        />,
-        err.status,
+        <PinResetInvalidPage library={library} message={r.failure.message} />,
+        r.failure.status,
       );
-    }
+    return sendPage(
+      reply,
+      <PinResetFormPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        token={token}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 }

@@ -1,8 +1,9 @@
 // Pages of the PIN reset by e-mail: ask for a link, the one answer to every request (A2), the
 // form the link opens, and the page for a link that cannot be used.
 import type { FieldErrors } from '../../errors.ts';
-import { CsrfField, ErrorSummary, Field, Layout, type PageFrame } from '../../http/layout.tsx';
+import { CsrfField, ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
 import { NewPinFields } from './account.views.tsx';
+import { TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   csrfToken: string;
@@ -27,7 +28,7 @@ export function PinResetRequestPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/account/pin-reset" class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
+        <TextInput
           name="cardNumber"
           label="Library card number"
           value={cardNumber}

@@ -1,11 +1,9 @@
 // Staff pages of the reference desk: the queue with a tab per status, a question with its thread,
 // notes and forms, reference statistics (G7 suppression by the chart components) and the FAQ list.
 import type { FieldErrors } from '../../errors.ts';
-import { Checkbox, Select } from '../../http/form-parts.tsx';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
@@ -18,7 +16,7 @@ import { categories, categoryLabel, readScale } from './reference.schemas.ts';
 import type { QuestionDetail, QueueItem } from './reference-desk.service.ts';
 import { channelLabels, statusLabels, type ReferenceStats } from './reference.stats.ts';
 import { questionStatuses, type QuestionStatus } from './reference.table.ts';
-import { TextArea } from './reference.views.tsx';
+import { Checkbox, Select, TextArea, TextInput } from '../../http/fields.tsx';
 
 type StaffFrame = PageFrame & { csrfToken: string };
 
@@ -348,8 +346,8 @@ export function ReferenceStatsPage(
       </p>
       <ErrorSummary message={p.error} fields={p.fields} />
       <form method="get" action="/staff/reference/stats" class="inline-form">
-        <Field name="from" label="First month (YYYY-MM)" value={p.values.from} error={p.fields?.from} />
-        <Field name="to" label="Last month (YYYY-MM)" value={p.values.to} error={p.fields?.to} />
+        <TextInput name="from" label="First month (YYYY-MM)" value={p.values.from} error={p.fields?.from} />
+        <TextInput name="to" label="Last month (YYYY-MM)" value={p.values.to} error={p.fields?.to} />
         <button type="submit" class="secondary">
           Show
         </button>

@@ -4,11 +4,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
+import { formAction } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
+import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import { faqDraft, listFaqs, publishFaq, unpublishFaq } from './reference.faq.ts';
@@ -78,28 +80,23 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post('/ask', async (request, reply) => {
-    const values = formFields(request);
     void noStore(reply);
-    try {
-      await svc.submitWebQuestion(ctx, limiter, values, request.ip);
-      return sendPage(reply, <AskThanksPage library={library} />);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      return sendPage(
-        reply,
-        <AskPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          renderedAt={renderedAt()}
-          values={askValues(values)}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-        />,
-        err.status,
-      );
-    }
+    const r = await formAction(request, reply, {}, (values) =>
+      svc.submitWebQuestion(ctx, limiter, values, request.ip),
+    );
+    if (r.ok) return sendPage(reply, <AskThanksPage library={library} />);
+    return sendPage(
+      reply,
+      <AskPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        renderedAt={renderedAt()}
+        values={askValues(r.failure.values)}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/ask/delete/:link', { schema: { params: linkParams } }, async (request, reply) => {
@@ -172,7 +169,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
         failed={opts.failed}
         faqDraft={draft}
       />,
-      opts.error?.status ?? 200,
+      opts.error ? domainStatus(opts.error) : 200,
     );
   }
 
@@ -220,30 +217,29 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
   app.get('/staff/reference/stats', { schema: { querystring: statsRangeSchema } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canViewReferenceStats);
     if (!actor) return reply;
-    try {
-      const stats = await getReferenceStats(ctx, actor, request.query);
+    const r = await formAction(request, reply, { schema: statsRangeSchema, input: request.query }, (range) =>
+      getReferenceStats(ctx, actor, range),
+    );
+    if (r.ok)
       return sendPage(
         reply,
         <ReferenceStatsPage
           {...frame(request, reply)}
-          stats={stats}
-          values={{ from: stats.from, to: stats.to }}
+          stats={r.result}
+          values={{ from: r.result.from, to: r.result.to }}
         />,
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <ReferenceStatsPage
-          {...frame(request, reply)}
-          stats={null}
-          values={request.query}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+    return sendPage(
+      reply,
+      <ReferenceStatsPage
+        {...frame(request, reply)}
+        stats={null}
+        values={request.query}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get(

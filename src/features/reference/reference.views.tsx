@@ -2,52 +2,10 @@
 // the asker's delete link pages and the public FAQ. No JavaScript; the honeypot field is hidden
 // by a class in site.css, never by an inline style (strict CSP).
 import type { FieldErrors } from '../../errors.ts';
-import { Select } from '../../http/form-parts.tsx';
-import { CsrfField, ErrorSummary, Field, Layout, type PageFrame } from '../../http/layout.tsx';
+import { CsrfField, ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
 import type { FaqEntry } from './reference.faq.ts';
 import { MAX_TEXT, usStates } from './reference.schemas.ts';
-
-/** A labelled multi-line text field with hint and error tied to it. */
-export function TextArea(p: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string;
-  rows?: number;
-  required?: boolean;
-  maxLength?: number;
-}) {
-  const describedBy =
-    [p.hint && `${p.name}-hint`, p.error && `${p.name}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={p.error ? 'field has-error' : 'field'}>
-      <label for={p.name}>{p.label}</label>
-      {p.hint && (
-        <p class="hint" id={`${p.name}-hint`}>
-          {p.hint}
-        </p>
-      )}
-      {p.error && (
-        <p class="error" id={`${p.name}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {p.error}
-        </p>
-      )}
-      <textarea
-        id={p.name}
-        name={p.name}
-        rows={p.rows ?? 8}
-        required={p.required}
-        maxLength={p.maxLength}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      >
-        {p.value ?? ''}
-      </textarea>
-    </div>
-  );
-}
+import { Select, TextArea, TextInput } from '../../http/fields.tsx';
 
 export interface AskFormProps extends PageFrame {
   csrfToken: string;
@@ -82,7 +40,7 @@ export function AskPage(p: AskFormProps) {
           required
           maxLength={MAX_TEXT}
         />
-        <Field
+        <TextInput
           name="replyTo"
           label="Your e-mail address"
           type="email"
@@ -101,7 +59,7 @@ export function AskPage(p: AskFormProps) {
           empty="Prefer not to say"
           hint="Used only for statistics, never to identify you."
         />
-        <Field
+        <TextInput
           name="zip"
           label="Your ZIP code (optional)"
           value={v.zip}

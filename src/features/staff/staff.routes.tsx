@@ -4,10 +4,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { TooManyRequestsError, UnauthenticatedError, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { rawForm as form, text } from '../../http/forms.ts';
+import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { findSignInAlert, getSignInAttacks } from './sign-in-alerts.service.ts';
@@ -44,37 +45,24 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/staff/login', async (request, reply) => {
-    const body = form(request);
-    try {
-      const { token, actor } = await staff.login(
-        ctx,
-        { username: text(body.username), password: text(body.password) },
-        request.ip,
-      );
-      void reply.setCookie(STAFF_COOKIE, token, staffCookieOptions(request));
-      return reply.redirect(actor.mustChangePassword ? '/staff/password' : '/staff', 303);
-    } catch (err) {
-      if (!(
-        err instanceof ValidationError ||
-        err instanceof UnauthenticatedError ||
-        err instanceof TooManyRequestsError
-      ))
-        throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      const fields = err instanceof ValidationError ? err.fields : {};
-      return sendPage(
-        reply,
-        <LoginPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          error={err.message}
-          fields={fields}
-          username={text(body.username)?.slice(0, 64)}
-        />,
-        err.status,
-      );
+    const r = await formAction(request, reply, {}, (v) =>
+      staff.login(ctx, { username: v.username, password: v.password }, request.ip),
+    );
+    if (r.ok) {
+      void reply.setCookie(STAFF_COOKIE, r.result.token, staffCookieOptions(request));
+      return reply.redirect(r.result.actor.mustChangePassword ? '/staff/password' : '/staff', 303);
     }
+    return sendPage(
+      reply,
+      <LoginPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        error={r.failure.message}
+        fields={r.failure.fields}
+        username={r.failure.values.username?.slice(0, 64)}
+      />,
+      r.failure.status,
+    );
   });
 
   app.post('/staff/logout', async (request, reply) => {
@@ -111,20 +99,15 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/password', async (request, reply) => {
     const actor = requireStaff(request, reply);
     if (!actor) return reply;
-    try {
-      await staff.changeOwnPassword(ctx, actor, request.staffToken!, form(request));
-      return redirectWithStaffFlash(ctx, request, reply, '/staff', 'password-changed');
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      const fields = err instanceof ValidationError ? err.fields : {};
-      return sendPage(
-        reply,
-        <ChangePasswordPage {...frame(request, reply)} error={err.message} fields={fields} />,
-        err.status,
-      );
-    }
+    const r = await formAction(request, reply, {}, (v) =>
+      staff.changeOwnPassword(ctx, actor, request.staffToken!, v),
+    );
+    if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff', 'password-changed');
+    return sendPage(
+      reply,
+      <ChangePasswordPage {...frame(request, reply)} error={r.failure.message} fields={r.failure.fields} />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/admin/staff', async (request, reply) => {

@@ -5,7 +5,6 @@ import type { FieldErrors } from '../../errors.ts';
 import {
   CsrfField,
   ErrorSummary,
-  Field,
   formatDateTime,
   Layout,
   Notice,
@@ -29,6 +28,7 @@ import { roleLabels, roles, type Role } from './roles.ts';
 import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
 import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
 import { plural } from '../../plural.ts';
+import { TextInput } from '../../http/fields.tsx';
 
 interface FormState {
   csrfToken: string;
@@ -49,7 +49,7 @@ export function LoginPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/login" class="stack" novalidate>
         <CsrfField token={csrfToken} />
-        <Field
+        <TextInput
           name="username"
           label="User name"
           value={username}
@@ -57,7 +57,7 @@ export function LoginPage({
           error={fields?.username}
           required
         />
-        <Field
+        <TextInput
           name="password"
           label="Password"
           type="password"
@@ -199,7 +199,7 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/password" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field
+        <TextInput
           name="currentPassword"
           label="Current password"
           type="password"
@@ -207,7 +207,7 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
           error={fields?.currentPassword}
           required
         />
-        <Field
+        <TextInput
           name="newPassword"
           label="New password"
           type="password"
@@ -216,7 +216,7 @@ export function ChangePasswordPage({ library, actor, csrfToken, error, fields }:
           error={fields?.newPassword}
           required
         />
-        <Field
+        <TextInput
           name="confirmPassword"
           label="New password again"
           type="password"
@@ -308,7 +308,7 @@ function RoleChecks({ selected, error }: { selected: readonly string[]; error?: 
 function NameAndRoles({ values, fields }: { values: StaffFormValues; fields?: FieldErrors }) {
   return (
     <>
-      <Field
+      <TextInput
         name="displayName"
         label="Name"
         value={values.displayName}
@@ -341,7 +341,7 @@ export function NewStaffPage({
       <ErrorSummary message={error} fields={fields} />
       <form method="post" action="/staff/admin/staff/new" class="stack" novalidate>
         <CsrfField token={csrfToken!} />
-        <Field
+        <TextInput
           name="username"
           label="User name"
           value={values.username}

@@ -4,8 +4,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
+import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import type { StatsCollector } from './collector.ts';
@@ -137,24 +137,27 @@ export function registerWebStatsRoutes(app: App, ctx: AppContext, collector: Sta
     const actor = requireStaff(request, reply, canViewWebStats);
     if (!actor) return reply;
     const frame = { library, actor, csrfToken: reply.generateCsrf() };
-    try {
-      await collector.flush();
-      const dashboard = await getDashboard(ctx, actor, request.query);
-      return sendPage(reply, <WebStatsPage {...frame} dashboard={dashboard} query={request.query} />);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <WebStatsPage
-          {...frame}
-          dashboard={null}
-          query={request.query}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+    const r = await formAction(
+      request,
+      reply,
+      { schema: rangeQuery, input: request.query },
+      async (range) => {
+        await collector.flush();
+        return getDashboard(ctx, actor, range);
+      },
+    );
+    if (r.ok) return sendPage(reply, <WebStatsPage {...frame} dashboard={r.result} query={request.query} />);
+    return sendPage(
+      reply,
+      <WebStatsPage
+        {...frame}
+        dashboard={null}
+        query={request.query}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/stats.csv', { schema: { querystring: rangeQuery } }, async (request, reply) => {

@@ -48,7 +48,7 @@ export class StoredBody {
 
 /** The sender went quiet in the middle of an upload; its slot is given to others. */
 export class UploadStalledError extends DomainError {
-  readonly status = 408;
+  readonly kind = 'timed_out';
   readonly code = 'upload_stalled';
   constructor(seconds: number) {
     super(

@@ -1,0 +1,67 @@
+// Issue 13 part 2: one rule for which refusals re-show a form, with what was typed (never a PIN).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors.ts';
+import { formAction, reshowsForm } from './form-action.ts';
+import { BodyTooLargeError } from './forms.ts';
+
+const headers: Record<string, string> = {};
+const reply = {
+  header(k: string, v: string) {
+    headers[k] = v;
+    return this;
+  },
+} as unknown as FastifyReply;
+const request = (body: Record<string, string>) => ({ body }) as unknown as FastifyRequest;
+
+test('refusals about the input re-show the form; others go to the error page', () => {
+  for (const e of [
+    new ValidationError('x'),
+    new ConflictError('x'),
+    new NotFoundError('x'),
+    new UnauthenticatedError('x'),
+    new TooManyRequestsError('x', 1),
+  ])
+    assert.ok(reshowsForm(e), e.name);
+  for (const e of [new ForbiddenError('x'), new BodyTooLargeError('x'), new Error('x')])
+    assert.ok(!reshowsForm(e));
+});
+
+test('a schema gives typed values; a refusal keeps what was typed but never a PIN', async () => {
+  const schema = z.object({ n: z.coerce.number().int() });
+  const ok = await formAction(request({ _csrf: 't', n: '4' }), reply, { schema }, async (v) => v.n * 2);
+  assert.deepEqual(ok, { ok: true, result: 8 });
+
+  const bad = await formAction(
+    request({ n: 'four', pin: '1234' }),
+    reply,
+    { schema, summary: 'Fix it.' },
+    () => Promise.resolve(0),
+  );
+  assert.ok(!bad.ok);
+  assert.equal(bad.failure.status, 400);
+  assert.equal(bad.failure.message, 'Fix it.');
+  assert.ok(bad.failure.fields.n);
+  assert.deepEqual(bad.failure.values, { n: 'four' });
+
+  const slow = await formAction(request({ card: '9' }), reply, {}, () =>
+    Promise.reject(new TooManyRequestsError('Wait.', 60)),
+  );
+  assert.ok(!slow.ok);
+  assert.equal(slow.failure.status, 429);
+  assert.equal(headers['Retry-After'], '60');
+
+  await assert.rejects(
+    formAction(request({}), reply, {}, () => Promise.reject(new ForbiddenError('No.'))),
+    ForbiddenError,
+  );
+});
