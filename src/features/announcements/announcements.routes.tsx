@@ -5,11 +5,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
-import { formAction } from '../../http/form-action.ts';
+import { formAction, type FormFailure } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
-import { canManageAnnouncements } from '../staff/staff.policy.ts';
+import { canManageAnnouncements, type StaffActor } from '../staff/staff.policy.ts';
 import * as service from './announcements.service.ts';
 import {
   AnnouncementListPage,
@@ -77,6 +77,29 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
     return sendPage(reply, <AnnouncementPage {...frame(request, reply)} view={view} notice={notice} />);
   });
 
+  /** The announcement's page again, with the refusal of an edit, send or cancel (and the edit's values). */
+  async function reshowAnnouncement(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: StaffActor,
+    id: string,
+    failure: FormFailure,
+    values?: FormFailure['values'],
+  ) {
+    const view = await service.viewAnnouncement(ctx, actor, id);
+    return sendPage(
+      reply,
+      <AnnouncementPage
+        {...frame(request, reply)}
+        view={view}
+        {...(values ? { values } : {})}
+        error={failure.message}
+        fields={failure.fields}
+      />,
+      failure.status,
+    );
+  }
+
   app.post('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
@@ -91,18 +114,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
         `/staff/announcements/${request.params.id}`,
         'saved',
       );
-    const view = await service.viewAnnouncement(ctx, actor, request.params.id);
-    return sendPage(
-      reply,
-      <AnnouncementPage
-        {...frame(request, reply)}
-        view={view}
-        values={r.failure.values}
-        error={r.failure.message}
-        fields={r.failure.fields}
-      />,
-      r.failure.status,
-    );
+    return reshowAnnouncement(request, reply, actor, request.params.id, r.failure, r.failure.values);
   });
 
   for (const [action, run, notice] of [
@@ -126,17 +138,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
             `/staff/announcements/${request.params.id}`,
             notice,
           );
-        const view = await service.viewAnnouncement(ctx, actor, request.params.id);
-        return sendPage(
-          reply,
-          <AnnouncementPage
-            {...frame(request, reply)}
-            view={view}
-            error={r.failure.message}
-            fields={r.failure.fields}
-          />,
-          r.failure.status,
-        );
+        return reshowAnnouncement(request, reply, actor, request.params.id, r.failure);
       },
     );
   }
