@@ -275,12 +275,20 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     },
   );
 
-  app.post('/staff/patrons/:id/close', { schema: { params: idParams } }, async (request, reply) => {
-    const actor = requireStaff(request, reply, canRegisterPatrons);
-    if (!actor) return reply;
-    await patrons.closePatronAccount(ctx, actor, request.params.id);
-    return sendPage(reply, <PatronClosedPage {...frame(request, reply)} />);
-  });
+  // Closing is refused while items are out (409): the record shows why, as for its other actions.
+  app.post(
+    '/staff/patrons/:id/close',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canRegisterPatrons);
+      if (!actor) return reply;
+      const r = await formAction(request, reply, { schema: nothing }, () =>
+        patrons.closePatronAccount(ctx, actor, request.params.id),
+      );
+      if (r.ok) return sendPage(reply, <PatronClosedPage {...frame(request, reply)} />);
+      return reshowRecord(request, reply, request.params.id, actor, purposeOf(request.query), r.failure);
+    },
+  );
 
   /** The record again, with the refusal of an action taken on it (the patron's id is in the URL). */
   async function reshowRecord(
