@@ -103,7 +103,11 @@ async function phase(
 
 let ip = 0;
 const service = (p: { cardNumber: string; pin: string }) =>
-  loginPatron(ctx, { cardNumber: p.cardNumber, pin: p.pin }, `198.18.0.${(ip++ % 250) + 1}`).then(
+  loginPatron(
+    ctx,
+    { cardNumber: p.cardNumber, pin: p.pin, publicTerminal: false },
+    `198.18.0.${(ip++ % 250) + 1}`,
+  ).then(
     () => true,
     () => false,
   );

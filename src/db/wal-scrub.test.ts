@@ -216,7 +216,11 @@ describeEachDialect(
     test('signing out deletes the session, for patrons and staff (A4)', async () => {
       const { ctx } = env();
       const reader = await makePatron(ctx);
-      const patron = await loginPatron(ctx, { cardNumber: reader.cardNumber, pin: TEST_PIN }, '203.0.113.78');
+      const patron = await loginPatron(
+        ctx,
+        { cardNumber: reader.cardNumber, pin: TEST_PIN, publicTerminal: false },
+        '203.0.113.78',
+      );
       await flow('patron sign-out', [patron.actor.sessionId], () => logoutPatron(ctx, patron.token));
       const password = 'wal scrub staff passphrase 7Q';
       await createStaff(

@@ -17,7 +17,11 @@ describeEachDialect('demo patrons', (env) => {
     assert.ok(rows.some((r) => r!.email));
     assert.ok(rows.some((r) => r!.age_band === 'child'));
     for (const [i, s] of seeded.entries()) {
-      const { actor } = await loginPatron(ctx, { cardNumber: s.cardNumber, pin: s.pin }, `198.18.9.${i + 1}`);
+      const { actor } = await loginPatron(
+        ctx,
+        { cardNumber: s.cardNumber, pin: s.pin, publicTerminal: false },
+        `198.18.9.${i + 1}`,
+      );
       assert.equal(actor.mustChangePin, false);
     }
     assert.equal(

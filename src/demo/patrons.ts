@@ -4,6 +4,7 @@
 import type { AppContext } from '../context.ts';
 import { registerPatron } from '../features/patrons/patrons.service.ts';
 import { generateOneTimePin } from '../features/patrons/pins.ts';
+import type { RegisterPatronValues } from '../features/patrons/patrons.schemas.ts';
 
 export interface SeededPatron {
   id: string;
@@ -17,7 +18,7 @@ export async function seedDemoPatrons(ctx: AppContext): Promise<SeededPatron[]> 
   const branches = ctx.config.library.branches.map((b) => b.code);
   const bands = ctx.config.library.circulation.ageBands;
   const at = (i: number) => branches[i % branches.length]!;
-  const demo: Array<Record<string, string>> = [
+  const demo: RegisterPatronValues[] = [
     { name: 'Dana Demo-Reader', homeBranch: at(0) },
     { name: 'Eli Demo-Borrower', homeBranch: at(1) },
     { name: 'Frankie Demo-Mailer', homeBranch: at(0), email: 'frankie.demo@example.org' },

@@ -2,6 +2,7 @@
 import type { AppContext } from '../../src/context.ts';
 import { luhnDigit } from '../../src/features/patrons/card-numbers.ts';
 import { registerPatron } from '../../src/features/patrons/patrons.service.ts';
+import type { RegisterPatronValues } from '../../src/features/patrons/patrons.schemas.ts';
 import { newId } from '../../src/ids.ts';
 
 let seq = 0;
@@ -15,7 +16,7 @@ export function uniqueCard(): string {
 export const TEST_PIN = '58213907';
 
 /** Registers a patron with a known PIN (no forced change), as the command line would. */
-export async function makePatron(ctx: AppContext, overrides: Record<string, unknown> = {}) {
+export async function makePatron(ctx: AppContext, overrides: Partial<RegisterPatronValues> = {}) {
   const cardNumber = uniqueCard();
   const { patron } = await registerPatron(
     ctx,

@@ -4,20 +4,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, TooManyRequestsError, ValidationError } from '../../errors.ts';
+import { ConflictError, NotFoundError, UnauthenticatedError } from '../../errors.ts';
 import { PATRON_COOKIE, patronCookieOptions, requirePatron, safeNext } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
-import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
-import { setMailPreferences } from './mail-preferences.ts';
+import { mailPreferencesSchema, setMailPreferences } from './mail-preferences.ts';
 import { MailPreferencesPage, preferencesOf } from './mail-preferences.views.tsx';
 import { buildMyData } from './my-data.ts';
 import { toPatron } from './patron.ts';
 import * as session from './patron-session.service.ts';
 import { findPatronById } from './patrons.repository.ts';
 import { borrowingBlock } from './patrons.policy.ts';
-import { formAction } from '../../http/form-action.ts';
-import { formFields } from '../../http/forms.ts';
+import { formAction, type FormFailure } from '../../http/form-action.ts';
+import { changePinSchema, confirmPinSchema, patronLoginSchema } from './patrons.schemas.ts';
 import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import {
   AccountClosedPage,
@@ -31,6 +30,15 @@ import {
 
 // Where to go after signing in; never a message (issue 12 item 2: messages come from the session).
 const nextQuery = z.object({ next: z.string().max(300).optional() });
+
+/**
+ * An account that vanished while its form was being sent (closed at the desk, or the session gone)
+ * is not a refusal of what was typed: the error page answers, as before these forms used formAction.
+ */
+function accountStillThere(failure: FormFailure): void {
+  if (failure.error instanceof UnauthenticatedError || failure.error instanceof NotFoundError)
+    throw failure.error;
+}
 
 /** Account pages must not be kept by a shared computer's browser or a proxy. */
 const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store');
@@ -68,7 +76,12 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
 
   app.post('/account/login', { schema: { querystring: nextQuery } }, async (request, reply) => {
     const next = safeNext(request.query.next);
-    const r = await formAction(request, reply, {}, (values) => session.loginPatron(ctx, values, request.ip));
+    const r = await formAction(
+      request,
+      reply,
+      { schema: patronLoginSchema, summary: 'Enter your card number and PIN.' },
+      (values) => session.loginPatron(ctx, values, request.ip),
+    );
     if (r.ok) {
       void reply.setCookie(PATRON_COOKIE, r.result.token, patronCookieOptions(request));
       return reply.redirect(r.result.actor.mustChangePin ? '/account/pin' : next, 303);
@@ -130,26 +143,25 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/pin', async (request, reply) => {
     const m = await me(request, reply);
     if (!m) return reply;
-    try {
-      await session.changePin(ctx, m.actor, formFields(request));
+    const r = await formAction(request, reply, { schema: changePinSchema }, (values) =>
+      session.changePin(ctx, m.actor, values),
+    );
+    if (r.ok) {
       await setPatronFlash(ctx, request, { path: '/account', code: 'pin-changed' });
       return reply.redirect('/account', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof TooManyRequestsError)) throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      return sendPage(
-        reply,
-        <ChangePinPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          mustChange={m.actor.mustChangePin}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-        />,
-        domainStatus(err),
-      );
     }
+    accountStillThere(r.failure);
+    return sendPage(
+      reply,
+      <ChangePinPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        mustChange={m.actor.mustChangePin}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/account/email', async (request, reply) => {
@@ -169,31 +181,32 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/email', async (request, reply) => {
     const m = await me(request, reply);
     if (!m) return reply;
-    const body = formFields(request);
-    try {
-      await setMailPreferences(ctx, m.actor, body);
+    const r = await formAction(request, reply, { schema: mailPreferencesSchema }, (values) =>
+      setMailPreferences(ctx, m.actor, values),
+    );
+    if (r.ok) {
       await setPatronFlash(ctx, request, { path: '/account', code: 'email-saved' });
       return reply.redirect('/account', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <MailPreferencesPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          patron={m.patron}
-          values={{
-            email: body.email ?? '',
-            notices: body.notices === 'none' ? 'none' : 'email',
-            titles: body.titles === 'on',
-            announcements: body.announcements === 'on',
-          }}
-          error={err.message}
-          fields={err.fields}
-        />,
-        domainStatus(err),
-      );
     }
+    accountStillThere(r.failure);
+    const typed = r.failure.values;
+    return sendPage(
+      reply,
+      <MailPreferencesPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        patron={m.patron}
+        values={{
+          email: typed.email ?? '',
+          notices: typed.notices === 'none' ? 'none' : 'email',
+          titles: typed.titles === 'on',
+          announcements: typed.announcements === 'on',
+        }}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/account/data', async (request, reply) => {
@@ -228,31 +241,25 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/close', async (request, reply) => {
     const m = await me(request, reply);
     if (!m) return reply;
-    try {
-      await session.closeOwnAccount(ctx, m.actor, formFields(request));
+    const r = await formAction(request, reply, { schema: confirmPinSchema }, (values) =>
+      session.closeOwnAccount(ctx, m.actor, values),
+    );
+    if (r.ok) {
       void reply.clearCookie(PATRON_COOKIE, patronCookieOptions(request));
       return sendPage(reply, <AccountClosedPage library={library} />);
-    } catch (err) {
-      if (!(
-        err instanceof ValidationError ||
-        err instanceof TooManyRequestsError ||
-        err instanceof ConflictError
-      ))
-        throw err;
-      if (err instanceof TooManyRequestsError)
-        void reply.header('Retry-After', String(err.retryAfterSeconds));
-      const fields = err instanceof ValidationError ? err.fields : {};
-      return sendPage(
-        reply,
-        <CloseAccountPage
-          library={library}
-          csrfToken={reply.generateCsrf()}
-          openLoans={err instanceof ConflictError ? Math.max(1, m.patron.openLoans) : m.patron.openLoans}
-          error={err.message}
-          fields={fields}
-        />,
-        domainStatus(err),
-      );
     }
+    accountStillThere(r.failure);
+    const { error } = r.failure;
+    return sendPage(
+      reply,
+      <CloseAccountPage
+        library={library}
+        csrfToken={reply.generateCsrf()}
+        openLoans={error instanceof ConflictError ? Math.max(1, m.patron.openLoans) : m.patron.openLoans}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { checkbox, parseInput } from '../../validation.ts';
+import { checkbox } from '../../validation.ts';
 import type { PatronActor } from './patron-actor.ts';
 import { emailSchema } from './patrons.schemas.ts';
 import * as repo from './patrons.repository.ts';
@@ -15,10 +15,14 @@ export const mailPreferencesSchema = z.object({
   titles: checkbox,
   announcements: checkbox,
 });
+export type MailPreferencesInput = z.output<typeof mailPreferencesSchema>;
 
 /** Saves the choices; the consent date is set when the patron subscribes, kept while subscribed. */
-export async function setMailPreferences(ctx: AppContext, actor: PatronActor, input: unknown): Promise<void> {
-  const data = parseInput(mailPreferencesSchema, input);
+export async function setMailPreferences(
+  ctx: AppContext,
+  actor: PatronActor,
+  data: MailPreferencesInput,
+): Promise<void> {
   if (data.announcements && !data.email)
     throw new ValidationError('Please correct the form.', {
       announcements: 'Announcements need an e-mail address: add one above, or leave this unticked.',

@@ -12,12 +12,11 @@ import {
   signInKeys,
   type ThrottleKey,
 } from '../../auth/throttle.ts';
-import { parseInput } from '../../validation.ts';
 import type { PatronActor } from './patron-actor.ts';
 import { deletePatronAccount } from './patrons.service.ts';
 import { pinProblem } from './pins.ts';
 import * as repo from './patrons.repository.ts';
-import { changePinSchema, confirmPinSchema, patronLoginSchema } from './patrons.schemas.ts';
+import type { ChangePinInput, ConfirmPinInput, PatronLogin } from './patrons.schemas.ts';
 
 /** The one answer for an unknown card and a wrong PIN alike (A2). */
 export const WRONG_LOGIN = 'Wrong card number or PIN.';
@@ -39,13 +38,13 @@ export interface PatronLoginResult {
  * elsewhere do not keep the owner out, and every delay ends by itself (A3). The address is used
  * only in memory, for a keyed hash.
  * Expired and blocked cards may sign in: they see their account, they only cannot borrow.
+ * The card number and PIN are checked by patronLoginSchema at the edge.
  */
 export async function loginPatron(
   ctx: AppContext,
-  input: unknown,
+  data: PatronLogin,
   clientAddress: string,
 ): Promise<PatronLoginResult> {
-  const data = parseInput(patronLoginSchema, input, 'Enter your card number and PIN.');
   const now = ctx.clock.now();
   const keys = signInKeys(ctx.config.secret, 'patron', data.cardNumber, clientAddress);
   await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.source, keys.account], now, ctx.logger);
@@ -153,8 +152,7 @@ async function confirmOwnPin(
 }
 
 /** Sets a new PIN (the current one is required); every other session of the patron ends. */
-export async function changePin(ctx: AppContext, actor: PatronActor, input: unknown): Promise<void> {
-  const data = parseInput(changePinSchema, input);
+export async function changePin(ctx: AppContext, actor: PatronActor, data: ChangePinInput): Promise<void> {
   const problem = pinProblem(data.newPin);
   if (problem) throw new ValidationError(FIX, { newPin: problem });
   const me = await confirmOwnPin(ctx, actor, data.currentPin, 'currentPin');
@@ -177,8 +175,11 @@ export async function changePin(ctx: AppContext, actor: PatronActor, input: unkn
  * Closes the patron's own account after PIN confirmation, when nothing is out (A5): the account,
  * its holds, sessions and reading history are deleted.
  */
-export async function closeOwnAccount(ctx: AppContext, actor: PatronActor, input: unknown): Promise<void> {
-  const data = parseInput(confirmPinSchema, input);
+export async function closeOwnAccount(
+  ctx: AppContext,
+  actor: PatronActor,
+  data: ConfirmPinInput,
+): Promise<void> {
   await confirmOwnPin(ctx, actor, data.pin, 'pin');
   await deletePatronAccount(ctx, actor.id);
 }

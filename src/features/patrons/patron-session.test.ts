@@ -22,13 +22,15 @@ import {
 } from './patron-session.service.ts';
 import { countPatronSessionsOf, findPatronById } from './patrons.repository.ts';
 import { registerPatron, resetPin } from './patrons.service.ts';
+import { changePinSchema, patronLoginSchema, type RegisterPatronValues } from './patrons.schemas.ts';
+import { viaEdge } from '../../../test/support/edge.ts';
 
 const system = { kind: 'system' } as const;
 let ipSeq = 0;
 /** A fresh client address per call (RFC 2544 benchmarking range), so client throttles never overlap. */
 const uniqueIp = () => `198.19.${Math.floor(++ipSeq / 250)}.${(ipSeq % 250) + 1}`;
 
-async function makePatron(env: TestEnv, extra: Record<string, unknown> = {}) {
+async function makePatron(env: TestEnv, extra: Partial<RegisterPatronValues> = {}) {
   const cardNumber = uniqueCard();
   const { patron } = await registerPatron(env.ctx, system, {
     name: `Reader ${cardNumber.slice(-5)}`,
@@ -49,9 +51,13 @@ const failure = (p: Promise<unknown>) =>
 describeEachDialect('patron sign-in and sessions', (env) => {
   test('an unknown card and a wrong PIN get the same answer, and both pay for an argon2id check (A2)', async () => {
     const { ctx } = env();
-    const unknown = await failure(loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN }, uniqueIp()));
+    const unknown = await failure(
+      loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN, publicTerminal: false }, uniqueIp()),
+    );
     const p = await makePatron(env());
-    const wrong = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '90817263' }, uniqueIp()));
+    const wrong = await failure(
+      loginPatron(ctx, { cardNumber: p.cardNumber, pin: '90817263', publicTerminal: false }, uniqueIp()),
+    );
     for (const e of [unknown, wrong]) {
       assert.ok(e instanceof UnauthenticatedError);
       assert.equal(e.message, WRONG_LOGIN);
@@ -59,11 +65,17 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     // Each path runs exactly one argon2id verification (the unknown card against a dummy hash).
     // Counted rather than timed: timing on a shared 2-core machine is too noisy to assert tightly.
     const before = verifications.count;
-    await loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN }, uniqueIp()).catch(() => undefined);
+    await loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN, publicTerminal: false }, uniqueIp()).catch(
+      () => undefined,
+    );
     assert.equal(verifications.count - before, 1, 'an unknown card pays for one verification');
     const p2 = await makePatron(env());
     const mid = verifications.count;
-    await loginPatron(ctx, { cardNumber: p2.cardNumber, pin: '90817263' }, uniqueIp()).catch(() => undefined);
+    await loginPatron(
+      ctx,
+      { cardNumber: p2.cardNumber, pin: '90817263', publicTerminal: false },
+      uniqueIp(),
+    ).catch(() => undefined);
     assert.equal(verifications.count - mid, 1, 'a wrong PIN pays for one verification');
     // And a loose timing sanity check: both cost a real verification, not a database look-up only.
     const hash = await hashSecret('some-other-secret');
@@ -76,7 +88,11 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     const unknownMs: number[] = [];
     for (let i = 0; i < 5; i++) {
       verifyMs.push(await time(() => verifySecret(hash, PIN)));
-      unknownMs.push(await time(() => loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN }, uniqueIp())));
+      unknownMs.push(
+        await time(() =>
+          loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN, publicTerminal: false }, uniqueIp()),
+        ),
+      );
     }
     assert.ok(
       median(unknownMs) >= 0.2 * median(verifyMs),
@@ -96,7 +112,9 @@ describeEachDialect('patron sign-in and sessions', (env) => {
       .where('id', '=', p.id)
       .execute();
     const spaced = `${p.cardNumber.slice(0, 4)} ${p.cardNumber.slice(4)}`;
-    const { token, actor } = await loginPatron(ctx, { cardNumber: spaced, pin: PIN }, uniqueIp());
+    const { token, actor } = await viaEdge(patronLoginSchema, { cardNumber: spaced, pin: PIN }, (v) =>
+      loginPatron(ctx, v, uniqueIp()),
+    );
     assert.equal(actor.id, p.id);
     assert.equal(actor.mustChangePin, false);
     assert.equal((await authenticatePatronSession(ctx, token))?.id, p.id);
@@ -106,7 +124,8 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     const { ctx, clock } = env();
     const p = await makePatron(env());
     const ip = uniqueIp();
-    const tryPin = (pin: string) => failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin }, ip));
+    const tryPin = (pin: string) =>
+      failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin, publicTerminal: false }, ip));
     for (let i = 0; i < 4; i++) assert.ok((await tryPin('11223344')) instanceof UnauthenticatedError);
     const blocked = await tryPin(PIN);
     assert.ok(blocked instanceof TooManyRequestsError, 'even the right PIN waits at that address');
@@ -117,7 +136,7 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     assert.ok(longer instanceof TooManyRequestsError);
     assert.equal(longer.retryAfterSeconds, 2, 'the delay grows');
     clock.advance(2000);
-    const ok = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, ip);
+    const ok = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false }, ip);
     assert.equal(ok.actor.id, p.id, 'no permanent lock-out');
     assert.ok((await tryPin('11223344')) instanceof UnauthenticatedError, 'success cleared the counter');
   });
@@ -128,15 +147,22 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     const stranger = uniqueIp();
     const codes: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const e = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, stranger));
+      const e = await failure(
+        loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344', publicTerminal: false }, stranger),
+      );
       codes.push(e instanceof Error ? e.name : String(e));
     }
     assert.deepEqual(codes, FIVE_WRONG_FROM_ONE_ADDRESS);
-    const owner = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const owner = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
     assert.equal(owner.actor.id, p.id, 'the right PIN from a clean address signs in');
     assert.ok(
-      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, stranger))) instanceof
-        TooManyRequestsError,
+      (await failure(
+        loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344', publicTerminal: false }, stranger),
+      )) instanceof TooManyRequestsError,
       'the stranger stays slowed down',
     );
   });
@@ -152,7 +178,9 @@ describeEachDialect('patron sign-in and sessions', (env) => {
       addresses++;
       let stopped = false;
       for (let i = 0; i < 3 && !stopped; i++) {
-        const e = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, ip));
+        const e = await failure(
+          loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344', publicTerminal: false }, ip),
+        );
         if (e instanceof TooManyRequestsError) stopped = true;
         else {
           assert.ok(e instanceof UnauthenticatedError);
@@ -163,21 +191,29 @@ describeEachDialect('patron sign-in and sessions', (env) => {
       assert.ok(addresses < 40, 'the cap was never reached');
     }
     assert.equal(checked, 50, 'exactly the cap of guesses was checked');
-    const owner = await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp()));
+    const owner = await failure(
+      loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false }, uniqueIp()),
+    );
     assert.ok(owner instanceof TooManyRequestsError, 'while the cap is full, nobody gets in');
     assert.equal(owner.retryAfterSeconds, 15 * 60);
     // One guess is forgiven every 15 minutes: at most 96 more a day.
     clock.advance(15 * MINUTE);
     assert.ok(
-      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, uniqueIp()))) instanceof
-        UnauthenticatedError,
+      (await failure(
+        loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344', publicTerminal: false }, uniqueIp()),
+      )) instanceof UnauthenticatedError,
     );
     assert.ok(
-      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344' }, uniqueIp()))) instanceof
-        TooManyRequestsError,
+      (await failure(
+        loginPatron(ctx, { cardNumber: p.cardNumber, pin: '11223344', publicTerminal: false }, uniqueIp()),
+      )) instanceof TooManyRequestsError,
     );
     clock.advance(15 * MINUTE);
-    assert.equal((await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp())).actor.id, p.id);
+    assert.equal(
+      (await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false }, uniqueIp()))
+        .actor.id,
+      p.id,
+    );
 
     const warnings = logs.filter((l) => l.includes('sign-in.sustained-failures'));
     assert.ok(warnings.length >= 2, 'a warning at half the cap and when it is full');
@@ -193,15 +229,22 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     const { ctx } = env();
     const ip = uniqueIp();
     for (let i = 0; i < 21; i++) {
-      const e = await failure(loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN }, ip));
+      const e = await failure(
+        loginPatron(ctx, { cardNumber: uniqueCard(), pin: PIN, publicTerminal: false }, ip),
+      );
       assert.ok(e instanceof UnauthenticatedError, `attempt ${i + 1}`);
     }
     const p = await makePatron(env());
     assert.ok(
-      (await failure(loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, ip))) instanceof
-        TooManyRequestsError,
+      (await failure(
+        loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false }, ip),
+      )) instanceof TooManyRequestsError,
     );
-    assert.equal((await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp())).actor.id, p.id);
+    assert.equal(
+      (await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false }, uniqueIp()))
+        .actor.id,
+      p.id,
+    );
     assert.deepEqual(await findValueEverywhere(ctx, ip), [], 'the address is stored nowhere');
   });
 
@@ -210,10 +253,14 @@ describeEachDialect('patron sign-in and sessions', (env) => {
     const p = await makePatron(env());
     const pub = await loginPatron(
       ctx,
-      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: 'on' },
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: true },
       uniqueIp(),
     );
-    const home = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const home = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
     assert.equal(pub.actor.publicTerminal, true);
     const shortIdle = config.patronSession.publicIdleMinutes * MINUTE;
     clock.advance(shortIdle - MINUTE);
@@ -231,14 +278,22 @@ describeEachDialect('patron sign-in and sessions', (env) => {
   test('sessions end at the absolute limit however active; sign-out deletes the row; forged cookies fail', async () => {
     const { ctx, clock, config } = env();
     const p = await makePatron(env());
-    const s = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const s = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
     for (let t = 0; t < config.patronSession.maxHours * 60; t += 10) {
       clock.advance(10 * MINUTE);
       if (t + 10 < config.patronSession.maxHours * 60)
         assert.ok(await authenticatePatronSession(ctx, s.token));
     }
     assert.equal(await authenticatePatronSession(ctx, s.token), null);
-    const t2 = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const t2 = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
     const [id] = t2.token.split('.');
     assert.equal(await authenticatePatronSession(ctx, `${id}.${'x'.repeat(43)}`), null);
     await logoutPatron(ctx, `${id}.${'x'.repeat(43)}`);
@@ -251,34 +306,60 @@ describeEachDialect('patron sign-in and sessions', (env) => {
   test('after a staff reset the patron must choose a new PIN; changing it ends the other sessions', async () => {
     const { ctx } = env();
     const p = await makePatron(env());
-    const other = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
-    const oneTime = await resetPin(ctx, system, p.id, { idChecked: 'on' });
+    const other = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
+    const oneTime = await resetPin(ctx, system, p.id);
     assert.equal(
       await authenticatePatronSession(ctx, other.token),
       null,
       'a reset signs the patron out everywhere',
     );
-    const a = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: oneTime }, uniqueIp());
-    const b = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: oneTime }, uniqueIp());
+    const a = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: oneTime, publicTerminal: false },
+      uniqueIp(),
+    );
+    const b = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: oneTime, publicTerminal: false },
+      uniqueIp(),
+    );
     assert.equal(a.actor.mustChangePin, true);
     const bad = await failure(
-      changePin(ctx, a.actor, { currentPin: oneTime, newPin: '111111', confirmPin: '111111' }),
+      viaEdge(changePinSchema, { currentPin: oneTime, newPin: '111111', confirmPin: '111111' }, (v) =>
+        changePin(ctx, a.actor, v),
+      ),
     );
     assert.ok(bad instanceof ValidationError);
     assert.match(bad.fields.newPin ?? '', /too easy/);
     const wrong = await failure(
-      changePin(ctx, a.actor, { currentPin: '99999999', newPin: '73910462', confirmPin: '73910462' }),
+      viaEdge(changePinSchema, { currentPin: '99999999', newPin: '73910462', confirmPin: '73910462' }, (v) =>
+        changePin(ctx, a.actor, v),
+      ),
     );
     assert.ok(wrong instanceof ValidationError);
     assert.match(wrong.fields.currentPin ?? '', /not your current PIN/);
     const differ = await failure(
-      changePin(ctx, a.actor, { currentPin: oneTime, newPin: '73910462', confirmPin: '73910463' }),
+      viaEdge(changePinSchema, { currentPin: oneTime, newPin: '73910462', confirmPin: '73910463' }, (v) =>
+        changePin(ctx, a.actor, v),
+      ),
     );
     assert.ok(differ instanceof ValidationError && differ.fields.confirmPin);
-    await changePin(ctx, a.actor, { currentPin: oneTime, newPin: '73910462', confirmPin: '73910462' });
+    await viaEdge(changePinSchema, { currentPin: oneTime, newPin: '73910462', confirmPin: '73910462' }, (v) =>
+      changePin(ctx, a.actor, v),
+    );
     assert.equal((await authenticatePatronSession(ctx, a.token))?.mustChangePin, false, 'this session stays');
     assert.equal(await authenticatePatronSession(ctx, b.token), null, 'the other session ended');
-    assert.ok(await loginPatron(ctx, { cardNumber: p.cardNumber, pin: '73910462' }, uniqueIp()));
+    assert.ok(
+      await loginPatron(
+        ctx,
+        { cardNumber: p.cardNumber, pin: '73910462', publicTerminal: false },
+        uniqueIp(),
+      ),
+    );
     assert.deepEqual(await findValueEverywhere(ctx, '73910462'), []);
     assert.deepEqual(await findValueEverywhere(ctx, oneTime), []);
   });
@@ -286,7 +367,11 @@ describeEachDialect('patron sign-in and sessions', (env) => {
   test('closing one’s own account needs the PIN and nothing out, then deletes everything (A5)', async () => {
     const { ctx } = env();
     const p = await makePatron(env(), { email: 'closer.zq@example.org' });
-    const s = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: PIN }, uniqueIp());
+    const s = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: PIN, publicTerminal: false },
+      uniqueIp(),
+    );
     const wrongPin = await failure(closeOwnAccount(ctx, s.actor, { pin: '10293847' }));
     assert.ok(wrongPin instanceof ValidationError && wrongPin.fields.pin);
     await ctx.db.updateTable('patrons').set({ open_loans: 1 }).where('id', '=', p.id).execute();

@@ -1,6 +1,8 @@
 // The patron feature's JSON API: the staff side (registration, look-up with a purpose, the record,
 // the access log) under /api/v1/staff, and the patron's own account under /api/v1/account, using
-// the same cookie sessions as the pages. Presenters build every response field by field.
+// the same cookie sessions as the pages. Presenters build every response field by field. Bodies and
+// queries are checked at this edge with the forms' schemas (parseInput), so the API refuses what the
+// pages refuse, with the same per-field messages.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { iso } from '../../clock.ts';
@@ -16,6 +18,8 @@ import { toPatron, type Patron } from './patron.ts';
 import { findPatronById } from './patrons.repository.ts';
 import { borrowingBlock } from './patrons.policy.ts';
 import * as patrons from './patrons.service.ts';
+import { accessLogQuerySchema, lookupSchema, registerPatronSchema } from './patrons.schemas.ts';
+import { parseInput } from '../../validation.ts';
 
 const errorBody = z.object({
   error: z.object({
@@ -112,7 +116,8 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       const actor = staffOf(request, reply, canRegisterPatrons);
-      const created = await patrons.registerPatron(ctx, actor, request.body);
+      const values = parseInput(registerPatronSchema(ctx.config.library), request.body);
+      const created = await patrons.registerPatron(ctx, actor, values);
       return reply
         .code(201)
         .send({ patron: presentPatron(created.patron, now()), oneTimePin: created.oneTimePin });
@@ -147,7 +152,7 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       const actor = staffOf(request, reply, canViewPatron);
-      const found = await patrons.findPatrons(ctx, actor, request.body);
+      const found = await patrons.findPatrons(ctx, actor, parseInput(lookupSchema, request.body));
       return {
         purpose: found.purpose,
         matches: found.matches.map((m) => ({
@@ -258,7 +263,8 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       const actor = staffOf(request, reply, canReadAccessLog);
-      return presentAccessLog(await patrons.readAccessLog(ctx, actor, request.body));
+      const q = parseInput(accessLogQuerySchema, request.body);
+      return presentAccessLog(await patrons.readAccessLog(ctx, actor, q));
     },
   );
 
@@ -286,7 +292,9 @@ export function registerPatronApi(app: App, ctx: AppContext): void {
         throw new ValidationError(ACCESS_LOG_BY_POST, {
           cardNumber: 'Send it in the JSON body of the POST.',
         });
-      return presentAccessLog(await patrons.readAccessLog(ctx, actor, query));
+      return presentAccessLog(
+        await patrons.readAccessLog(ctx, actor, parseInput(accessLogQuerySchema, query)),
+      );
     },
   );
 

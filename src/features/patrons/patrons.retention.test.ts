@@ -38,7 +38,11 @@ describeEachDialect('patron retention rules', (env) => {
     const busy = await makePatron(ctx, { name: 'Lapsed Butborrowing' });
     const recent = await makePatron(ctx, { name: 'Recently Expired' });
     await giveHoldAndHistory(ctx, lapsed.id, 'A Lapsed Title');
-    await loginPatron(ctx, { cardNumber: lapsed.cardNumber, pin: TEST_PIN }, '198.18.200.1');
+    await loginPatron(
+      ctx,
+      { cardNumber: lapsed.cardNumber, pin: TEST_PIN, publicTerminal: false },
+      '198.18.200.1',
+    );
     const now = clock.now().getTime();
     const long = new Date(now - (config.patrons.lapsedAfterDays + 1) * DAY);
     await setExpiry(env(), lapsed.id, long);
@@ -64,11 +68,15 @@ describeEachDialect('patron retention rules', (env) => {
     const p = await makePatron(ctx);
     const old = await loginPatron(
       ctx,
-      { cardNumber: p.cardNumber, pin: TEST_PIN, publicTerminal: 'on' },
+      { cardNumber: p.cardNumber, pin: TEST_PIN, publicTerminal: true },
       '198.18.200.2',
     );
     clock.advance((config.patronSession.publicIdleMinutes + 1) * MINUTE);
-    const live = await loginPatron(ctx, { cardNumber: p.cardNumber, pin: TEST_PIN }, '198.18.200.3');
+    const live = await loginPatron(
+      ctx,
+      { cardNumber: p.cardNumber, pin: TEST_PIN, publicTerminal: false },
+      '198.18.200.3',
+    );
     await purge(env());
     const left = await ctx.db
       .selectFrom('patron_sessions')

@@ -73,6 +73,8 @@ export function registerPatronSchema(library: LibraryIdentity) {
   );
 }
 export type RegisterPatronInput = z.input<ReturnType<typeof registerPatronSchema>>;
+/** A registration as registerPatron takes it, checked by registerPatronSchema. */
+export type RegisterPatronValues = z.output<ReturnType<typeof registerPatronSchema>>;
 
 export function updatePatronSchema(library: LibraryIdentity) {
   return z.strictObject(detailsShape(library), {
@@ -80,6 +82,8 @@ export function updatePatronSchema(library: LibraryIdentity) {
       iss.code === 'unrecognized_keys' ? `Carrel does not collect ${iss.keys.join(', ')}.` : undefined,
   });
 }
+/** An edit of the account details as updatePatronDetails takes it. */
+export type UpdatePatronValues = z.output<ReturnType<typeof updatePatronSchema>>;
 
 export const purposeSchema = z
   .string({ error: 'Choose why you are opening the record.' })
@@ -98,6 +102,7 @@ export const lookupSchema = z
     path: ['cardNumber'],
     message: 'Enter a card number, or at least two letters of the name.',
   });
+export type LookupInput = z.output<typeof lookupSchema>;
 
 export const blockSchema = z.object({
   reason: z
@@ -106,6 +111,7 @@ export const blockSchema = z.object({
     .min(3, 'Say why the card is blocked; the patron will see it.')
     .max(200, 'Use at most 200 characters.'),
 });
+export type BlockInput = z.output<typeof blockSchema>;
 
 export const patronLoginSchema = z.object({
   cardNumber: z
@@ -116,6 +122,7 @@ export const patronLoginSchema = z.object({
   /** "I am on a public computer": a much shorter idle time-out (A4). */
   publicTerminal: checkbox.optional().default(false),
 });
+export type PatronLogin = z.output<typeof patronLoginSchema>;
 
 export const changePinSchema = z
   .object({
@@ -124,10 +131,12 @@ export const changePinSchema = z
     confirmPin: z.string({ error: 'Enter the new PIN again.' }),
   })
   .refine((v) => v.newPin === v.confirmPin, { path: ['confirmPin'], message: 'The two new PINs differ.' });
+export type ChangePinInput = z.output<typeof changePinSchema>;
 
 export const confirmPinSchema = z.object({
   pin: z.string({ error: 'Enter your PIN to confirm.' }).min(1, 'Enter your PIN to confirm.').max(128),
 });
+export type ConfirmPinInput = z.output<typeof confirmPinSchema>;
 
 const day = z.preprocess(
   (v) => (v === '' ? undefined : v),
@@ -148,6 +157,7 @@ export const accessLogQuerySchema = z.object({
 });
 export type AccessLogQuery = z.output<typeof accessLogQuerySchema>;
 
+/** Staff reset a PIN only after ticking that they checked the patron's identity in person. */
 export const resetPinSchema = z.object({
   idChecked: checkbox.refine((v) => v, 'Check the patron’s identity in person first, then tick the box.'),
 });

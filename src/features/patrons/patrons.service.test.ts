@@ -12,18 +12,36 @@ import type { Role } from '../staff/roles.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import { luhnDigit } from './card-numbers.ts';
 import { findPatronById } from './patrons.repository.ts';
+import type { AppContext } from '../../context.ts';
+import type { Actor } from '../staff/staff.policy.ts';
+import { viaEdge } from '../../../test/support/edge.ts';
 import {
-  blockPatron,
-  closePatronAccount,
-  findPatrons,
-  readAccessLog,
-  registerPatron,
-  renewCard,
-  resetPin,
-  unblockPatron,
-  updatePatronDetails,
-  viewPatron,
-} from './patrons.service.ts';
+  accessLogQuerySchema,
+  blockSchema,
+  lookupSchema,
+  registerPatronSchema,
+  resetPinSchema,
+  updatePatronSchema,
+} from './patrons.schemas.ts';
+import * as service from './patrons.service.ts';
+
+const { closePatronAccount, renewCard, unblockPatron, viewPatron } = service;
+
+// The services as the staff pages and the API call them: raw values through the schema the edge
+// parses with, then the service, so these tests check what a person typing would be told.
+type Raw = Record<string, unknown>;
+const registerPatron = (ctx: AppContext, actor: Actor, raw: Raw) =>
+  viaEdge(registerPatronSchema(ctx.config.library), raw, (v) => service.registerPatron(ctx, actor, v));
+const findPatrons = (ctx: AppContext, actor: Actor, raw: Raw) =>
+  viaEdge(lookupSchema, raw, (v) => service.findPatrons(ctx, actor, v));
+const updatePatronDetails = (ctx: AppContext, actor: Actor, id: string, raw: Raw) =>
+  viaEdge(updatePatronSchema(ctx.config.library), raw, (v) => service.updatePatronDetails(ctx, actor, id, v));
+const blockPatron = (ctx: AppContext, actor: Actor, id: string, raw: Raw) =>
+  viaEdge(blockSchema, raw, (v) => service.blockPatron(ctx, actor, id, v));
+const resetPin = (ctx: AppContext, actor: Actor, id: string, raw: Raw) =>
+  viaEdge(resetPinSchema, raw, () => service.resetPin(ctx, actor, id));
+const readAccessLog = (ctx: AppContext, actor: Actor, raw: Raw) =>
+  viaEdge(accessLogQuerySchema, raw, (v) => service.readAccessLog(ctx, actor, v));
 
 let seq = 0;
 

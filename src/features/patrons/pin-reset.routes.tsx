@@ -7,7 +7,14 @@ import { NotFoundError } from '../../errors.ts';
 import { sendPage } from '../../http/render.tsx';
 import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
-import { checkPinResetLink, requestPinReset, resetPinWithLink } from './pin-reset.service.ts';
+import {
+  checkPinResetLink,
+  PIN_RESET_REQUEST_SUMMARY,
+  pinResetNewPinSchema,
+  pinResetRequestSchema,
+  requestPinReset,
+  resetPinWithLink,
+} from './pin-reset.service.ts';
 import {
   PinResetFormPage,
   PinResetInvalidPage,
@@ -30,7 +37,12 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
 
   app.post('/account/pin-reset', async (request, reply) => {
     void noStore(reply);
-    const r = await formAction(request, reply, {}, (values) => requestPinReset(ctx, values, request.ip));
+    const r = await formAction(
+      request,
+      reply,
+      { schema: pinResetRequestSchema, summary: PIN_RESET_REQUEST_SUMMARY },
+      (values) => requestPinReset(ctx, values, request.ip),
+    );
     if (r.ok) return sendPage(reply, <PinResetSentPage library={library} />);
     return sendPage(
       reply,
@@ -67,7 +79,9 @@ export function registerPinResetRoutes(app: App, ctx: AppContext): void {
   app.post('/account/pin-reset/:token', { schema: { params: tokenParams } }, async (request, reply) => {
     const { token } = request.params;
     void noStore(reply);
-    const r = await formAction(request, reply, {}, (values) => resetPinWithLink(ctx, token, values));
+    const r = await formAction(request, reply, { schema: pinResetNewPinSchema }, (values) =>
+      resetPinWithLink(ctx, token, values),
+    );
     if (r.ok)
       // The sign-in form with the message, as this answer: a visitor has no session to keep a
       // message in, and a message never travels in a URL (issue 12 item 2).

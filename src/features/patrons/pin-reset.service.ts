@@ -9,7 +9,6 @@ import { sameHash, sha256 } from '../../ids.ts';
 import { hashSecret } from '../../auth/passwords.ts';
 import { attemptSucceeded, reserveAttempt, throttleKey, throttleSource } from '../../auth/throttle.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
-import { parseInput } from '../../validation.ts';
 import { normalizeCardNumber } from './card-numbers.ts';
 import { cardKey } from './patron-session.service.ts';
 import { pinProblem } from './pins.ts';
@@ -26,19 +25,25 @@ const FIX = 'Please correct the marked fields.';
 export const INVALID_LINK =
   'This PIN reset link cannot be used: it has expired, has already been used, or is not complete.';
 
-const requestSchema = z.object({
+/** The "Forgot your PIN?" form; its refusal summary is PIN_RESET_REQUEST_SUMMARY. */
+export const pinResetRequestSchema = z.object({
   cardNumber: z
     .string({ error: 'Enter your card number.' })
     .transform(normalizeCardNumber)
     .pipe(z.string().min(1, 'Enter your card number.').max(40, 'That is not a card number.')),
 });
 
-const newPinSchema = z
+export const PIN_RESET_REQUEST_SUMMARY = 'Enter your card number.';
+export type PinResetRequest = z.output<typeof pinResetRequestSchema>;
+
+/** The new PIN chosen through a link. */
+export const pinResetNewPinSchema = z
   .object({
     newPin: z.string({ error: 'Enter a new PIN.' }).min(1, 'Enter a new PIN.'),
     confirmPin: z.string({ error: 'Enter the new PIN again.' }),
   })
   .refine((v) => v.newPin === v.confirmPin, { path: ['confirmPin'], message: 'The two new PINs differ.' });
+export type PinResetNewPin = z.output<typeof pinResetNewPinSchema>;
 
 /**
  * Handles "Forgot your PIN?". Every accepted request does the same work whatever the card: one
@@ -46,8 +51,11 @@ const newPinSchema = z
  * card); the job creates and mails the link later, off the request (issue 12 item 5, A2). Throws
  * ValidationError for an empty form and TooManyRequestsError when throttled.
  */
-export async function requestPinReset(ctx: AppContext, input: unknown, clientAddress: string): Promise<void> {
-  const data = parseInput(requestSchema, input, 'Enter your card number.');
+export async function requestPinReset(
+  ctx: AppContext,
+  data: PinResetRequest,
+  clientAddress: string,
+): Promise<void> {
   const now = ctx.clock.now();
   try {
     await reserveAttempt(
@@ -99,9 +107,8 @@ export async function checkPinResetLink(ctx: AppContext, token: string): Promise
  * Sets the new PIN chosen through a link. The link is deleted (single use), with every other link
  * and every session of the account; a PIN set by staff no longer needs changing.
  */
-export async function resetPinWithLink(ctx: AppContext, token: string, input: unknown): Promise<void> {
+export async function resetPinWithLink(ctx: AppContext, token: string, data: PinResetNewPin): Promise<void> {
   const row = await validToken(ctx, token);
-  const data = parseInput(newPinSchema, input);
   const patron = await repo.findPatronById(ctx.db, row.patron_id);
   if (!patron) throw new NotFoundError(INVALID_LINK);
   const problem = pinProblem(data.newPin, patron.card_number);

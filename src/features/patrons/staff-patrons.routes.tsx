@@ -5,14 +5,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { iso } from '../../clock.ts';
-import { ValidationError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
+import { formAction, type FormFailure } from '../../http/form-action.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
-import { canReadAccessLog, canRegisterPatrons, canViewPatron } from '../staff/staff.policy.ts';
+import {
+  canReadAccessLog,
+  canRegisterPatrons,
+  canViewPatron,
+  type StaffActor,
+} from '../staff/staff.policy.ts';
 import { isAccessPurpose, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
 import * as patrons from './patrons.service.ts';
-import { formFields, withoutSecrets } from '../../http/forms.ts';
+import {
+  accessLogQuerySchema,
+  blockSchema,
+  lookupSchema,
+  registerPatronSchema,
+  resetPinSchema,
+  updatePatronSchema,
+} from './patrons.schemas.ts';
+import { formFields } from '../../http/forms.ts';
 import { setStaffFlash, takeStaffFlash } from '../../http/flash.ts';
 import { AccessLogPage, type AccessLogLinkValues, type AccessLogValues } from './access-log.views.tsx';
 import {
@@ -30,6 +44,17 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const short = z.string().max(100).optional();
 // A record's URL carries the patron id and why it was opened, never a message (issue 12 item 2).
 const recordQuery = z.object({ purpose: short });
+/** A refusal as the pages show it: the summary and one message per field. */
+const failureProps = (f: Pick<FormFailure, 'message' | 'fields'>) => ({ error: f.message, fields: f.fields });
+
+/**
+ * An edit of a record that does not exist (any more) has no form to show again: the error page
+ * answers, as for any address that names nothing.
+ */
+function onlyInputRefusals(failure: FormFailure): void {
+  if (failure.error instanceof NotFoundError) throw failure.error;
+}
+
 const CARD_IN_URL =
   'A card number is not accepted in a link: links are kept in the browser’s history and in proxy logs. Type the card number in the form below.';
 
@@ -70,33 +95,21 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     const f = formFields(request);
     const values = { purpose: f.purpose, cardNumber: f.cardNumber, name: f.name };
     const canRegister = canRegisterPatrons(actor);
-    try {
-      const found = await patrons.findPatrons(ctx, actor, values);
-      if (found.byCard && found.matches.length === 1)
-        return reply.redirect(record(found.matches[0]!.id, found.purpose), 303);
-      return sendPage(
-        reply,
-        <PatronLookupPage
-          {...frame(request, reply)}
-          values={values}
-          matches={found.matches}
-          canRegister={canRegister}
-        />,
-      );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <PatronLookupPage
-          {...frame(request, reply)}
-          values={values}
-          error={err.message}
-          fields={err.fields}
-          canRegister={canRegister}
-        />,
-        400,
-      );
-    }
+    const r = await formAction(request, reply, { schema: lookupSchema, input: values }, (q) =>
+      patrons.findPatrons(ctx, actor, q),
+    );
+    if (r.ok && r.result.byCard && r.result.matches.length === 1)
+      return reply.redirect(record(r.result.matches[0]!.id, r.result.purpose), 303);
+    return sendPage(
+      reply,
+      <PatronLookupPage
+        {...frame(request, reply)}
+        values={r.ok ? values : r.failure.values}
+        canRegister={canRegister}
+        {...(r.ok ? { matches: r.result.matches } : failureProps(r.failure))}
+      />,
+      r.ok ? 200 : r.failure.status,
+    );
   });
 
   app.get('/staff/patrons/new', (request, reply) => {
@@ -107,32 +120,25 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/patrons/new', async (request, reply) => {
     const actor = requireStaff(request, reply, canRegisterPatrons);
     if (!actor) return reply;
-    const values = formFields(request);
-    try {
-      const created = await patrons.registerPatron(ctx, actor, values);
+    const r = await formAction(request, reply, { schema: registerPatronSchema(library) }, (values) =>
+      patrons.registerPatron(ctx, actor, values),
+    );
+    if (r.ok)
       return sendPage(
         reply,
         <OneTimePinPage
           {...frame(request, reply)}
-          patron={created.patron}
-          pin={created.oneTimePin}
+          patron={r.result.patron}
+          pin={r.result.oneTimePin}
           created
         />,
         201,
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <NewPatronPage
-          {...frame(request, reply)}
-          values={withoutSecrets(values)}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+    return sendPage(
+      reply,
+      <NewPatronPage {...frame(request, reply)} values={r.failure.values} {...failureProps(r.failure)} />,
+      r.failure.status,
+    );
   });
 
   app.get(
@@ -204,45 +210,33 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canRegisterPatrons);
       if (!actor) return reply;
-      const values = formFields(request);
       const purpose = purposeOf(request.query);
-      try {
-        await patrons.updatePatronDetails(ctx, actor, request.params.id, values);
-        return recordWith(request, reply, request.params.id, purpose, 'saved');
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        return sendPage(
-          reply,
-          <EditPatronPage
-            {...frame(request, reply)}
-            values={values}
-            patronId={request.params.id}
-            purpose={purpose}
-            error={err.message}
-            fields={err.fields}
-          />,
-          400,
-        );
-      }
+      const r = await formAction(request, reply, { schema: updatePatronSchema(library) }, (values) =>
+        patrons.updatePatronDetails(ctx, actor, request.params.id, values),
+      );
+      if (r.ok) return recordWith(request, reply, request.params.id, purpose, 'saved');
+      onlyInputRefusals(r.failure);
+      return sendPage(
+        reply,
+        <EditPatronPage
+          {...frame(request, reply)}
+          values={r.failure.values}
+          patronId={request.params.id}
+          purpose={purpose}
+          {...failureProps(r.failure)}
+        />,
+        r.failure.status,
+      );
     },
   );
 
-  const simple = [
-    ['renew', 'renewed', (actor, id) => patrons.renewCard(ctx, actor, id)],
-    ['unblock', 'unblocked', (actor, id) => patrons.unblockPatron(ctx, actor, id)],
-    ['block', 'blocked', (actor, id, body) => patrons.blockPatron(ctx, actor, id, body)],
-  ] as const satisfies ReadonlyArray<
-    readonly [
-      string,
-      string,
-      (
-        actor: NonNullable<FastifyRequest['actor']>,
-        id: string,
-        body: Record<string, string>,
-      ) => Promise<unknown>,
-    ]
-  >;
-  for (const [action, notice, run] of simple) {
+  /** An action on the record page; renewing and unblocking take nothing but the CSRF token. */
+  function recordAction<S extends z.ZodType>(
+    action: string,
+    notice: string,
+    schema: S,
+    run: (actor: StaffActor, id: string, values: z.output<S>) => Promise<unknown>,
+  ) {
     app.post(
       `/staff/patrons/:id/${action}`,
       { schema: { params: idParams, querystring: recordQuery } },
@@ -250,16 +244,20 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
         const actor = requireStaff(request, reply, canRegisterPatrons);
         if (!actor) return reply;
         const purpose = purposeOf(request.query);
-        try {
-          await run(actor, request.params.id, formFields(request));
-          return recordWith(request, reply, request.params.id, purpose, notice);
-        } catch (err) {
-          if (!(err instanceof ValidationError)) throw err;
-          return renderRecordWithError(request, reply, request.params.id, actor, purpose, err);
-        }
+        const r = await formAction(request, reply, { schema }, (values) =>
+          run(actor, request.params.id, values),
+        );
+        if (r.ok) return recordWith(request, reply, request.params.id, purpose, notice);
+        return reshowRecord(request, reply, request.params.id, actor, purpose, r.failure);
       },
     );
   }
+  const nothing = z.object({});
+  recordAction('renew', 'renewed', nothing, (actor, id) => patrons.renewCard(ctx, actor, id));
+  recordAction('unblock', 'unblocked', nothing, (actor, id) => patrons.unblockPatron(ctx, actor, id));
+  recordAction('block', 'blocked', blockSchema, (actor, id, body) =>
+    patrons.blockPatron(ctx, actor, id, body),
+  );
 
   app.post(
     '/staff/patrons/:id/reset-pin',
@@ -267,34 +265,39 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canRegisterPatrons);
       if (!actor) return reply;
-      try {
-        const pin = await patrons.resetPin(ctx, actor, request.params.id, formFields(request));
-        const patron = await patrons.viewPatron(ctx, actor, request.params.id, 'pin-reset');
-        return sendPage(
-          reply,
-          <OneTimePinPage {...frame(request, reply)} patron={patron} pin={pin} created={false} />,
-        );
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        return renderRecordWithError(request, reply, request.params.id, actor, purposeOf(request.query), err);
-      }
+      const r = await formAction(request, reply, { schema: resetPinSchema }, async () => {
+        const pin = await patrons.resetPin(ctx, actor, request.params.id);
+        return { pin, patron: await patrons.viewPatron(ctx, actor, request.params.id, 'pin-reset') };
+      });
+      if (r.ok)
+        return sendPage(reply, <OneTimePinPage {...frame(request, reply)} {...r.result} created={false} />);
+      return reshowRecord(request, reply, request.params.id, actor, purposeOf(request.query), r.failure);
     },
   );
 
-  app.post('/staff/patrons/:id/close', { schema: { params: idParams } }, async (request, reply) => {
-    const actor = requireStaff(request, reply, canRegisterPatrons);
-    if (!actor) return reply;
-    await patrons.closePatronAccount(ctx, actor, request.params.id);
-    return sendPage(reply, <PatronClosedPage {...frame(request, reply)} />);
-  });
+  // Closing is refused while items are out (409): the record shows why, as for its other actions.
+  app.post(
+    '/staff/patrons/:id/close',
+    { schema: { params: idParams, querystring: recordQuery } },
+    async (request, reply) => {
+      const actor = requireStaff(request, reply, canRegisterPatrons);
+      if (!actor) return reply;
+      const r = await formAction(request, reply, { schema: nothing }, () =>
+        patrons.closePatronAccount(ctx, actor, request.params.id),
+      );
+      if (r.ok) return sendPage(reply, <PatronClosedPage {...frame(request, reply)} />);
+      return reshowRecord(request, reply, request.params.id, actor, purposeOf(request.query), r.failure);
+    },
+  );
 
-  async function renderRecordWithError(
+  /** The record again, with the refusal of an action taken on it (the patron's id is in the URL). */
+  async function reshowRecord(
     request: FastifyRequest,
     reply: FastifyReply,
     id: string,
-    actor: NonNullable<FastifyRequest['actor']>,
+    actor: StaffActor,
     purpose: AccessPurpose,
-    err: ValidationError,
+    failure: FormFailure,
   ) {
     const patron = await patrons.viewPatron(ctx, actor, id, purpose);
     return sendPage(
@@ -304,10 +307,9 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
         patron={patron}
         purpose={purpose}
         nowIso={iso(ctx.clock.now())}
-        error={err.message}
-        fields={err.fields}
+        {...failureProps(failure)}
       />,
-      400,
+      failure.status,
     );
   }
 
@@ -318,7 +320,7 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
       values: AccessLogValues;
       filter?: AccessLogLinkValues;
       res?: { entries: AccessLogEntry[]; page: number; hasMore: boolean };
-      err?: ValidationError;
+      failure?: Pick<FormFailure, 'message' | 'fields' | 'status'>;
     },
   ) =>
     sendPage(
@@ -330,10 +332,9 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
         entries={p.res?.entries ?? []}
         page={p.res?.page ?? 1}
         hasMore={p.res?.hasMore ?? false}
-        error={p.err?.message}
-        fields={p.err?.fields}
+        {...(p.failure && failureProps(p.failure))}
       />,
-      p.err ? 400 : 200,
+      p.failure?.status ?? 200,
     );
 
   // The filter is posted; the page it leads to carries the patron by id, never the card number, so
@@ -343,15 +344,13 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
     if (!actor) return reply;
     const f = formFields(request);
     const values = { cardNumber: f.cardNumber, staff: f.staff, from: f.from, to: f.to };
-    try {
-      const filter = await patrons.resolveAccessLogFilter(ctx, actor, values);
-      // No patron has the card: nothing can match, and there is nothing to link to.
-      if (!filter) return accessLogPage(request, reply, { values });
-      return reply.redirect(`/staff/access-log?${new URLSearchParams({ ...filter })}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return accessLogPage(request, reply, { values, err });
-    }
+    const r = await formAction(request, reply, { schema: accessLogQuerySchema, input: values }, (q) =>
+      patrons.resolveAccessLogFilter(ctx, actor, q),
+    );
+    if (!r.ok) return accessLogPage(request, reply, { values, failure: r.failure });
+    // No patron has the card: nothing can match, and there is nothing to link to.
+    if (!r.result) return accessLogPage(request, reply, { values });
+    return reply.redirect(`/staff/access-log?${new URLSearchParams({ ...r.result })}`, 303);
   });
 
   app.get(
@@ -376,20 +375,25 @@ export function registerStaffPatronRoutes(app: App, ctx: AppContext): void {
       if (cardNumber !== undefined)
         return accessLogPage(request, reply, {
           values: {},
-          err: new ValidationError(CARD_IN_URL, { cardNumber: 'Type the card number here.' }),
+          failure: {
+            message: CARD_IN_URL,
+            fields: { cardNumber: 'Type the card number here.' },
+            status: 400,
+          },
         });
       const values = { staff: filter.staff, from: filter.from, to: filter.to };
-      try {
-        const res = await patrons.readAccessLog(ctx, actor, request.query);
-        return accessLogPage(request, reply, {
-          values: { ...values, cardNumber: res.cardNumber },
-          filter,
-          res,
-        });
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        return accessLogPage(request, reply, { values, filter, err });
-      }
+      const r = await formAction(
+        request,
+        reply,
+        { schema: accessLogQuerySchema, input: request.query },
+        (q) => patrons.readAccessLog(ctx, actor, q),
+      );
+      if (!r.ok) return accessLogPage(request, reply, { values, filter, failure: r.failure });
+      return accessLogPage(request, reply, {
+        values: { ...values, cardNumber: r.result.cardNumber },
+        filter,
+        res: r.result,
+      });
     },
   );
 }
