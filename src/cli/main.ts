@@ -1,29 +1,16 @@
 // The `carrel` command line: serve, migrate, purge, staff, demo. Another edge over the same
 // services the web uses. Exit codes: 0 success, 1 the operation failed, 2 bad usage or configuration.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { checkPortFree, ConfigError, configDocs, loadConfig, type Config } from '../config.ts';
 import { createContext, features } from '../app/root.ts';
 import type { AppContext } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { seedDemo, type DemoSeed } from '../demo/seed.ts';
-import {
-  ensureInitialAdmin,
-  createStaff,
-  listStaff,
-  resetStaffPassword,
-} from '../features/staff/staff.service.ts';
-import { roles } from '../features/staff/roles.ts';
+import { ensureInitialAdmin } from '../features/staff/staff.service.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
-import {
-  printable,
-  printableLines,
-  printBox,
-  progressReporter,
-  readStdinLine,
-  terminalOutput,
-} from './terminal.ts';
+import { printableLines, printBox, printCredentials, progressReporter, terminalOutput } from './terminal.ts';
 import { plural } from '../plural.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -53,21 +40,6 @@ async function open(cfg: Config, migrate = true): Promise<AppContext> {
   const ctx = createContext(cfg);
   if (migrate) await migrateToLatest(ctx.db);
   return ctx;
-}
-
-const system = { kind: 'system' } as const;
-
-function printCredentials(
-  title: string,
-  accounts: Array<{ username: string; password: string; note?: string }>,
-): void {
-  printBox([
-    title,
-    '',
-    ...accounts.map((a) => `  ${a.username.padEnd(12)} ${a.password}${a.note ? `   (${a.note})` : ''}`),
-    '',
-    'These passwords are shown only now. Each must be changed at first sign-in.',
-  ]);
 }
 
 function printDemoPatrons(seed: DemoSeed): void {
@@ -229,71 +201,6 @@ program
     }
   });
 
-const staff = program.command('staff').description('Manage staff accounts.');
-
-staff
-  .command('create')
-  .description('Create a staff account; prints a generated password once unless --password-stdin is given.')
-  .requiredOption('--username <name>', 'sign-in name (3–32 lower-case letters, digits, . _ -)')
-  .requiredOption('--name <display name>', "the staff member's name")
-  .addOption(new Option('--role <role...>', 'one or more roles').choices([...roles]).makeOptionMandatory())
-  .option('--password-stdin', 'read the password (at least 12 characters) from standard input')
-  .action(async (opts: { username: string; name: string; role: string[]; passwordStdin?: boolean }) => {
-    const password = opts.passwordStdin ? await readStdinLine() : undefined;
-    const ctx = await open(config());
-    try {
-      const created = await createStaff(ctx, system, {
-        username: opts.username,
-        displayName: opts.name,
-        roles: opts.role,
-        password,
-      });
-      if (created.oneTimePassword)
-        printCredentials(`Created ${created.staff.username}:`, [
-          { username: created.staff.username, password: created.oneTimePassword },
-        ]);
-      else console.log(printable(`Created ${created.staff.username} (${created.staff.roles.join(', ')}).`));
-    } finally {
-      await ctx.database.close();
-    }
-  });
-
-staff
-  .command('reset-password')
-  .description('Set a new random password (printed once) and sign the account out everywhere.')
-  .argument('<username>')
-  .action(async (username: string) => {
-    const ctx = await open(config());
-    try {
-      const password = await resetStaffPassword(ctx, system, { username });
-      printCredentials(`New password for ${username.toLowerCase()}:`, [
-        { username: username.toLowerCase(), password },
-      ]);
-    } finally {
-      await ctx.database.close();
-    }
-  });
-
-staff
-  .command('list')
-  .description('List staff accounts with their roles.')
-  .action(async () => {
-    const ctx = await open(config());
-    try {
-      const all = await listStaff(ctx, system);
-      if (all.length === 0)
-        console.log('No staff accounts yet; `carrel serve` creates the first administrator.');
-      for (const s of all)
-        console.log(
-          printable(
-            `${s.username.padEnd(20)} ${(s.isDisabled ? 'disabled' : 'active').padEnd(9)} ${s.roles.join(', ')}`,
-          ),
-        );
-    } finally {
-      await ctx.database.close();
-    }
-  });
-
 program
   .command('demo')
   .description('Demo data.')
@@ -318,7 +225,7 @@ program
     }
   });
 
-// Each feature's own commands (catalog, stats), from its manifest.
+// Each feature's own commands (staff, catalog, stats), from its manifest.
 for (const command of features.flatMap(
   (f) =>
     f.commands?.({
@@ -329,7 +236,7 @@ for (const command of features.flatMap(
   program.addCommand(command);
 
 // Commander echoes arguments in its errors (an unknown option, an invalid choice): escape them too.
-// Commands built apart from the program (catalog, stats) do not inherit its output settings.
+// Commands built apart from the program (staff, catalog, stats) do not inherit its output settings.
 const guardOutput = (command: Command): void => {
   command.configureOutput(terminalOutput);
   command.commands.forEach(guardOutput);

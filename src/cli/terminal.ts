@@ -1,5 +1,5 @@
-// Terminal output helpers for the CLI: text from input made safe to print, a boxed message,
-// progress that redraws on a terminal and prints plain lines otherwise, and reading one line (a
+// Terminal output helpers for the CLI: text from input made safe to print, a boxed message, passwords
+// shown once, progress that redraws on a terminal and prints plain lines otherwise, and reading one line (a
 // password) from standard input.
 import { plural } from '../plural.ts';
 
@@ -46,6 +46,20 @@ export function printBox(input: string[]): void {
   console.log(`┌${bar}┐`);
   for (const l of lines) console.log(`│ ${l.padEnd(width)} │`);
   console.log(`└${bar}┘`);
+}
+
+/** Prints new accounts' passwords in a box, with the warning that they are shown only now. */
+export function printCredentials(
+  title: string,
+  accounts: Array<{ username: string; password: string; note?: string }>,
+): void {
+  printBox([
+    title,
+    '',
+    ...accounts.map((a) => `  ${a.username.padEnd(12)} ${a.password}${a.note ? `   (${a.note})` : ''}`),
+    '',
+    'These passwords are shown only now. Each must be changed at first sign-in.',
+  ]);
 }
 
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {

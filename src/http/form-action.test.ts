@@ -21,7 +21,7 @@ const reply = {
     return this;
   },
 } as unknown as FastifyReply;
-const request = (body: Record<string, string>) => ({ body }) as unknown as FastifyRequest;
+const request = (body: Record<string, string | string[]>) => ({ body }) as unknown as FastifyRequest;
 
 test('refusals about the input re-show the form; others go to the error page', () => {
   for (const e of [
@@ -64,4 +64,33 @@ test('a schema gives typed values; a refusal keeps what was typed but never a PI
     formAction(request({}), reply, {}, () => Promise.reject(new ForbiddenError('No.'))),
     ForbiddenError,
   );
+});
+
+test('a field named in lists reaches the schema with every value posted, and a refusal keeps them all', async () => {
+  const schema = z.object({ name: z.string().min(1, 'Enter a name.'), tags: z.array(z.string()) });
+  const two = await formAction(
+    request({ name: 'a', tags: ['x', 'y'] }),
+    reply,
+    { schema, lists: ['tags'] },
+    (v) => Promise.resolve(v.tags),
+  );
+  assert.deepEqual(two, { ok: true, result: ['x', 'y'] });
+  const one = await formAction(request({ name: 'a', tags: 'x' }), reply, { schema, lists: ['tags'] }, (v) =>
+    Promise.resolve(v.tags),
+  );
+  assert.deepEqual(one, { ok: true, result: ['x'] });
+  const none = await formAction(request({ name: 'a' }), reply, { schema, lists: ['tags'] }, (v) =>
+    Promise.resolve(v.tags),
+  );
+  assert.deepEqual(none, { ok: true, result: [] });
+
+  const bad = await formAction(
+    request({ name: '', tags: ['x', 'y'] }),
+    reply,
+    { schema, lists: ['tags'] },
+    () => Promise.resolve([]),
+  );
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.failure.values, { name: '' });
+  assert.deepEqual(bad.failure.lists, { tags: ['x', 'y'] });
 });

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { DomainError, TooManyRequestsError, ValidationError, type FieldErrors } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { domainStatus } from './errors.tsx';
-import { formFields, withoutSecrets } from './forms.ts';
+import { formFields, rawForm, withoutSecrets } from './forms.ts';
 
 /** How to show the form again after a refusal. */
 export interface FormFailure {
@@ -17,6 +17,8 @@ export interface FormFailure {
   fields: FieldErrors;
   /** What was typed, without secrets, to put back in the form. */
   values: Record<string, string>;
+  /** The fields named in `lists` (check boxes), with every value posted, to tick again. */
+  lists: Record<string, string[]>;
   /** 400 for invalid input; otherwise the status the refusal maps to. */
   status: number;
 }
@@ -39,6 +41,7 @@ export function formFailure(
   reply: FastifyReply,
   err: DomainError,
   typed: Record<string, string>,
+  lists: Record<string, string[]> = {},
 ): FormFailure {
   if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
   return {
@@ -46,9 +49,13 @@ export function formFailure(
     message: err.message,
     fields: err instanceof ValidationError ? err.fields : {},
     values: withoutSecrets(typed),
+    lists,
     status: domainStatus(err),
   };
 }
+
+const every = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : [v]).filter((s): s is string => typeof s === 'string');
 
 const definedOnly = (input: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(input).filter((e): e is [string, string] => e[1] !== undefined));
@@ -58,6 +65,11 @@ interface FormActionOptions<S extends z.ZodType> {
   schema?: S;
   /** What was typed (e.g. a GET form's query); by default the posted form without its CSRF token. */
   input?: Record<string, string | undefined>;
+  /**
+   * Fields a form may post once, several times or not at all (check boxes): each reaches the schema
+   * as the list of every value posted (a single field keeps only its first value).
+   */
+  lists?: readonly string[];
   /** The summary above the per-field messages when the schema refuses the input. */
   summary?: string;
 }
@@ -73,11 +85,18 @@ export async function formAction<R, S extends z.ZodType = z.ZodType<Record<strin
   action: (values: z.output<S>) => Promise<R>,
 ): Promise<FormOutcome<R>> {
   const typed = options.input ? definedOnly(options.input) : formFields(request);
+  const body = rawForm(request);
+  const lists: Record<string, string[]> = {};
+  for (const name of options.lists ?? []) {
+    lists[name] = every(body[name]);
+    delete typed[name];
+  }
   try {
-    const values = options.schema ? parseInput(options.schema, typed, options.summary) : typed;
+    const input = { ...typed, ...lists };
+    const values = options.schema ? parseInput(options.schema, input, options.summary) : input;
     return { ok: true, result: await action(values as z.output<S>) };
   } catch (err) {
     if (!reshowsForm(err)) throw err;
-    return { ok: false, failure: formFailure(reply, err, typed) };
+    return { ok: false, failure: formFailure(reply, err, typed, lists) };
   }
 }

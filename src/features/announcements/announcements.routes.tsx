@@ -53,7 +53,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/announcements/new', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
-    const r = await formAction(request, reply, {}, (values) =>
+    const r = await formAction(request, reply, { schema: service.announcementSchema }, (values) =>
       service.createAnnouncement(ctx, actor, values),
     );
     if (r.ok) return redirectWithStaffFlash(ctx, request, reply, `/staff/announcements/${r.result}`, 'saved');
@@ -103,7 +103,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/announcements/:id', { schema: { params: idParams } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageAnnouncements);
     if (!actor) return reply;
-    const r = await formAction(request, reply, {}, (values) =>
+    const r = await formAction(request, reply, { schema: service.announcementSchema }, (values) =>
       service.updateAnnouncement(ctx, actor, request.params.id, values),
     );
     if (r.ok)

@@ -8,12 +8,11 @@ import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { queueMail } from '../../mail/mail.service.ts';
-import { parseInput } from '../../validation.ts';
 import type { Actor, StaffActor } from '../staff/staff.policy.ts';
 import { answerMail } from './reference.mail.tsx';
 import { canUseReferenceDesk } from './reference.policy.ts';
 import * as repo from './reference.repository.ts';
-import { classifySchema, noteSchema, replySchema } from './reference.schemas.ts';
+import type { ClassifyValues, NoteValues, ReplyValues } from './reference.schemas.ts';
 import { deleteLink, scrubQuestion, threadAddress } from './reference.service.ts';
 import type { QuestionStatus } from './reference.table.ts';
 
@@ -160,10 +159,9 @@ export async function replyToQuestion(
   ctx: AppContext,
   actor: StaffActor,
   id: string,
-  input: unknown,
+  data: ReplyValues,
 ): Promise<void> {
   requireDesk(actor);
-  const data = parseInput(replySchema, input);
   await withQuestion(ctx, id, async (trx, q) => {
     if (!isOpen(q) || !q.reply_to) throw new ConflictError(CLOSED);
     const now = iso(ctx.clock.now());
@@ -190,9 +188,13 @@ export async function replyToQuestion(
 }
 
 /** Adds an internal note (never sent; deleted at scrubbing). */
-export async function addNote(ctx: AppContext, actor: StaffActor, id: string, input: unknown): Promise<void> {
+export async function addNote(
+  ctx: AppContext,
+  actor: StaffActor,
+  id: string,
+  data: NoteValues,
+): Promise<void> {
   requireDesk(actor);
-  const data = parseInput(noteSchema, input);
   await withQuestion(ctx, id, async (trx, q) => {
     if (!isOpen(q)) throw new ConflictError(CLOSED);
     const now = iso(ctx.clock.now());
@@ -212,10 +214,9 @@ export async function classifyQuestion(
   ctx: AppContext,
   actor: StaffActor,
   id: string,
-  input: unknown,
+  data: ClassifyValues,
 ): Promise<void> {
   requireDesk(actor);
-  const data = parseInput(classifySchema, input);
   await withQuestion(ctx, id, async (trx) => {
     await repo.updateQuestion(trx, id, {
       category: data.category || null,

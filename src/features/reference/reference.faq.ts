@@ -11,12 +11,11 @@ import {
   type FieldErrors,
 } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { parseInput } from '../../validation.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import { findPersonalData, type PersonalDataKind } from './redact.ts';
 import { canManageFaq } from './reference.policy.ts';
 import * as repo from './reference.repository.ts';
-import { categoryLabel, faqSchema } from './reference.schemas.ts';
+import { categoryLabel, type FaqFormValues } from './reference.schemas.ts';
 
 const kindWords: Record<PersonalDataKind, string> = {
   email: 'an e-mail address',
@@ -56,12 +55,12 @@ export async function faqDraft(
   };
 }
 
-/** Publishes an entry from a scrubbed question; returns its id. */
+/** Publishes an entry (checked by faqFormSchema) from a scrubbed question; returns its id. */
 export async function publishFaq(
   ctx: AppContext,
   actor: StaffActor,
   questionId: string,
-  input: Record<string, string>,
+  data: FaqFormValues,
 ): Promise<string> {
   requireFaq(actor);
   const q = await repo.findQuestionById(ctx.db, questionId);
@@ -70,13 +69,12 @@ export async function publishFaq(
     throw new ConflictError(
       'Only a closed question, with its personal details removed, can become an FAQ entry.',
     );
-  const data = parseInput(faqSchema.omit({ confirm: true }), input);
   const fields: FieldErrors = {};
   const inQuestion = describeFindings(data.question);
   const inAnswer = describeFindings(data.answer);
   if (inQuestion) fields.question = inQuestion;
   if (inAnswer) fields.answer = inAnswer;
-  if (input.confirm !== 'on') fields.confirm = 'Tick the box to confirm that this entry identifies no one.';
+  if (data.confirm !== 'on') fields.confirm = 'Tick the box to confirm that this entry identifies no one.';
   if (Object.keys(fields).length)
     throw new ValidationError(
       inQuestion || inAnswer

@@ -8,7 +8,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
 import { formAction } from '../../http/form-action.ts';
-import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
@@ -16,7 +15,15 @@ import type { StaffActor } from '../staff/staff.policy.ts';
 import { faqDraft, listFaqs, publishFaq, unpublishFaq } from './reference.faq.ts';
 import { ClientRateLimiter, signFormTime } from './reference.guard.ts';
 import { canManageFaq, canUseReferenceDesk, canViewReferenceStats } from './reference.policy.ts';
-import { statsRangeSchema } from './reference.schemas.ts';
+import {
+  askFormSchema,
+  classifySchema,
+  faqFormSchema,
+  noFieldsSchema,
+  noteSchema,
+  replySchema,
+  statsRangeSchema,
+} from './reference.schemas.ts';
 import * as desk from './reference-desk.service.ts';
 import * as svc from './reference.service.ts';
 import { getReferenceStats, referenceStatsCsv } from './reference.stats.ts';
@@ -81,7 +88,7 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
 
   app.post('/ask', async (request, reply) => {
     void noStore(reply);
-    const r = await formAction(request, reply, {}, (values) =>
+    const r = await formAction(request, reply, { schema: askFormSchema }, (values) =>
       svc.submitWebQuestion(ctx, limiter, values, request.ip),
     );
     if (r.ok) return sendPage(reply, <AskThanksPage library={library} />);
@@ -117,13 +124,12 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
 
   app.post('/ask/delete/:link', { schema: { params: linkParams } }, async (request, reply) => {
     void noStore(reply);
-    try {
-      const deleted = await svc.deleteQuestionByLink(ctx, request.params.link);
-      return sendPage(reply, <DeleteDonePage library={library} alreadyGone={!deleted} />);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      return sendPage(reply, <DeleteInvalidPage library={library} message={err.message} />, 404);
-    }
+    const r = await formAction(request, reply, { schema: noFieldsSchema }, () =>
+      svc.deleteQuestionByLink(ctx, request.params.link),
+    );
+    if (r.ok) return sendPage(reply, <DeleteDonePage library={library} alreadyGone={!r.result} />);
+    if (!(r.failure.error instanceof NotFoundError)) throw r.failure.error;
+    return sendPage(reply, <DeleteInvalidPage library={library} message={r.failure.message} />, 404);
   });
 
   app.get('/ask/faq', async (_request, reply) =>
@@ -181,38 +187,41 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
     });
   });
 
-  /** A desk form: on success back to the question with a notice; a refusal shows the page again. */
-  const deskAction = (
+  /**
+   * A desk form, checked by its schema: on success back to the question with a notice; invalid
+   * input or a conflict (the question is closed) shows the page again, with what was typed in the
+   * form that failed. Anything else (no such question, not allowed) is the error page.
+   */
+  const deskAction = <S extends z.ZodType>(
     what: FailedForm['form'] | 'claim' | 'unclaim' | 'close',
     notice: string,
-    run: (actor: StaffActor, id: string, f: Record<string, string>) => Promise<unknown>,
+    schema: S,
+    run: (actor: StaffActor, id: string, values: z.output<S>) => Promise<unknown>,
   ) =>
     app.post(`/staff/reference/:id/${what}`, { schema: { params: idParams } }, async (request, reply) => {
       const actor = requireStaff(request, reply, what === 'faq' ? canManageFaq : canUseReferenceDesk);
       if (!actor) return reply;
       const { id } = request.params;
-      const f = formFields(request);
-      try {
-        await run(actor, id, f);
-        return redirectWithStaffFlash(ctx, request, reply, `/staff/reference/${id}`, notice);
-      } catch (err) {
-        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-        const fields = err instanceof ValidationError ? err.fields : {};
-        const failed =
-          what === 'claim' || what === 'unclaim' || what === 'close'
-            ? undefined
-            : { form: what, values: f, fields };
-        return renderQuestion(request, reply, actor, id, { error: err, ...(failed ? { failed } : {}) });
-      }
+      const r = await formAction(request, reply, { schema }, (values) => run(actor, id, values));
+      if (r.ok) return redirectWithStaffFlash(ctx, request, reply, `/staff/reference/${id}`, notice);
+      const err = r.failure.error;
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      const failed =
+        what === 'claim' || what === 'unclaim' || what === 'close'
+          ? undefined
+          : { form: what, values: r.failure.values, fields: r.failure.fields };
+      return renderQuestion(request, reply, actor, id, { error: err, ...(failed ? { failed } : {}) });
     });
 
-  deskAction('claim', 'claimed', (actor, id) => desk.claimQuestion(ctx, actor, id));
-  deskAction('unclaim', 'unclaimed', (actor, id) => desk.unclaimQuestion(ctx, actor, id));
-  deskAction('reply', 'replied', (actor, id, f) => desk.replyToQuestion(ctx, actor, id, f));
-  deskAction('note', 'noted', (actor, id, f) => desk.addNote(ctx, actor, id, f));
-  deskAction('classify', 'classified', (actor, id, f) => desk.classifyQuestion(ctx, actor, id, f));
-  deskAction('close', 'closed', (actor, id) => desk.closeQuestion(ctx, actor, id));
-  deskAction('faq', 'published', (actor, id, f) => publishFaq(ctx, actor, id, f));
+  deskAction('claim', 'claimed', noFieldsSchema, (actor, id) => desk.claimQuestion(ctx, actor, id));
+  deskAction('unclaim', 'unclaimed', noFieldsSchema, (actor, id) => desk.unclaimQuestion(ctx, actor, id));
+  deskAction('reply', 'replied', replySchema, (actor, id, v) => desk.replyToQuestion(ctx, actor, id, v));
+  deskAction('note', 'noted', noteSchema, (actor, id, v) => desk.addNote(ctx, actor, id, v));
+  deskAction('classify', 'classified', classifySchema, (actor, id, v) =>
+    desk.classifyQuestion(ctx, actor, id, v),
+  );
+  deskAction('close', 'closed', noFieldsSchema, (actor, id) => desk.closeQuestion(ctx, actor, id));
+  deskAction('faq', 'published', faqFormSchema, (actor, id, v) => publishFaq(ctx, actor, id, v));
 
   app.get('/staff/reference/stats', { schema: { querystring: statsRangeSchema } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canViewReferenceStats);

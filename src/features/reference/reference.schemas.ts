@@ -131,6 +131,27 @@ export const askSchema = z.object({
 });
 export type AskInput = z.output<typeof askSchema>;
 
+const askFields = askSchema.extend({
+  /** The signed time the form was shown (reference.guard.ts), checked by the service. */
+  renderedAt: z.string().optional(),
+});
+
+/**
+ * The public form as posted. A filled honeypot field ("website", hidden from people) is taken
+ * without checking the rest, so a bot is thanked whatever it typed and nothing is kept; otherwise
+ * the question's fields, each with its own message.
+ */
+export const askFormSchema = z
+  .looseObject({ website: z.string().optional() })
+  .transform((form, ctx): { honeypot: true } | ({ honeypot: false } & z.output<typeof askFields>) => {
+    if (form.website) return { honeypot: true };
+    const checked = askFields.safeParse(form);
+    if (checked.success) return { honeypot: false, ...checked.data };
+    for (const issue of checked.error.issues) ctx.addIssue({ ...issue, input: undefined });
+    return z.NEVER;
+  });
+export type AskFormValues = z.output<typeof askFormSchema>;
+
 /** An answer written at the desk; "waiting" marks that the patron must reply next. */
 export const replySchema = z.object({
   body: z
@@ -139,6 +160,7 @@ export const replySchema = z.object({
     .pipe(z.string().min(1, 'Write the answer.').max(MAX_TEXT, 'The answer is too long.')),
   waiting: z.literal('on').optional(),
 });
+export type ReplyValues = z.output<typeof replySchema>;
 
 /** An internal note (never sent; deleted at scrubbing). */
 export const noteSchema = z.object({
@@ -147,6 +169,7 @@ export const noteSchema = z.object({
     .transform((v) => v.trim())
     .pipe(z.string().min(1, 'Write the note.').max(5_000, 'The note is too long.')),
 });
+export type NoteValues = z.output<typeof noteSchema>;
 
 /** Category and READ effort; either may be left empty. */
 export const classifySchema = z.object({
@@ -161,6 +184,7 @@ export const classifySchema = z.object({
     .transform((v) => v ?? '')
     .refine((v) => v === '' || /^[1-6]$/.test(v), { message: 'Choose an effort from 1 to 6.' }),
 });
+export type ClassifyValues = z.output<typeof classifySchema>;
 
 /** An FAQ entry made from a scrubbed question; publishing needs the explicit confirmation. */
 export const faqSchema = z.object({
@@ -175,6 +199,16 @@ export const faqSchema = z.object({
   faqCategory: classifySchema.shape.category,
   confirm: z.literal('on', { error: 'Tick the box to confirm that this entry identifies no one.' }),
 });
+
+/**
+ * The FAQ form as the desk posts it: the texts checked here; the confirmation box is checked by
+ * publishFaq together with what the redaction patterns still find, so one refusal says both.
+ */
+export const faqFormSchema = faqSchema.omit({ confirm: true }).extend({ confirm: z.string().optional() });
+export type FaqFormValues = z.output<typeof faqFormSchema>;
+
+/** A desk action with no fields of its own (claim, unclaim, close): only the CSRF token is posted. */
+export const noFieldsSchema = z.object({});
 
 /** Statistics range in whole months (YYYY-MM); empty means the last 12 months. */
 export const statsRangeSchema = z.object({

@@ -9,12 +9,11 @@ import type { DB } from '../../db/schema.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors.ts';
 import { hmac, newId, newToken, sameHash } from '../../ids.ts';
 import { queueMail } from '../../mail/mail.service.ts';
-import { parseInput } from '../../validation.ts';
 import { findPersonalData, redactText, zip3, type KnownPersonalData } from './redact.ts';
 import { checkFormTime, type ClientRateLimiter } from './reference.guard.ts';
 import { confirmationMail, type ThreadAddress } from './reference.mail.tsx';
 import * as repo from './reference.repository.ts';
-import { askSchema } from './reference.schemas.ts';
+import type { AskFormValues } from './reference.schemas.ts';
 import type { QuestionChannel } from './reference.table.ts';
 import { plural } from '../../plural.ts';
 
@@ -117,15 +116,14 @@ const TIMING_MESSAGES = {
 } as const;
 
 /**
- * Takes a question from the public form. A filled honeypot field is answered as a success but
- * nothing is stored or sent; bad input (checked first, with a message per field), a form sent too
- * quickly or too late and too many questions from one client are refused (ValidationError,
- * TooManyRequestsError).
+ * Takes a question from the public form, checked by askFormSchema. A filled honeypot field is
+ * answered as a success but nothing is stored or sent; a form sent too quickly or too late and too
+ * many questions from one client are refused (ValidationError, TooManyRequestsError).
  */
 export async function submitWebQuestion(
   ctx: AppContext,
   limiter: ClientRateLimiter,
-  input: Record<string, string>,
+  data: AskFormValues,
   clientAddress: string,
 ): Promise<'created' | 'ignored'> {
   const now = ctx.clock.now();
@@ -137,14 +135,13 @@ export async function submitWebQuestion(
       wait,
     );
   }
-  if (input.website) {
+  if (data.honeypot) {
     limiter.record(clientAddress, now);
     return 'ignored';
   }
-  // The fields first: a person who sent an empty or mistyped form is told what to fix, not that
-  // they seemed too quick to be a person (issue 12 item 19).
-  const data = parseInput(askSchema, input);
-  const timing = checkFormTime(ctx.config.secret, input.renderedAt, now);
+  // The fields were checked first (at the edge): a person who sent an empty or mistyped form is
+  // told what to fix, not that they seemed too quick to be a person (issue 12 item 19).
+  const timing = checkFormTime(ctx.config.secret, data.renderedAt, now);
   if (timing !== 'ok') throw new ValidationError(TIMING_MESSAGES[timing]);
   limiter.record(clientAddress, now);
   await ctx.db.transaction().execute((trx) =>

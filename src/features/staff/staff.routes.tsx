@@ -7,7 +7,6 @@ import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
-import { rawForm as form, text } from '../../http/forms.ts';
 import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -15,6 +14,13 @@ import { findSignInAlert, getSignInAttacks } from './sign-in-alerts.service.ts';
 import { SIGN_IN_ALERTS_PATH, SignInAttacksPage } from './sign-in-alerts.views.tsx';
 import { canManageStaff, canViewSignInAlerts } from './staff.policy.ts';
 import * as staff from './staff.service.ts';
+import {
+  changePasswordSchema,
+  LOGIN_SUMMARY,
+  loginSchema,
+  newStaffFormSchema,
+  updateStaffSchema,
+} from './staff.schemas.ts';
 import {
   ChangePasswordPage,
   EditStaffPage,
@@ -26,8 +32,6 @@ import {
   StaffListPage,
 } from './staff.views.tsx';
 
-const list = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : Array.isArray(v) ? v : [v];
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
 
 export function registerStaffRoutes(app: App, ctx: AppContext): void {
@@ -45,8 +49,8 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/staff/login', async (request, reply) => {
-    const r = await formAction(request, reply, {}, (v) =>
-      staff.login(ctx, { username: v.username, password: v.password }, request.ip),
+    const r = await formAction(request, reply, { schema: loginSchema, summary: LOGIN_SUMMARY }, (v) =>
+      staff.login(ctx, v, request.ip),
     );
     if (r.ok) {
       void reply.setCookie(STAFF_COOKIE, r.result.token, staffCookieOptions(request));
@@ -99,7 +103,7 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/password', async (request, reply) => {
     const actor = requireStaff(request, reply);
     if (!actor) return reply;
-    const r = await formAction(request, reply, {}, (v) =>
+    const r = await formAction(request, reply, { schema: changePasswordSchema }, (v) =>
       staff.changeOwnPassword(ctx, actor, request.staffToken!, v),
     );
     if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff', 'password-changed');
@@ -126,32 +130,32 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/admin/staff/new', async (request, reply) => {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
-    const body = form(request);
-    const values = {
-      username: text(body.username),
-      displayName: text(body.displayName),
-      roles: list(body.roles),
-    };
-    try {
-      const created = await staff.createStaff(ctx, actor, values);
+    // Roles are check boxes: posted once, several times or not at all; every ticked one is kept.
+    const r = await formAction(request, reply, { schema: newStaffFormSchema, lists: ['roles'] }, (v) =>
+      staff.createStaff(ctx, actor, v),
+    );
+    if (r.ok)
       return sendPage(
         reply,
         <OneTimePasswordPage
           {...frame(request, reply)}
-          member={created.staff}
-          password={created.oneTimePassword!}
+          member={r.result.staff}
+          password={r.result.oneTimePassword!}
           created
         />,
         201,
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return sendPage(
-        reply,
-        <NewStaffPage {...frame(request, reply)} error={err.message} fields={err.fields} values={values} />,
-        400,
-      );
-    }
+    const { username, displayName } = r.failure.values;
+    return sendPage(
+      reply,
+      <NewStaffPage
+        {...frame(request, reply)}
+        error={r.failure.message}
+        fields={r.failure.fields}
+        values={{ username, displayName, roles: r.failure.lists.roles }}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/admin/staff/:id', { schema: idParams }, async (request, reply) => {
@@ -167,27 +171,25 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/admin/staff/:id', { schema: idParams }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
-    const body = form(request);
-    const values = { displayName: text(body.displayName), roles: list(body.roles) };
-    try {
-      await staff.updateStaffAccount(ctx, actor, request.params.id, values);
-      return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', 'saved');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const member = await staff.getStaff(ctx, actor, request.params.id);
-      return sendPage(
-        reply,
-        <EditStaffPage
-          {...frame(request, reply)}
-          member={member}
-          values={values}
-          timezone={tz}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+    const r = await formAction(request, reply, { schema: updateStaffSchema, lists: ['roles'] }, (v) =>
+      staff.updateStaffAccount(ctx, actor, request.params.id, v),
+    );
+    if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', 'saved');
+    // An unknown account or the last administrator is the error page, as before, not this form.
+    if (!(r.failure.error instanceof ValidationError)) throw r.failure.error;
+    const member = await staff.getStaff(ctx, actor, request.params.id);
+    return sendPage(
+      reply,
+      <EditStaffPage
+        {...frame(request, reply)}
+        member={member}
+        values={{ displayName: r.failure.values.displayName, roles: r.failure.lists.roles }}
+        timezone={tz}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   app.post('/staff/admin/staff/:id/reset-password', { schema: idParams }, async (request, reply) => {

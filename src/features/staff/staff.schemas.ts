@@ -37,16 +37,25 @@ export const createStaffSchema = z.object({
   password: passwordSchema.optional(),
 });
 export type CreateStaffInput = z.input<typeof createStaffSchema>;
+/** A new account's checked values, as createStaff takes them. */
+export type CreateStaffValues = z.output<typeof createStaffSchema>;
+
+/** The administrator's new-account form: no password field; a one-time password is generated. */
+export const newStaffFormSchema = createStaffSchema.omit({ password: true });
 
 export const updateStaffSchema = z.object({
   displayName: displayNameSchema,
   roles: roleList,
 });
+export type UpdateStaffValues = z.output<typeof updateStaffSchema>;
 
 export const loginSchema = z.object({
   username: z.string().trim().toLowerCase().min(1, 'Enter your user name.').max(64, 'Enter your user name.'),
   password: z.string().min(1, 'Enter your password.').max(256, 'Wrong user name or password.'),
 });
+export type LoginValues = z.output<typeof loginSchema>;
+/** The summary above the sign-in form's field messages. */
+export const LOGIN_SUMMARY = 'Enter your user name and password.';
 
 export const changePasswordSchema = z
   .object({
@@ -58,3 +67,4 @@ export const changePasswordSchema = z
     path: ['confirmPassword'],
     message: 'The two new passwords differ.',
   });
+export type ChangePasswordValues = z.output<typeof changePasswordSchema>;

@@ -15,10 +15,14 @@ import { newId, newToken, sameHash, sha256 } from '../../ids.ts';
 import { generatePassword, hashSecret, verifySecret } from '../../auth/passwords.ts';
 import { passwordProblem } from '../../auth/password-policy.ts';
 import { accountKey, attemptSucceeded, reserveAttempt, signInKeys } from '../../auth/throttle.ts';
-import { parseInput } from '../../validation.ts';
 import * as repo from './staff.repository.ts';
 import { canManageStaff, type Actor, type StaffActor } from './staff.policy.ts';
-import { changePasswordSchema, createStaffSchema, loginSchema, updateStaffSchema } from './staff.schemas.ts';
+import type {
+  ChangePasswordValues,
+  CreateStaffValues,
+  LoginValues,
+  UpdateStaffValues,
+} from './staff.schemas.ts';
 
 const WRONG_LOGIN = 'Wrong user name or password.';
 
@@ -32,10 +36,16 @@ export interface CreatedStaff {
   oneTimePassword: string | null;
 }
 
-/** Creates a staff account; a generated password must be changed at first sign-in. */
-export async function createStaff(ctx: AppContext, actor: Actor, input: unknown): Promise<CreatedStaff> {
+/**
+ * Creates a staff account from values checked by createStaffSchema; a generated password must be
+ * changed at first sign-in.
+ */
+export async function createStaff(
+  ctx: AppContext,
+  actor: Actor,
+  data: CreateStaffValues,
+): Promise<CreatedStaff> {
   requireStaffManager(actor);
-  const data = parseInput(createStaffSchema, input);
   if (data.password !== undefined) {
     const problem = passwordProblem(data.password, {
       username: data.username,
@@ -109,10 +119,9 @@ export async function updateStaffAccount(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  input: unknown,
+  data: UpdateStaffValues,
 ): Promise<void> {
   requireStaffManager(actor);
-  const data = parseInput(updateStaffSchema, input);
   await findByIdOrUsername(ctx, { id });
   await ctx.db.transaction().execute(async (trx) => {
     if (!data.roles.includes('admin')) await assertAdminRemains(ctx, trx, id);
@@ -166,9 +175,8 @@ export async function changeOwnPassword(
   ctx: AppContext,
   actor: StaffActor,
   sessionToken: string,
-  input: unknown,
+  data: ChangePasswordValues,
 ): Promise<void> {
-  const data = parseInput(changePasswordSchema, input);
   const problem = passwordProblem(data.newPassword, {
     username: actor.username,
     displayName: actor.displayName,
@@ -220,8 +228,7 @@ export interface LoginResult {
  * addresses (see auth/throttle.ts), so a stranger elsewhere cannot keep the owner out (A3). The
  * address is used only in memory, to compute a keyed hash.
  */
-export async function login(ctx: AppContext, input: unknown, clientAddress: string): Promise<LoginResult> {
-  const data = parseInput(loginSchema, input, 'Enter your user name and password.');
+export async function login(ctx: AppContext, data: LoginValues, clientAddress: string): Promise<LoginResult> {
   const now = ctx.clock.now();
   const keys = signInKeys(ctx.config.secret, 'staff', data.username, clientAddress);
   await reserveAttempt(ctx.db, ctx.database.ops, [keys.pair, keys.source, keys.account], now, ctx.logger);
