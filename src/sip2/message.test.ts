@@ -321,6 +321,15 @@ describe('fields', () => {
     assert.equal(m.patronPassword, '1234');
   });
 
+  test('counts padded with spaces, or blank, are read leniently', () => {
+    const m = parsed(parseMessage(`64${' '.repeat(14)}001${D}   2    0012  1 0000    AOX|AA1|AE|`));
+    assert.ok(m.code === '64');
+    const counts = [m.holdItemsCount, m.overdueItemsCount, m.chargedItemsCount, m.fineItemsCount];
+    assert.deepEqual([...counts, m.recallItemsCount, m.unavailableHoldsCount], [2, 0, 12, 1, 0, 0]);
+    const bad = parseMessage(`64${' '.repeat(14)}001${D}1 2 000000000000000000000AOX|AA1|AE|`);
+    assert.equal(bad.ok === false && bad.error.reason, 'fixed field holdItemsCount is not a valid count');
+  });
+
   test('unknown fields are kept, in order, and written back after the known ones', () => {
     const m = parsed(parseMessage('2300120260105    143000AOX|ZZfirst|AA1|XIinternal|AC|'));
     assert.deepEqual(m.unknownFields, [

@@ -57,7 +57,8 @@ function readFixed(raw: string, kind: FixedKind): { value: unknown } | undefined
     case 'ynu':
       return raw === 'Y' || raw === 'N' || raw === 'U' ? { value: raw } : undefined;
     case 'count':
-      return /^\d+$/.test(raw) ? { value: Number(raw) } : undefined;
+      // Some library systems pad counts with spaces, or send blanks for "not counted": read as 0.
+      return /^ *\d* *$/.test(raw) ? { value: Number(raw.trim() || '0') } : undefined;
   }
 }
 
