@@ -75,7 +75,9 @@ export async function connectSip2(options: Sip2ClientOptions): Promise<Sip2Clien
     }, timeoutMs);
     s.once(options.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
+      // Never leave the socket without an error listener (an unhandled 'error' would throw).
       s.removeAllListeners('error');
+      s.on('error', () => s.destroy());
       resolve(s);
     });
     s.once('error', (err: NodeJS.ErrnoException) => {
