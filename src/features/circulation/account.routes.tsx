@@ -11,7 +11,12 @@ import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { HistoryPage, MyHoldsPage, MyLoansPage, PlaceHoldPage } from './account.views.tsx';
 import { idParams } from './circulation.route-parts.ts';
-import { accountHoldForm, historySettingsForm, suspendHoldForm } from './circulation.schemas.ts';
+import {
+  accountHoldForm,
+  historySettingsForm,
+  SUSPEND_SUMMARY,
+  suspendHoldForm,
+} from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import * as holds from './holds.service.ts';
 import * as history from './reading-history.service.ts';
@@ -33,6 +38,8 @@ const patronNotices: Record<string, string> = {
   'history-off': 'Reading history is off, and everything in it has been deleted.',
   deleted: 'Deleted from your reading history.',
 };
+
+const noFields = z.object({}).transform(() => ({ until: undefined }));
 
 export function registerAccountRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
@@ -153,11 +160,17 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
       const who = { kind: 'patron', patron } as const;
-      const r = await formAction(request, reply, { schema: suspendHoldForm }, async (v) => {
-        if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
-        else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, v.until);
-        else await holds.resumeHold(ctx, who, request.params.id);
-      });
+      const r = await formAction(
+        request,
+        reply,
+        // Only pausing reads a field; cancel and resume take none.
+        { schema: action === 'suspend' ? suspendHoldForm : noFields, summary: SUSPEND_SUMMARY },
+        async (v) => {
+          if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
+          else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, v.until);
+          else await holds.resumeHold(ctx, who, request.params.id);
+        },
+      );
       if (r.ok) return redirectWith(request, reply, '/account/holds', notice);
       const list = await holds.getHolds(ctx, who, patron.id);
       return sendPage(

@@ -25,7 +25,14 @@ import {
 } from './circulation.api-schemas.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams } from './circulation.route-parts.ts';
-import { branchField, checkInSchema, checkOutSchema, parseCirculation } from './circulation.schemas.ts';
+import {
+  branchField,
+  checkInSchema,
+  checkOutSchema,
+  parseCirculation,
+  SUSPEND_SUMMARY,
+  suspendHoldForm,
+} from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import { openPatronAtDesk } from './desk.service.ts';
 import * as holds from './holds.service.ts';
@@ -266,7 +273,8 @@ function registerPatronApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
-      await holds.suspendHold(ctx, { kind: 'patron', patron }, request.params.id, request.body?.until);
+      const { until } = parseInput(suspendHoldForm, request.body ?? {}, SUSPEND_SUMMARY);
+      await holds.suspendHold(ctx, { kind: 'patron', patron }, request.params.id, until);
       return reply.code(204).send(null);
     },
   );

@@ -3,6 +3,7 @@
 // take these schemas' output and trust it; rules that need the database (an unknown barcode, a
 // loan rule, a duplicate hold) stay in the services.
 import { z } from 'zod';
+import { isCalendarDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { checkbox, parseInput } from '../../validation.ts';
 
@@ -96,5 +97,13 @@ export const accountHoldForm = z.object({
   itemId: z.string().optional(),
   pickupBranch: z.string().default(''),
 });
-export const suspendHoldForm = z.object({ until: z.string().optional() });
+export const SUSPEND_SUMMARY = 'Give the date as YYYY-MM-DD, or leave it empty.';
+/** Pause a hold until a day (YYYY-MM-DD), or, left empty, until resumed; the day must be ahead. */
+export const suspendHoldForm = z.object({
+  until: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || isCalendarDay(v), 'Use YYYY-MM-DD.'),
+});
 export const historySettingsForm = z.object({ keep: checkbox });

@@ -3,7 +3,7 @@
 // (C4); the hold shelf shows a pickup code, never a name next to a title.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { endOfLocalDay, isCalendarDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
+import { endOfLocalDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -270,18 +270,14 @@ export async function suspendHold(
   ctx: AppContext,
   who: Who,
   holdId: string,
+  /** A calendar day checked by suspendHoldForm; empty or undefined until resumed. */
   until: string | undefined,
 ): Promise<void> {
   let untilIso: string | null = null;
-  if (until !== undefined && until.trim() !== '') {
-    const day = until.trim();
-    if (!isCalendarDay(day))
-      throw new ValidationError('Give the date as YYYY-MM-DD, or leave it empty.', {
-        until: 'Use YYYY-MM-DD.',
-      });
+  if (until) {
     // Active again from the start of that day where the library is, and shown as that day
     // (issue 12 item 14).
-    untilIso = iso(startOfLocalDay(day, ctx.config.library.timezone));
+    untilIso = iso(startOfLocalDay(until, ctx.config.library.timezone));
     if (untilIso <= iso(ctx.clock.now()))
       throw new ValidationError('Choose a date in the future.', { until: 'Choose a date in the future.' });
   }
