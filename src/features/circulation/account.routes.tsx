@@ -5,13 +5,18 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { formAction, type FormFailure } from '../../http/form-action.ts';
-import { formFields } from '../../http/forms.ts';
 import { setPatronFlash, takePatronFlash } from '../../http/flash.ts';
 import { requirePatron } from '../../http/patron-auth.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { HistoryPage, MyHoldsPage, MyLoansPage, PlaceHoldPage } from './account.views.tsx';
 import { idParams } from './circulation.route-parts.ts';
+import {
+  accountHoldForm,
+  historySettingsForm,
+  SUSPEND_SUMMARY,
+  suspendHoldForm,
+} from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import * as holds from './holds.service.ts';
 import * as history from './reading-history.service.ts';
@@ -33,6 +38,8 @@ const patronNotices: Record<string, string> = {
   'history-off': 'Reading history is off, and everything in it has been deleted.',
   deleted: 'Deleted from your reading history.',
 };
+
+const noFields = z.object({}).transform(() => ({ until: undefined }));
 
 export function registerAccountRoutes(app: App, ctx: AppContext): void {
   const library = ctx.config.library;
@@ -65,7 +72,7 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/loans/:id/renew', { schema: { params: idParams } }, async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    const r = await formAction(request, reply, {}, async () => {
+    const r = await formAction(request, reply, { schema: z.object({}) }, async () => {
       await circ.renewLoan(ctx, { kind: 'patron', patron }, request.params.id);
     });
     if (r.ok) return redirectWith(request, reply, '/account/loans', 'renewed');
@@ -132,11 +139,11 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/holds', async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    const r = await formAction(request, reply, {}, async (f) => {
+    const r = await formAction(request, reply, { schema: accountHoldForm }, async (v) => {
       await holds.placeHold(
         ctx,
         { kind: 'patron', patron },
-        { patronId: patron.id, bibId: f.record, itemId: f.itemId, pickupBranch: f.pickupBranch },
+        { patronId: patron.id, bibId: v.record, itemId: v.itemId, pickupBranch: v.pickupBranch },
       );
     });
     if (r.ok) return redirectWith(request, reply, '/account/holds', 'placed');
@@ -153,11 +160,17 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
       const who = { kind: 'patron', patron } as const;
-      const r = await formAction(request, reply, {}, async (f) => {
-        if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
-        else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, f.until);
-        else await holds.resumeHold(ctx, who, request.params.id);
-      });
+      const r = await formAction(
+        request,
+        reply,
+        // Only pausing reads a field; cancel and resume take none.
+        { schema: action === 'suspend' ? suspendHoldForm : noFields, summary: SUSPEND_SUMMARY },
+        async (v) => {
+          if (action === 'cancel') await holds.cancelHold(ctx, who, request.params.id);
+          else if (action === 'suspend') await holds.suspendHold(ctx, who, request.params.id, v.until);
+          else await holds.resumeHold(ctx, who, request.params.id);
+        },
+      );
       if (r.ok) return redirectWith(request, reply, '/account/holds', notice);
       const list = await holds.getHolds(ctx, who, patron.id);
       return sendPage(
@@ -189,15 +202,23 @@ export function registerAccountRoutes(app: App, ctx: AppContext): void {
   app.post('/account/history/settings', async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    const keep = formFields(request).keep === 'on';
-    await history.setReadingHistory(ctx, patron, keep);
-    return redirectWith(request, reply, '/account/history', keep ? 'history-on' : 'history-off');
+    // A checkbox cannot be refused: the form only ever turns reading history on or off.
+    const r = await formAction(request, reply, { schema: historySettingsForm }, async ({ keep }) => {
+      await history.setReadingHistory(ctx, patron, keep);
+      return keep;
+    });
+    if (!r.ok) throw r.failure.error;
+    return redirectWith(request, reply, '/account/history', r.result ? 'history-on' : 'history-off');
   });
 
   app.post('/account/history/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    await history.deleteReadingHistoryEntry(ctx, patron, request.params.id);
+    const r = await formAction(request, reply, { schema: z.object({}) }, () =>
+      history.deleteReadingHistoryEntry(ctx, patron, request.params.id),
+    );
+    // An entry already gone (or never this patron's) goes to the error page, as before.
+    if (!r.ok) throw r.failure.error;
     return redirectWith(request, reply, '/account/history', 'deleted');
   });
 }

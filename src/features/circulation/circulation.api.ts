@@ -2,10 +2,10 @@
 // holds. Schemas and presenters: circulation.api-schemas.ts.
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { requirePatron } from '../../http/patron-auth.ts';
 import type { App } from '../../http/types.ts';
+import { parseInput } from '../../validation.ts';
 import {
   accountHoldBody,
   checkinBody,
@@ -25,6 +25,14 @@ import {
 } from './circulation.api-schemas.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams } from './circulation.route-parts.ts';
+import {
+  branchField,
+  checkInSchema,
+  checkOutSchema,
+  parseCirculation,
+  SUSPEND_SUMMARY,
+  suspendHoldForm,
+} from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import { openPatronAtDesk } from './desk.service.ts';
 import * as holds from './holds.service.ts';
@@ -37,7 +45,16 @@ export function registerCirculationApi(app: App, ctx: AppContext): void {
   registerPatronApi(app, ctx);
 }
 
+/** The patron a staff check-out is for: by card number or by id, one of them. */
+const patronRef = z
+  .object({ cardNumber: z.string().optional(), patronId: z.string().optional() })
+  .refine((b) => Boolean(b.cardNumber || b.patronId), { message: 'Required.', path: ['cardNumber'] });
+
 function registerStaffApi(app: App, ctx: AppContext): void {
+  const library = ctx.config.library;
+  const checkOutInput = checkOutSchema(library);
+  const checkInInput = checkInSchema(library);
+  const shelfBranch = z.object({ branch: branchField(library) });
   app.post(
     '/api/v1/staff/circulation/checkout',
     {
@@ -52,16 +69,12 @@ function registerStaffApi(app: App, ctx: AppContext): void {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
       const b = request.body;
-      if (!b.cardNumber && !b.patronId)
-        throw new ValidationError('Give the patron by cardNumber or patronId.', { cardNumber: 'Required.' });
+      const who = parseInput(patronRef, b, 'Give the patron by cardNumber or patronId.');
       // Opening the patron is logged (A6) inside the check-out's own transaction.
       return circ.checkOut(ctx, actor, {
-        cardNumber: b.cardNumber,
-        patronId: b.patronId,
+        ...who,
         logAccess: 'circulation',
-        barcode: b.barcode,
-        branch: b.branch,
-        overrideReason: b.overrideReason,
+        ...parseCirculation(checkOutInput, b),
       });
     },
   );
@@ -79,7 +92,7 @@ function registerStaffApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
-      return circ.checkIn(ctx, actor, request.body);
+      return circ.checkIn(ctx, actor, parseCirculation(checkInInput, request.body));
     },
   );
 
@@ -167,7 +180,8 @@ function registerStaffApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
-      return holds.getShelf(ctx, { kind: 'staff', actor }, circ.requireBranch(ctx, request.query.branch));
+      const { branch } = parseCirculation(shelfBranch, request.query);
+      return holds.getShelf(ctx, { kind: 'staff', actor }, branch);
     },
   );
 }
@@ -259,7 +273,8 @@ function registerPatronApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const patron = requirePatron(request, reply);
       if (!patron) return reply;
-      await holds.suspendHold(ctx, { kind: 'patron', patron }, request.params.id, request.body?.until);
+      const { until } = parseInput(suspendHoldForm, request.body ?? {}, SUSPEND_SUMMARY);
+      await holds.suspendHold(ctx, { kind: 'patron', patron }, request.params.id, until);
       return reply.code(204).send(null);
     },
   );

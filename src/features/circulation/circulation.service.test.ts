@@ -11,6 +11,7 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import type { PatronActor } from '../patrons/patron-actor.ts';
 import { checkIn, checkOut, getLoans, LoanRuleError, markLost, renewLoan } from './circulation.service.ts';
+import { checkOutSchema, parseCirculation } from './circulation.schemas.ts';
 import { openPatronAtDesk } from './desk.service.ts';
 import {
   deleteReadingHistoryEntry,
@@ -290,12 +291,22 @@ describeEachDialect('circulation', (env, dialect) => {
       checkOut(ctx, desk, { patronId: p.id, barcode: 'NOPE', branch: 'MAIN' }),
       /No item has the barcode NOPE/,
     );
+    // Branch and barcode are checked at the edge, by the schema every caller parses with.
+    const checkOutInput = checkOutSchema(ctx.config.library);
     await assert.rejects(
-      checkOut(ctx, desk, { patronId: p.id, barcode: 'x', branch: 'MARS' }),
+      async () =>
+        checkOut(ctx, desk, {
+          patronId: p.id,
+          ...parseCirculation(checkOutInput, { barcode: 'x', branch: 'MARS' }),
+        }),
       /Choose the branch/,
     );
     await assert.rejects(
-      checkOut(ctx, desk, { patronId: p.id, barcode: '', branch: 'MAIN' }),
+      async () =>
+        checkOut(ctx, desk, {
+          patronId: p.id,
+          ...parseCirculation(checkOutInput, { barcode: '', branch: 'MAIN' }),
+        }),
       /Scan or type/,
     );
     await assert.rejects(checkIn(ctx, webmaster, { barcode: 'x', branch: 'MAIN' }), /Only circulation staff/);

@@ -16,6 +16,7 @@ import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
+import type { CheckInValues, CheckOutValues, MarkLostValues } from './circulation.schemas.ts';
 import type { CheckinResult, Who } from './circulation.types.ts';
 import { trapForHold } from './holds.service.ts';
 import { plural } from '../../plural.ts';
@@ -38,23 +39,8 @@ export class LoanRuleError extends DomainError {
   }
 }
 
-export function requireBranch(ctx: AppContext, code: unknown): string {
-  const c = typeof code === 'string' ? code.trim() : '';
-  if (!ctx.config.library.branches.some((b) => b.code === c))
-    throw new ValidationError('Choose the branch you are working at.', { branch: 'Choose a branch.' });
-  return c;
-}
-
-function requireBarcode(v: unknown): string {
-  const b = typeof v === 'string' ? v.trim() : '';
-  if (!b || b.length > 64 || !/^[\x21-\x7e]+$/.test(b))
-    throw new ValidationError('Scan or type the item barcode.', {
-      barcode: 'Scan or type the item barcode.',
-    });
-  return b;
-}
-
-export interface CheckoutInput {
+/** A check-out: the checked form or body (checkOutSchema) and who it is for. */
+export interface CheckoutInput extends CheckOutValues {
   /** The patron, by id (the desk page has opened them already) or by card number (the API). */
   patronId?: string | undefined;
   cardNumber?: string | undefined;
@@ -63,10 +49,6 @@ export interface CheckoutInput {
    * API, where no desk page was opened first): one commit instead of two.
    */
   logAccess?: AccessPurpose;
-  barcode: unknown;
-  branch: unknown;
-  /** A reason given by staff who may override a loan rule; empty for none. */
-  overrideReason?: unknown;
 }
 
 export interface CheckoutResult {
@@ -81,9 +63,8 @@ export interface CheckoutResult {
 
 export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInput): Promise<CheckoutResult> {
   requireDesk(actor);
-  const branch = requireBranch(ctx, input.branch);
-  const barcode = requireBarcode(input.barcode);
-  const reason = typeof input.overrideReason === 'string' ? input.overrideReason.trim().slice(0, 500) : '';
+  const { branch, barcode } = input;
+  const reason = input.overrideReason ?? '';
   const policy = ctx.config.library.circulation;
   const tz = ctx.config.library.timezone;
   const ops = ctx.database.ops;
@@ -219,14 +200,9 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
  * written only for patrons who opted in (C3). The copy then goes to the next hold it can fill
  * (trapped), back home in transit, or to the shelf.
  */
-export async function checkIn(
-  ctx: AppContext,
-  actor: Actor,
-  input: { barcode: unknown; branch: unknown; damaged?: boolean },
-): Promise<CheckinResult> {
+export async function checkIn(ctx: AppContext, actor: Actor, input: CheckInValues): Promise<CheckinResult> {
   requireDesk(actor);
-  const branch = requireBranch(ctx, input.branch);
-  const barcode = requireBarcode(input.barcode);
+  const { branch, barcode } = input;
   const tz = ctx.config.library.timezone;
   const ops = ctx.database.ops;
   return ctx.db.transaction().execute(async (trx) => {
@@ -410,11 +386,10 @@ export async function renewLoan(
 export async function markLost(
   ctx: AppContext,
   actor: Actor,
-  input: { barcode: unknown; branch: unknown },
+  input: MarkLostValues,
 ): Promise<{ title: string; wasOnLoan: boolean }> {
   requireDesk(actor);
-  const branch = requireBranch(ctx, input.branch);
-  const barcode = requireBarcode(input.barcode);
+  const { branch, barcode } = input;
   const tz = ctx.config.library.timezone;
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();

@@ -4,17 +4,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
-import { NotFoundError, ValidationError, type DomainError } from '../../errors.ts';
+import type { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { setStaffFlash, type Flash } from '../../http/flash.ts';
-import { formAction } from '../../http/form-action.ts';
+import { formAction, formFailure, type FormFailure } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
-import { domainStatus } from '../../http/errors.tsx';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
+import { BRANCH_SUMMARY } from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import * as desk from './desk.service.ts';
 import { presentDesk, type DeskLoan } from './desk.presenter.ts';
@@ -34,13 +35,13 @@ export function deskResponder(ctx: AppContext) {
       branch: string | null;
       patronId?: string | undefined;
       flash?: Flash | null;
-      error?: DomainError;
-      values?: Record<string, string>;
+      /** A refused action: its message, field messages, what was typed and status (formAction). */
+      failure?: FormFailure;
       checkin?: Checkin | null;
     },
   ) {
     const actor = request.actor!;
-    const error = opts.error;
+    const failure = opts.failure;
     const patron = opts.patronId ? await openPatron(actor, opts.patronId) : null;
     const who = { kind: 'staff', actor } as const;
     // The page's loans and holds are independent reads: load them together.
@@ -62,13 +63,13 @@ export function deskResponder(ctx: AppContext) {
         branch={opts.branch}
         {...desk}
         notice={deskNotice(opts.flash ?? null, desk.loans)}
-        error={error?.message}
-        fields={error instanceof ValidationError ? error.fields : {}}
-        values={opts.values ?? {}}
-        offerOverride={error instanceof circ.LoanRuleError && error.overridable}
+        error={failure?.message}
+        fields={failure?.fields ?? {}}
+        values={failure?.values ?? {}}
+        offerOverride={failure?.error instanceof circ.LoanRuleError && failure.error.overridable}
         checkin={opts.checkin ?? null}
       />,
-      error ? domainStatus(error) : 200,
+      failure?.status ?? 200,
     );
   }
 
@@ -113,12 +114,17 @@ export function deskResponder(ctx: AppContext) {
     }
   }
 
-  async function deskAction(
+  /**
+   * Runs one desk action: the branch first (every desk form has one), then the form's schema, then
+   * the action with the checked values. A refusal re-renders the desk with what was typed.
+   */
+  async function deskAction<S extends z.ZodType>(
     request: FastifyRequest,
     reply: FastifyReply,
+    form: { schema: S; summary?: string },
     action: (
-      f: Record<string, string>,
-      branch: string,
+      values: z.output<S>,
+      at: { branch: string; patronId: string | undefined },
     ) => Promise<{ flash?: Omit<Flash, 'path'>; checkin?: Checkin }>,
   ) {
     if (!requireStaff(request, reply, canUseDesk)) return reply;
@@ -127,17 +133,13 @@ export function deskResponder(ctx: AppContext) {
     if (!branch)
       return renderDesk(request, reply, {
         branch: null,
-        error: new ValidationError('Choose the branch you are working at.'),
+        failure: formFailure(reply, new ValidationError(BRANCH_SUMMARY), {}),
       });
     const patronId = f.patron || undefined;
-    const outcome = await formAction(request, reply, { input: f }, (values) => action(values, branch));
-    if (!outcome.ok)
-      return renderDesk(request, reply, {
-        branch,
-        patronId,
-        error: outcome.failure.error,
-        values: outcome.failure.values,
-      });
+    const outcome = await formAction(request, reply, { ...form, input: f }, (values) =>
+      action(values, { branch, patronId }),
+    );
+    if (!outcome.ok) return renderDesk(request, reply, { branch, patronId, failure: outcome.failure });
     const r = outcome.result;
     if (r.checkin) return renderDesk(request, reply, { branch, patronId, checkin: r.checkin });
     // The message and the patron the form was for wait in the session for the next page.

@@ -7,11 +7,21 @@ import type { AppContext } from '../../context.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { setStaffFlash, takeStaffFlash } from '../../http/flash.ts';
+import { formAction } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canUseDesk } from './circulation.policy.ts';
 import { idParams } from './circulation.route-parts.ts';
+import {
+  BARCODE_SUMMARY,
+  deskCheckInForm,
+  deskCheckOutForm,
+  deskHoldForm,
+  deskLostForm,
+  deskOpenPatronForm,
+  deskRenewForm,
+} from './circulation.schemas.ts';
 import * as circ from './circulation.service.ts';
 import { deskResponder } from './desk.page.tsx';
 import * as desk from './desk.service.ts';
@@ -42,37 +52,35 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/desk/patron', async (request, reply) => {
     const actor = requireStaff(request, reply, canUseDesk);
     if (!actor) return reply;
-    const f = formFields(request);
-    const branch = branchOf(f.branch);
-    const card = f.card?.trim() || undefined;
-    if (!card && !f.patron) {
-      await setStaffFlash(ctx, request, null, { deskPatronId: null });
-      return reply.redirect(deskUrl(branch), 303);
-    }
-    try {
-      const patron = await desk.findPatronForDesk(ctx, actor, {
-        card,
-        patronId: card ? undefined : f.patron,
-      });
-      await setStaffFlash(ctx, request, null, { deskPatronId: patron.id });
-      return reply.redirect(deskUrl(branch), 303);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      return renderDesk(request, reply, {
-        branch,
-        error: new ValidationError(err.message, { card: err.message }),
-        values: { card: card ?? '' },
-      });
-    }
+    const branch = branchOf(formFields(request).branch);
+    const outcome = await formAction(
+      request,
+      reply,
+      { schema: deskOpenPatronForm },
+      async ({ card, patron }) => {
+        if (!card && !patron) return null;
+        const found = await desk
+          .findPatronForDesk(ctx, actor, { card, patronId: card ? undefined : patron })
+          .catch((err: unknown) => {
+            // A card that names no one is a mistake in the card field: the desk shows it there.
+            if (err instanceof NotFoundError) throw new ValidationError(err.message, { card: err.message });
+            throw err;
+          });
+        return found.id;
+      },
+    );
+    if (!outcome.ok) return renderDesk(request, reply, { branch, failure: outcome.failure });
+    await setStaffFlash(ctx, request, null, { deskPatronId: outcome.result });
+    return reply.redirect(deskUrl(branch), 303);
   });
 
   app.post('/staff/desk/checkout', (request, reply) =>
-    deskAction(request, reply, async (f, branch) => {
+    deskAction(request, reply, { schema: deskCheckOutForm, summary: BARCODE_SUMMARY }, async (v, at) => {
       const r = await circ.checkOut(ctx, request.actor!, {
-        patronId: f.patron ?? '',
-        barcode: f.barcode,
-        branch,
-        overrideReason: f.override_reason,
+        patronId: at.patronId ?? '',
+        barcode: v.barcode,
+        branch: at.branch,
+        overrideReason: v.override_reason,
       });
       const flags = [
         ...(r.pickedUpHold ? ['hold-filled'] : []),
@@ -83,48 +91,41 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post('/staff/desk/checkin', (request, reply) =>
-    deskAction(request, reply, async (f, branch) => {
-      const r = await circ
-        .checkIn(ctx, request.actor!, {
-          barcode: f.checkin_barcode,
-          branch,
-          damaged: f.damaged === 'on',
-        })
-        .catch((err: unknown) => {
-          // The check-in form's field is named checkin_barcode.
-          if (err instanceof ValidationError && err.fields.barcode)
-            throw new ValidationError(err.message, { checkin_barcode: err.fields.barcode });
-          throw err;
-        });
+    deskAction(request, reply, { schema: deskCheckInForm, summary: BARCODE_SUMMARY }, async (v, at) => {
+      const r = await circ.checkIn(ctx, request.actor!, {
+        barcode: v.checkin_barcode,
+        branch: at.branch,
+        damaged: v.damaged,
+      });
       const instruction = describeRoute(library, r, library.timezone);
       return { checkin: { barcode: r.barcode, title: r.title, instruction } };
     }),
   );
 
   app.post('/staff/desk/renew', (request, reply) =>
-    deskAction(request, reply, async (f) => {
-      await circ.renewLoan(ctx, { kind: 'staff', actor: request.actor! }, f.loan ?? '');
-      return { flash: { code: 'renewed', ref: f.loan } };
+    deskAction(request, reply, { schema: deskRenewForm }, async (v) => {
+      await circ.renewLoan(ctx, { kind: 'staff', actor: request.actor! }, v.loan);
+      return { flash: { code: 'renewed', ref: v.loan } };
     }),
   );
 
   app.post('/staff/desk/lost', (request, reply) =>
-    deskAction(request, reply, async (f, branch) => {
-      const r = await circ.markLost(ctx, request.actor!, { barcode: f.lost_barcode, branch });
+    deskAction(request, reply, { schema: deskLostForm, summary: BARCODE_SUMMARY }, async (v, at) => {
+      const r = await circ.markLost(ctx, request.actor!, { barcode: v.lost_barcode, branch: at.branch });
       return { flash: { code: 'lost', flags: r.wasOnLoan ? ['loan-ended'] : [] } };
     }),
   );
 
   app.post('/staff/desk/holds', (request, reply) =>
-    deskAction(request, reply, async (f) => {
+    deskAction(request, reply, { schema: deskHoldForm }, async (v, at) => {
       await holds.placeHoldByCopyBarcode(
         ctx,
         { kind: 'staff', actor: request.actor! },
         {
-          patronId: f.patron ?? '',
-          barcode: f.hold_item,
-          thisCopy: f.this_copy === 'on',
-          pickupBranch: f.pickupBranch,
+          patronId: at.patronId ?? '',
+          barcode: v.hold_item,
+          thisCopy: v.this_copy,
+          pickupBranch: v.pickupBranch,
         },
       );
       return { flash: { code: 'hold-placed' } };
@@ -132,7 +133,7 @@ export function registerDeskRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post('/staff/desk/holds/:id/cancel', { schema: { params: idParams } }, (request, reply) =>
-    deskAction(request, reply, async () => {
+    deskAction(request, reply, { schema: z.object({}) }, async () => {
       await holds.cancelHold(ctx, { kind: 'staff', actor: request.actor! }, request.params.id);
       return { flash: { code: 'hold-cancelled' } };
     }),

@@ -3,7 +3,7 @@
 // (C4); the hold shelf shows a pickup code, never a name next to a title.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { endOfLocalDay, isCalendarDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
+import { endOfLocalDay, iso, localDay, startOfLocalDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -123,10 +123,11 @@ async function materialTypeOfHold(trx: Kysely<DB>, hold: holdsRepo.HoldRow): Pro
 
 export interface PlaceHoldInput {
   patronId: string;
-  bibId: unknown;
-  /** A specific copy, by id; omitted for any copy. */
-  itemId?: unknown;
-  pickupBranch: unknown;
+  bibId: string;
+  /** A specific copy, by id; omitted (or empty) for any copy. */
+  itemId?: string | undefined;
+  /** Checked here against the library's branches: 'Choose where you will pick it up.' */
+  pickupBranch: string;
 }
 
 export async function placeHold(
@@ -135,9 +136,9 @@ export async function placeHold(
   input: PlaceHoldInput,
 ): Promise<{ holdId: string }> {
   const patronId = patronIdOf(who, input.patronId);
-  const bibId = typeof input.bibId === 'string' ? input.bibId : '';
-  const itemId = typeof input.itemId === 'string' && input.itemId !== '' ? input.itemId : null;
-  const pickup = typeof input.pickupBranch === 'string' ? input.pickupBranch : '';
+  const bibId = input.bibId;
+  const itemId = input.itemId || null;
+  const pickup = input.pickupBranch;
   const policy = ctx.config.library.circulation;
   if (!ctx.config.library.branches.some((b) => b.code === pickup))
     throw new ValidationError('Choose where you will pick it up.', {
@@ -210,7 +211,7 @@ export async function placeHold(
 export async function placeHoldByCopyBarcode(
   ctx: AppContext,
   who: Who,
-  input: { patronId: string; barcode: string | undefined; thisCopy: boolean; pickupBranch: unknown },
+  input: { patronId: string; barcode: string | undefined; thisCopy: boolean; pickupBranch: string },
 ): Promise<{ holdId: string }> {
   const barcode = (input.barcode ?? '').trim();
   const item = barcode ? await holdsRepo.findItemByBarcode(ctx.db, barcode) : undefined;
@@ -265,17 +266,18 @@ async function ownHold(
 }
 
 /** Pauses a hold that is still waiting, until a date (or until resumed). It keeps its place. */
-export async function suspendHold(ctx: AppContext, who: Who, holdId: string, until: unknown): Promise<void> {
+export async function suspendHold(
+  ctx: AppContext,
+  who: Who,
+  holdId: string,
+  /** A calendar day checked by suspendHoldForm; empty or undefined until resumed. */
+  until: string | undefined,
+): Promise<void> {
   let untilIso: string | null = null;
-  if (typeof until === 'string' && until.trim() !== '') {
-    const day = until.trim();
-    if (!isCalendarDay(day))
-      throw new ValidationError('Give the date as YYYY-MM-DD, or leave it empty.', {
-        until: 'Use YYYY-MM-DD.',
-      });
+  if (until) {
     // Active again from the start of that day where the library is, and shown as that day
     // (issue 12 item 14).
-    untilIso = iso(startOfLocalDay(day, ctx.config.library.timezone));
+    untilIso = iso(startOfLocalDay(until, ctx.config.library.timezone));
     if (untilIso <= iso(ctx.clock.now()))
       throw new ValidationError('Choose a date in the future.', { until: 'Choose a date in the future.' });
   }

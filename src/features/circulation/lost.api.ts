@@ -8,9 +8,11 @@ import type { AppContext } from '../../context.ts';
 import { requireStaff } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { canUseDesk } from './circulation.policy.ts';
+import { markLostSchema, parseCirculation } from './circulation.schemas.ts';
 import { markLost } from './circulation.service.ts';
 
 export function registerLostApi(app: App, ctx: AppContext): void {
+  const lostInput = markLostSchema(ctx.config.library);
   app.post(
     '/api/v1/staff/circulation/lost',
     {
@@ -36,7 +38,7 @@ export function registerLostApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canUseDesk);
       if (!actor) return reply;
-      const r = await markLost(ctx, actor, request.body);
+      const r = await markLost(ctx, actor, parseCirculation(lostInput, request.body));
       return { title: r.title, wasOnLoan: r.wasOnLoan };
     },
   );

@@ -6,8 +6,14 @@ import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { suppressedText } from '../../stats/suppress.ts';
+import { parseInput } from '../../validation.ts';
 import { canViewCirculationCounts } from './circulation.policy.ts';
-import { getCirculationStats, type CirculationStats } from './stats.service.ts';
+import {
+  getCirculationStats,
+  statsRangeSchema,
+  statsRangeSummary,
+  type CirculationStats,
+} from './stats.service.ts';
 import { actionLabel, StatsPage } from './stats.views.tsx';
 
 const rangeQuery = z.object({ from: z.string().max(20).optional(), to: z.string().max(20).optional() });
@@ -34,8 +40,11 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
     const actor = requireStaff(request, reply, canViewCirculationCounts);
     if (!actor) return reply;
     const frame = { library, actor, csrfToken: reply.generateCsrf(), values: request.query };
-    const r = await formAction(request, reply, { schema: rangeQuery, input: request.query }, (range) =>
-      getCirculationStats(ctx, actor, range),
+    const r = await formAction(
+      request,
+      reply,
+      { schema: statsRangeSchema, summary: statsRangeSummary, input: request.query },
+      (range) => getCirculationStats(ctx, actor, range),
     );
     if (r.ok)
       return sendPage(
@@ -52,7 +61,8 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
   app.get('/staff/circulation/stats.csv', { schema: { querystring: rangeQuery } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canViewCirculationCounts);
     if (!actor) return reply;
-    const s = await getCirculationStats(ctx, actor, request.query);
+    const range = parseInput(statsRangeSchema, request.query, statsRangeSummary);
+    const s = await getCirculationStats(ctx, actor, range);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="circulation-${s.from}-${s.to}.csv"`)

@@ -1,5 +1,6 @@
 // Circulation statistics (C2, G7): patron-free counts per day, branch, material type and action,
 // summed over a date range; small counts are suppressed where they are shown.
+import { z } from 'zod';
 import { localDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError, ValidationError } from '../../errors.ts';
@@ -18,12 +19,32 @@ export interface CirculationStats {
 }
 
 const dayRe = /^\d{4}-\d{2}-\d{2}$/;
+const DATES_SUMMARY = 'Please correct the dates.';
+const isDay = (v: string | undefined): v is string =>
+  v !== undefined && dayRe.test(v) && !Number.isNaN(Date.parse(v));
+const calendarDay = z
+  .string()
+  .optional()
+  .transform((v) => v || undefined)
+  .refine((v) => v === undefined || isDay(v), 'Use YYYY-MM-DD.');
+const endNotBeforeStart = 'The end must not be before the start.';
+
+/** The statistics' date range as typed (empty for the default: the last 30 days). */
+export const statsRangeSchema = z
+  .object({ from: calendarDay, to: calendarDay })
+  // Compared only when both are days (zod runs this even after a field was refused).
+  .refine((r) => !isDay(r.from) || !isDay(r.to) || r.from <= r.to, {
+    path: ['to'],
+    message: endNotBeforeStart,
+  });
+export const statsRangeSummary = DATES_SUMMARY;
+export type StatsRange = z.output<typeof statsRangeSchema>;
 
 /** Patron-free circulation counts for a date range (days in the library's time zone). */
 export async function getCirculationStats(
   ctx: AppContext,
   actor: Actor,
-  range: { from?: unknown; to?: unknown },
+  range: StatsRange,
 ): Promise<CirculationStats> {
   if (!canViewCirculationCounts(actor))
     throw new ForbiddenError(
@@ -31,16 +52,10 @@ export async function getCirculationStats(
     );
   const tz = ctx.config.library.timezone;
   const now = ctx.clock.now();
-  const to = typeof range.to === 'string' && range.to !== '' ? range.to : localDay(now, tz);
-  const from =
-    typeof range.from === 'string' && range.from !== ''
-      ? range.from
-      : localDay(new Date(now.getTime() - 29 * 86_400_000), tz);
-  const fields: Record<string, string> = {};
-  if (!dayRe.test(from) || Number.isNaN(Date.parse(from))) fields.from = 'Use YYYY-MM-DD.';
-  if (!dayRe.test(to) || Number.isNaN(Date.parse(to))) fields.to = 'Use YYYY-MM-DD.';
-  if (!fields.from && !fields.to && from > to) fields.to = 'The end must not be before the start.';
-  if (Object.keys(fields).length) throw new ValidationError('Please correct the dates.', fields);
+  const to = range.to ?? localDay(now, tz);
+  const from = range.from ?? localDay(new Date(now.getTime() - 29 * 86_400_000), tz);
+  // The schema compares two typed days; a default day depends on today, so it is compared here.
+  if (from > to) throw new ValidationError(DATES_SUMMARY, { to: endNotBeforeStart });
   const byKey = new Map<
     string,
     { branchCode: string; materialType: string; action: string; count: number }
