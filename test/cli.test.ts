@@ -136,6 +136,23 @@ for (const dialect of dialects) {
       assert.equal(real.code, 0, real.stderr);
       assert.match(real.stdout, /Purge finished in \d+ ms/);
     });
+
+    test('demo seed adds the missing demo data once, printing passwords and PINs; a second run changes nothing', async () => {
+      const first = await carrel(['demo', 'seed'], env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /Demo staff accounts:/);
+      assert.match(first.stdout, /circ\s+[a-z2-9-]{19}\s+\(circulation\)/);
+      assert.match(first.stdout, /Demo catalog: \d+ records, \d+ copies\. Try \/catalog\./);
+      assert.match(first.stdout, /^\s*│?\s*\d{6,20}\s+PIN \S+\s+\(Dana/m);
+      assert.match(first.stdout, /\d+ demo loans and \d+ demo holds/);
+      const again = await carrel(['demo', 'seed'], env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout.trim(), 'The demo data is already there.');
+      const bad = await carrel(['demo', 'seed', '--everything'], env);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /unknown option '--everything'/);
+      assert.ok(!/\n\s+at /.test(bad.stderr), 'no stack trace');
+    });
   });
 }
 

@@ -48,6 +48,20 @@ export function printBox(input: string[]): void {
   console.log(`└${bar}┘`);
 }
 
+/** Prints new passwords once, boxed, with the reminder that each must be changed at first sign-in. */
+export function printCredentials(
+  title: string,
+  accounts: Array<{ username: string; password: string; note?: string }>,
+): void {
+  printBox([
+    title,
+    '',
+    ...accounts.map((a) => `  ${a.username.padEnd(12)} ${a.password}${a.note ? `   (${a.note})` : ''}`),
+    '',
+    'These passwords are shown only now. Each must be changed at first sign-in.',
+  ]);
+}
+
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
   const tty = stream.isTTY === true;
   let last = 0;
