@@ -7,31 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPgDatabase, dialects } from './support/env.ts';
+import { carrel } from './support/cli.ts';
 import { freePort } from './support/net.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'carrel.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function carrel(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      cwd: root,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end(input ?? '');
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 for (const dialect of dialects) {
   describe(`carrel CLI [${dialect}]`, () => {
@@ -135,23 +115,6 @@ for (const dialect of dialects) {
       const real = await carrel(['purge'], env);
       assert.equal(real.code, 0, real.stderr);
       assert.match(real.stdout, /Purge finished in \d+ ms/);
-    });
-
-    test('demo seed adds the missing demo data once, printing passwords and PINs; a second run changes nothing', async () => {
-      const first = await carrel(['demo', 'seed'], env);
-      assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /Demo staff accounts:/);
-      assert.match(first.stdout, /circ\s+[a-z2-9-]{19}\s+\(circulation\)/);
-      assert.match(first.stdout, /Demo catalog: \d+ records, \d+ copies\. Try \/catalog\./);
-      assert.match(first.stdout, /^\s*│?\s*\d{6,20}\s+PIN \S+\s+\(Dana/m);
-      assert.match(first.stdout, /\d+ demo loans and \d+ demo holds/);
-      const again = await carrel(['demo', 'seed'], env);
-      assert.equal(again.code, 0, again.stderr);
-      assert.equal(again.stdout.trim(), 'The demo data is already there.');
-      const bad = await carrel(['demo', 'seed', '--everything'], env);
-      assert.equal(bad.code, 2);
-      assert.match(bad.stderr, /unknown option '--everything'/);
-      assert.ok(!/\n\s+at /.test(bad.stderr), 'no stack trace');
     });
   });
 }
