@@ -2,7 +2,8 @@
 // code (src/http, src/db, src/jobs, src/privacy, src/mail, src/auth, src/sip2) never imports a
 // feature.
 // Features reach shared code; the composition root (src/app/root.ts) is the one place that lists
-// the features and wires them in.
+// the features and wires them in. Issue 13 part 5: repositories (*.repository.ts) and src/db are
+// the only application code that builds SQL.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,8 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 }
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
+/** Data builders shared by tests (test-fixtures.ts, *.fixtures.ts): not application code. */
+const isFixture = (file: string) => /(^|[/\\])test-fixtures\.tsx?$|\.fixtures\.tsx?$/.test(file);
 
 /** Every relative import and re-export of `file`, resolved, and whether it brings in types only. */
 function importsOf(file: string): Edge[] {
@@ -141,6 +144,51 @@ test('shared code (http, db, jobs, privacy, mail, auth, sip2) imports nothing fr
         .map((e) => `${rel(from)} -> ${rel(e.to)}${e.typeOnly ? ' (types)' : ''}`),
     );
   assert.deepEqual(offending, []);
+});
+
+/** Kysely query building: a query builder's entry points, or a raw `sql` template. */
+const queryBuilding = /\.(?:selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql(?:`|<)/;
+
+/** Where `text` builds a query, as "line: code" lines. */
+const queryLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line, i) => `${i + 1}: ${line.trim()}`)
+    .filter((line) => queryBuilding.test(line));
+
+test('only repositories (*.repository.ts) and src/db build SQL (tests and test fixtures may)', () => {
+  const db = path.join(src, 'db') + path.sep;
+  const offending = files
+    .filter((f) => !f.endsWith('.repository.ts') && !f.startsWith(db) && !isTest(f) && !isFixture(f))
+    .flatMap((f) => queryLines(fs.readFileSync(f, 'utf8')).map((l) => `${rel(f)}:${l}`));
+  assert.deepEqual(offending, [], `SQL outside a repository:\n${offending.join('\n')}`);
+});
+
+test('the SQL finder sees each kind of query building and nothing else', () => {
+  const found = [
+    "db.selectFrom('patrons')",
+    '  .insertInto(t)',
+    'trx.updateTable("items")',
+    'qc.deleteFrom(x)',
+    'sql`SELECT 1`',
+    'sql<{ n: number }>`SELECT 1`',
+  ];
+  const notFound = [
+    'selectFromCache(x)',
+    "import { sql } from 'kysely';",
+    'const mysql = 1;',
+    'deleteFromList()',
+  ];
+  assert.deepEqual(
+    found.filter((l) => !queryBuilding.test(l)),
+    [],
+  );
+  assert.deepEqual(
+    notFound.filter((l) => queryBuilding.test(l)),
+    [],
+  );
+  assert.ok(isFixture(path.join(src, 'features', 'catalog', 'search', 'test-fixtures.ts')));
+  assert.ok(!isFixture(path.join(src, 'features', 'catalog', 'catalog.service.ts')));
 });
 
 test('the cycle finder finds a cycle of two files and one through a self-import', () => {

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { iso } from '../clock.ts';
 import type { DB } from '../db/schema.ts';
+import { countCountersByKind } from './throttle.repository.ts';
 import { ACCOUNT_RULE, accountKind, type CapRule } from './throttle.ts';
 
 /** The sign-in scopes whose all-address account counters the alert counts (see signInKeys). */
@@ -33,23 +34,14 @@ async function countAtLevel(
   now: Date,
 ): Promise<Map<string, number>> {
   const levels = Array.from({ length: rule.capacity - minLevel + 1 }, (_, i) => minLevel + i);
-  const rows = await db
-    .selectFrom('login_throttle')
-    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('kind', 'in', kinds)
-    .where((eb) =>
-      eb.or(
-        levels.map((f) =>
-          eb.and([
-            eb('failures', '=', f),
-            eb('last_failure_at', '>', iso(new Date(now.getTime() - (f - minLevel + 1) * rule.leakEveryMs))),
-          ]),
-        ),
-      ),
-    )
-    .groupBy('kind')
-    .limit(kinds.length)
-    .execute();
+  const rows = await countCountersByKind(
+    db,
+    kinds,
+    levels.map((f) => ({
+      failures: f,
+      lastFailureAfter: iso(new Date(now.getTime() - (f - minLevel + 1) * rule.leakEveryMs)),
+    })),
+  );
   return new Map(rows.map((r) => [r.kind, Number(r.n)]));
 }
 

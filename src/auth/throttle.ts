@@ -13,13 +13,21 @@
 // transaction that locks the counters, so a burst of parallel guesses is throttled exactly like
 // guesses sent one after another. A successful attempt gives its reservation back.
 import net from 'node:net';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { addMs, iso, MINUTE } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { hmac } from '../ids.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { plural } from '../plural.ts';
+import {
+  deleteCounter,
+  deleteCounters,
+  findCountersForUpdate,
+  insertMissingCounters,
+  updateCounter,
+  type CounterValues,
+} from './throttle.repository.ts';
 
 /** Growing back-off: `freeFailures` without delay, then 1 s, 2 s, 4 s … up to `maxDelayMs`. */
 export interface BackoffRule {
@@ -136,11 +144,7 @@ function tooMany(seconds: number): TooManyRequestsError {
   );
 }
 
-interface Counter {
-  failures: number;
-  last_failure_at: string;
-  blocked_until: string;
-}
+type Counter = CounterValues;
 
 /**
  * The bucket now: its level, and when the current leak period began. A bucket's
@@ -182,20 +186,6 @@ function afterGiveBack(row: Counter, k: ThrottleKey): Counter {
   return { failures, last_failure_at: row.last_failure_at, blocked_until: blocked };
 }
 
-/** The stored counters of `keys`, locked until the transaction ends (in key order, against deadlocks). */
-const lockCounters = (trx: Transaction<DB>, ops: DialectOps, keys: ThrottleKey[]) =>
-  trx
-    .selectFrom('login_throttle')
-    .select(['key', 'failures', 'last_failure_at', 'blocked_until'])
-    .where(
-      'key',
-      'in',
-      keys.map((k) => k.key),
-    )
-    .orderBy('key')
-    .modifyEnd(ops.forUpdate())
-    .execute();
-
 /**
  * Counts an attempt against every key, or throws TooManyRequestsError (counting nothing) while
  * any key is blocked. Account buckets that reach their alert level or fill up warn `alerts`.
@@ -209,30 +199,27 @@ export async function reserveAttempt(
 ): Promise<void> {
   const warnings: object[] = [];
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('login_throttle')
-      .values(
-        keys.map((k) => ({
-          key: k.key,
-          kind: k.kind,
-          failures: 0,
-          last_failure_at: iso(now),
-          blocked_until: EPOCH,
-        })),
-      )
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    const rows = await lockCounters(trx, ops, keys);
+    await insertMissingCounters(
+      trx,
+      keys.map((k) => ({
+        key: k.key,
+        kind: k.kind,
+        failures: 0,
+        last_failure_at: iso(now),
+        blocked_until: EPOCH,
+      })),
+    );
+    const rows = await findCountersForUpdate(
+      trx,
+      ops,
+      keys.map((k) => k.key),
+    );
     const until = Math.max(0, ...rows.map((r) => Date.parse(r.blocked_until)));
     if (until > now.getTime()) throw tooMany(Math.ceil((until - now.getTime()) / 1000));
     for (const k of keys) {
       const row = rows.find((r) => r.key === k.key);
       const next = afterFailure(row, k, now);
-      await trx
-        .updateTable('login_throttle')
-        .set({ ...next, kind: k.kind })
-        .where('key', '=', k.key)
-        .execute();
+      await updateCounter(trx, k.key, { ...next, kind: k.kind });
       if (k.rule.kind === 'cap' && (next.failures === k.rule.alertAt || next.failures >= k.rule.capacity))
         warnings.push({
           event: 'sign-in.sustained-failures',
@@ -259,22 +246,22 @@ export async function attemptSucceeded(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (clear.length)
-      await trx
-        .deleteFrom('login_throttle')
-        .where(
-          'key',
-          'in',
-          clear.map((k) => k.key),
-        )
-        .execute();
+      await deleteCounters(
+        trx,
+        clear.map((k) => k.key),
+      );
     if (!giveBack.length) return;
-    const rows = await lockCounters(trx, ops, giveBack);
+    const rows = await findCountersForUpdate(
+      trx,
+      ops,
+      giveBack.map((k) => k.key),
+    );
     for (const k of giveBack) {
       const row = rows.find((r) => r.key === k.key);
       if (!row) continue;
       const next = afterGiveBack(row, k);
-      if (next.failures <= 0) await trx.deleteFrom('login_throttle').where('key', '=', k.key).execute();
-      else await trx.updateTable('login_throttle').set(next).where('key', '=', k.key).execute();
+      if (next.failures <= 0) await deleteCounter(trx, k.key);
+      else await updateCounter(trx, k.key, next);
     }
   });
 }

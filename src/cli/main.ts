@@ -3,14 +3,16 @@
 import { Command, CommanderError } from 'commander';
 import { checkPortFree, ConfigError, configDocs, loadConfig, type Config } from '../config.ts';
 import { createContext, features } from '../app/root.ts';
+import type { CliDeps } from '../app/feature.ts';
 import type { AppContext } from '../context.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DomainError, ValidationError } from '../errors.ts';
-import { seedDemo, type DemoSeed } from '../demo/seed.ts';
+import { demoCommand, printDemoPatrons } from '../demo/demo.cli.ts';
+import { seedDemo } from '../demo/seed.ts';
 import { ensureInitialAdmin } from '../features/staff/staff.service.ts';
 import { runPurge } from '../privacy/purge.ts';
 import { startServer } from '../server.ts';
-import { printableLines, printBox, printCredentials, progressReporter, terminalOutput } from './terminal.ts';
+import { printableLines, printCredentials, progressReporter, terminalOutput } from './terminal.ts';
 import { plural } from '../plural.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -40,22 +42,6 @@ async function open(cfg: Config, migrate = true): Promise<AppContext> {
   const ctx = createContext(cfg);
   if (migrate) await migrateToLatest(ctx.db);
   return ctx;
-}
-
-function printDemoPatrons(seed: DemoSeed): void {
-  if (seed.catalog)
-    console.log(
-      `Demo catalog: ${plural(seed.catalog.records, 'record')}, ${plural(seed.catalog.items, 'copy', 'copies')}. Try /catalog.`,
-    );
-  if (seed.patrons.length === 0) return;
-  printBox([
-    'Demo patrons. Sign in at /account/login with card number and PIN:',
-    '',
-    ...seed.patrons.map((p) => `  ${p.cardNumber}  PIN ${p.pin}   (${p.name})`),
-    '',
-    `${seed.loans} demo loans and ${seed.holds} demo holds (one ready on the hold shelf).`,
-    'These PINs are shown only now.',
-  ]);
 }
 
 const program = new Command('carrel')
@@ -201,39 +187,14 @@ program
     }
   });
 
-program
-  .command('demo')
-  .description('Demo data.')
-  .command('seed')
-  .description(
-    'Create the demo data that is missing: staff accounts, catalog, patrons, loans and holds (passwords and PINs printed once).',
-  )
-  .action(async () => {
-    const ctx = await open(config());
-    try {
-      const seeded = await seedDemo(ctx);
-      if (seeded.staff.length === 0 && !seeded.catalog && seeded.patrons.length === 0)
-        console.log('The demo data is already there.');
-      if (seeded.staff.length)
-        printCredentials(
-          'Demo staff accounts:',
-          seeded.staff.map((s) => ({ username: s.username, password: s.password, note: s.roles.join(', ') })),
-        );
-      printDemoPatrons(seeded);
-    } finally {
-      await ctx.database.close();
-    }
-  });
-
-// Each feature's own commands (staff, catalog, stats), from its manifest.
-for (const command of features.flatMap(
-  (f) =>
-    f.commands?.({
-      openContext: () => open(config()),
-      cliError: (message, exitCode) => new CliError(message, exitCode),
-    }) ?? [],
-))
-  program.addCommand(command);
+const cliDeps: CliDeps = {
+  openContext: () => open(config()),
+  cliError: (message, exitCode) => new CliError(message, exitCode),
+};
+// The demo data (not a feature: it uses several), then each feature's own commands (staff,
+// catalog, stats) from its manifest.
+program.addCommand(demoCommand(cliDeps));
+for (const command of features.flatMap((f) => f.commands?.(cliDeps) ?? [])) program.addCommand(command);
 
 // Commander echoes arguments in its errors (an unknown option, an invalid choice): escape them too.
 // Commands built apart from the program (staff, catalog, stats) do not inherit its output settings.

@@ -9,6 +9,7 @@ import { createStaff } from '../features/staff/staff.service.ts';
 import { findStaffByUsername } from '../features/staff/staff.repository.ts';
 import type { Role } from '../features/staff/roles.ts';
 import { seedDemoCatalog } from './catalog.ts';
+import { existsAnyRow, findAvailableItems } from './demo.repository.ts';
 import { seedDemoPatrons, type SeededPatron } from './patrons.ts';
 import { seedDemoTraffic } from './traffic.ts';
 
@@ -37,9 +38,6 @@ export interface DemoSeed {
   pageViews: number;
 }
 
-const isEmpty = async (ctx: AppContext, table: 'bib_records' | 'patrons'): Promise<boolean> =>
-  (await ctx.db.selectFrom(table).select('id').limit(1).executeTakeFirst()) === undefined;
-
 /** Creates whatever demo data is missing; returns the one-time passwords and PINs to print once. */
 export async function seedDemo(ctx: AppContext): Promise<DemoSeed> {
   const staff: SeededAccount[] = [];
@@ -48,8 +46,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoSeed> {
     const created = await createStaff(ctx, { kind: 'system' }, s);
     staff.push({ username: s.username, roles: s.roles, password: created.oneTimePassword! });
   }
-  const catalog = (await isEmpty(ctx, 'bib_records')) ? await seedDemoCatalog(ctx) : null;
-  const patrons = (await isEmpty(ctx, 'patrons')) ? await seedDemoPatrons(ctx) : [];
+  const catalog = !(await existsAnyRow(ctx.db, 'bib_records')) ? await seedDemoCatalog(ctx) : null;
+  const patrons = !(await existsAnyRow(ctx.db, 'patrons')) ? await seedDemoPatrons(ctx) : [];
   const { loans, holds } =
     catalog && patrons.length >= 4 ? await seedDemoCirculation(ctx, patrons) : { loans: 0, holds: 0 };
   const pageViews = await seedDemoTraffic(ctx);
@@ -67,13 +65,7 @@ async function seedDemoCirculation(
 ): Promise<{ loans: number; holds: number }> {
   const system = { kind: 'system' } as const;
   const [main, east] = [ctx.config.library.branches[0]!.code, ctx.config.library.branches[1]?.code];
-  const items = await ctx.db
-    .selectFrom('items')
-    .select(['id', 'bib_id', 'barcode', 'branch_code'])
-    .where('status', '=', 'available')
-    .orderBy('barcode')
-    .limit(500)
-    .execute();
+  const items = await findAvailableItems(ctx.db, 500);
   const at = (branch: string | undefined) => items.filter((i) => i.branch_code === branch);
   const usedBibs = new Set<string>();
   const pick = (branch: string | undefined) => {

@@ -7,6 +7,7 @@ import { StatsCollector } from '../features/webstats/collector.ts';
 import type { ReverseDns } from '../features/webstats/reverse-dns.ts';
 import * as repo from '../features/webstats/webstats.repository.ts';
 import { rollOver } from '../features/webstats/webstats.service.ts';
+import { existsDailyStats } from './demo.repository.ts';
 
 const agents = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -49,8 +50,7 @@ function rng(seed: number) {
 
 /** Adds simulated traffic when there are no website statistics yet; returns the views counted. */
 export async function seedDemoTraffic(ctx: AppContext): Promise<number> {
-  const any = await ctx.db.selectFrom('stats_daily').select('key').limit(1).executeTakeFirst();
-  if (any) return 0;
+  if (await existsDailyStats(ctx.db)) return 0;
   const rand = rng(20261128);
   const pick = <T>(list: Array<[T, number]>): T => {
     const total = list.reduce((n, [, w]) => n + w, 0);

@@ -1,9 +1,9 @@
 // The JSON API under /api/v1, described by an OpenAPI document at /api/v1/openapi.json.
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { buildPrivacyPolicy } from '../privacy/privacy-policy.ts';
 import { weekdays } from '../library.ts';
+import { pingDatabase } from './health.repository.ts';
 import type { App } from './types.ts';
 
 const hours = z.object({ opens: z.string(), closes: z.string() }).nullable();
@@ -131,7 +131,7 @@ export function registerApiRoutes(api: App, ctx: AppContext): void {
     },
     async (_request, reply) => {
       try {
-        await sql`SELECT 1`.execute(ctx.db);
+        await pingDatabase(ctx.db);
         return { status: 'ok' as const, database: ctx.database.ops.name };
       } catch {
         return reply

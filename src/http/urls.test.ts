@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from '../jobs/worker.ts';
-import { logPatronAccess } from '../features/patrons/access-log.ts';
+import { logPatronAccess } from '../features/patrons/access-log.repository.ts';
 import { receiveInboundQuestion } from '../features/reference/reference.inbound.ts';
 import { inbound } from '../features/reference/reference.fixtures.ts';
 import { addItem, addRecord } from '../../test/support/circulation-fixtures.ts';

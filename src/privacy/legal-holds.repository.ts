@@ -1,5 +1,5 @@
 // SQL for legal holds. The law-enforcement feature (cases, preservation requests) will create and
-// release holds through a service; the purge engine reads them through heldPredicate() in purge.ts.
+// release holds through a service; the purge engine reads them through heldPredicate() in purge.repository.ts.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { newId } from '../ids.ts';

@@ -1,13 +1,14 @@
 // The purge engine (G2, G6): applies every retention rule of the inventory, in short batches so
 // no write lock is held long, skipping exactly the rows under an active legal hold. Idempotent:
 // a second run finds nothing left to do. Each run is recorded as counts per rule — never identities.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { iso, type Clock } from '../clock.ts';
 import type { DialectOps } from '../db/dialects.ts';
 import type { DB } from '../db/schema.ts';
 import { scrubForLog } from '../log-scrub.ts';
-import { durationMs, isAgeRule, type AgeRule, type Inventory, type TableEntry } from './inventory.ts';
+import { durationMs, isAgeRule, type Inventory } from './inventory.ts';
+import { countPurgeRows, deletePurgeBatch, purgeConditions } from './purge.repository.ts';
 import { finishPurgeRun, insertPurgeRun } from './purge-runs.repository.ts';
 
 export interface PurgeDeps {
@@ -44,65 +45,6 @@ export interface PurgeSummary {
   longestBatchMs: number;
 }
 
-const TARGET = sql.raw('purge_target');
-const col = (name: string) => sql.ref(`purge_target.${name}`);
-
-function conditionSql(r: AgeRule, cutoff: string): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`${col(r.after)} IS NOT NULL`, sql`${col(r.after)} <= ${cutoff}`];
-  for (const w of r.where ?? []) {
-    if (w.op === 'is null') parts.push(sql`${col(w.column)} IS NULL`);
-    else if (w.op === 'is not null') parts.push(sql`${col(w.column)} IS NOT NULL`);
-    else if (w.op === '=') parts.push(sql`${col(w.column)} = ${w.value}`);
-    else parts.push(sql`${col(w.column)} <> ${w.value}`);
-  }
-  return sql.join(parts, sql` AND `);
-}
-
-/**
- * True for a row of `t` covered by an active legal hold: one that names the row's table (or all
- * tables), the row's subject (or, naming a table, every subject in it), and a period containing
- * the row's date. A table without a holdScope has no rows a hold can name.
- */
-export function heldPredicate(t: TableEntry, nowIso: string): RawBuilder<unknown> {
-  const scope = t.holdScope;
-  if (!scope) return sql`1 = 0`;
-  const subjectMatch = scope.subject
-    ? sql`((h.subject_id IS NULL AND h.table_name = ${t.table})
-           OR (h.subject_kind = ${scope.subject.kind} AND h.subject_id = ${col(scope.subject.column)}))`
-    : sql`(h.subject_id IS NULL AND h.table_name = ${t.table})`;
-  return sql`EXISTS (
-    SELECT 1 FROM legal_holds h
-    WHERE h.released_at IS NULL
-      AND (h.expires_at IS NULL OR h.expires_at > ${nowIso})
-      AND (h.table_name IS NULL OR h.table_name = ${t.table})
-      AND ${subjectMatch}
-      AND (h.from_at IS NULL OR ${col(scope.dateColumn)} >= h.from_at)
-      AND (h.to_at IS NULL OR ${col(scope.dateColumn)} <= h.to_at))`;
-}
-
-async function countWhere(db: Kysely<DB>, t: TableEntry, where: RawBuilder<unknown>): Promise<number> {
-  const res = await sql<{ n: number }>`
-    SELECT COUNT(*) AS n FROM ${sql.table(t.table)} AS ${TARGET} WHERE ${where}`.execute(db);
-  return Number(res.rows[0]?.n ?? 0);
-}
-
-/** Deletes one batch of expired, unheld rows; returns how many went. */
-async function deleteBatch(
-  db: Kysely<DB>,
-  t: TableEntry,
-  eligible: RawBuilder<unknown>,
-  limit: number,
-): Promise<number> {
-  const pk = sql.ref(t.primaryKey);
-  const res = await db.transaction().execute((trx) =>
-    sql`DELETE FROM ${sql.table(t.table)} WHERE ${pk} IN (
-          SELECT ${col(t.primaryKey)} FROM ${sql.table(t.table)} AS ${TARGET} WHERE ${eligible} LIMIT ${limit})`.execute(
-      trx,
-    ),
-  );
-  return Number(res.numAffectedRows ?? 0n);
-}
-
 /** Runs every retention rule once; records the run; returns counts per rule. */
 export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<PurgeSummary> {
   const { db, clock, inventory, logger } = deps;
@@ -123,12 +65,10 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
         if (!isAgeRule(rule)) continue;
         const now = clock.now();
         const cutoff = iso(new Date(now.getTime() - durationMs(rule.period)));
-        const expired = conditionSql(rule, cutoff);
-        const held = heldPredicate(t, iso(now));
-        const eligible = sql`${expired} AND NOT ${held}`;
+        const { eligible, expiredHeld } = purgeConditions(t, rule, cutoff, iso(now));
         let purged = 0;
         if (opts.dryRun) {
-          purged = await countWhere(db, t, eligible);
+          purged = await countPurgeRows(db, t, eligible);
           opts.onProgress?.(rule.id, purged);
         } else {
           // Start small and grow while batches stay quick: the first batch of a rule pays for
@@ -136,7 +76,7 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
           let size = Math.min(opts.batchSize, 200);
           for (;;) {
             const b0 = performance.now();
-            const n = await deleteBatch(db, t, eligible, size);
+            const n = await deletePurgeBatch(db, t, eligible, size);
             const ms = performance.now() - b0;
             longest = Math.max(longest, ms);
             purged += n;
@@ -152,7 +92,7 @@ export async function runPurge(deps: PurgeDeps, opts: PurgeOptions): Promise<Pur
         counts[rule.id] = {
           table: t.table,
           purged,
-          held: t.holdScope ? await countWhere(db, t, sql`${expired} AND ${held}`) : 0,
+          held: t.holdScope ? await countPurgeRows(db, t, expiredHeld) : 0,
         };
       }
     }

@@ -11,7 +11,8 @@ import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../
 import { formatDate } from '../../http/form-parts.tsx';
 import { newId } from '../../ids.ts';
 import { executeWrites, type Write } from '../../db/writes.ts';
-import { patronAccessWrite, type AccessPurpose } from '../patrons/access-log.ts';
+import type { AccessPurpose } from '../patrons/access-log.ts';
+import { patronAccessWrite } from '../patrons/access-log.repository.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';

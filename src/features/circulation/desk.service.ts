@@ -2,7 +2,8 @@
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
-import { logPatronAccess, type AccessPurpose } from '../patrons/access-log.ts';
+import type { AccessPurpose } from '../patrons/access-log.ts';
+import { logPatronAccess } from '../patrons/access-log.repository.ts';
 import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';

@@ -8,7 +8,7 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { giveHoldAndHistory, makePatron, TEST_PIN } from '../../../test/support/patrons.ts';
 import { DAY, MINUTE } from '../../clock.ts';
 import { runPurge } from '../../privacy/purge.ts';
-import { logPatronAccess } from './access-log.ts';
+import { logPatronAccess } from './access-log.repository.ts';
 import { authenticatePatronSession, loginPatron } from './patron-session.service.ts';
 import { findPatronById } from './patrons.repository.ts';
 
