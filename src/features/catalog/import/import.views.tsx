@@ -20,6 +20,7 @@ export interface ImportFormValues {
   encoding?: string;
 }
 
+/** The MARC upload form, with what was chosen and the refusal's messages when it is shown again. */
 export function ImportPage({
   library,
   actor,
@@ -94,6 +95,7 @@ export function ImportPage({
   );
 }
 
+/** What an import did: records read, new, updated and skipped, copies, and each problem listed. */
 export function ImportSummaryPage({
   library,
   actor,
