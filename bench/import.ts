@@ -59,7 +59,7 @@ async function child(dialect: string, mode: string, file: string, url: string | 
     ctx,
     { kind: 'system' },
     [fileSource(file)],
-    {},
+    { items: false, encoding: 'auto' },
     { parallel: mode === 'parallel' },
   );
   const seconds = (performance.now() - t0) / 1000;

@@ -20,7 +20,9 @@ import { createContext } from '../src/app/root.ts';
 import type { AppContext } from '../src/context.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { parseSearch } from '../src/features/catalog/search/query-parser.ts';
-import { postgresSearch, RANK_CAP, sqliteSearch } from '../src/features/catalog/search/search.repository.ts';
+import { RANK_CAP } from '../src/features/catalog/search/search.repository.ts';
+import { postgresSearch } from '../src/features/catalog/search/search-postgres.repository.ts';
+import { sqliteSearch } from '../src/features/catalog/search/search-sqlite.repository.ts';
 import { emptyFilters, searchCatalog, TOTAL_BOUND } from '../src/features/catalog/search/search.service.ts';
 import {
   generatePostgres,

@@ -16,7 +16,7 @@ export async function seedDemoCatalog(ctx: AppContext): Promise<{ records: numbe
     ctx,
     { kind: 'system' },
     [bufferSource('demo catalog', fs.readFileSync(demoCatalogFile))],
-    { items: true },
+    { items: true, encoding: 'auto' },
   );
   // The file ships with Carrel: a record or copy it cannot import is a bug, not bad input.
   if (summary.problems.length > 0 || summary.problemsNotListed > 0) {

@@ -2,10 +2,11 @@
 import type { AppContext } from '../../context.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
+import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { canRunPurge, canViewJobQueue, canViewPurgeRuns } from '../staff/staff.policy.ts';
-import { getJobHealth, getPurgeOverview, queuePurgeNow } from './admin.service.ts';
+import { getJobHealth, getPurgeOverview, queuePurgeNow, runPurgeSchema } from './admin.service.ts';
 import { JobsPage, PurgePage } from './admin.views.tsx';
 
 const notices: Record<string, string> = {
@@ -37,8 +38,20 @@ export function registerAdminRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/admin/purge/run', async (request, reply) => {
     const actor = requireStaff(request, reply, canRunPurge);
     if (!actor) return reply;
-    await queuePurgeNow(ctx, actor);
-    return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/purge', 'queued');
+    const r = await formAction(request, reply, { schema: runPurgeSchema }, () => queuePurgeNow(ctx, actor));
+    if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/purge', 'queued');
+    return sendPage(
+      reply,
+      <PurgePage
+        library={library}
+        actor={actor}
+        csrfToken={reply.generateCsrf()}
+        overview={await getPurgeOverview(ctx, actor)}
+        canRun={canRunPurge(actor)}
+        error={r.failure.message}
+      />,
+      r.failure.status,
+    );
   });
 
   app.get('/staff/admin/jobs', async (request, reply) => {

@@ -1,4 +1,5 @@
 // Administrator overviews: purge rules and runs, "run now", and job-queue health.
+import { z } from 'zod';
 import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError } from '../../errors.ts';
@@ -43,6 +44,9 @@ export async function getPurgeOverview(ctx: AppContext, actor: Actor): Promise<P
     everyMinutes: ctx.config.purge.intervalMinutes,
   };
 }
+
+/** The "run now" form: no fields besides its CSRF token, which the app checks before the route. */
+export const runPurgeSchema = z.object({});
 
 /** Queues a purge now; the worker runs it within seconds. */
 export async function queuePurgeNow(ctx: AppContext, actor: Actor): Promise<void> {

@@ -1,6 +1,7 @@
 // Administrator pages: purge runs and rules; job-queue health.
 import {
   CsrfField,
+  ErrorSummary,
   formatDateTime,
   Layout,
   Notice,
@@ -20,12 +21,20 @@ export function PurgePage({
   overview,
   canRun,
   notice,
-}: PageFrame & { overview: PurgeOverview; canRun: boolean; notice?: string }) {
+  error,
+}: PageFrame & {
+  overview: PurgeOverview;
+  canRun: boolean;
+  notice?: string;
+  /** Why "run now" was refused. */
+  error?: string;
+}) {
   const tz = library.timezone;
   return (
     <Layout title="Purging" library={library} actor={actor} csrfToken={csrfToken} staffArea>
       <h1>Purging</h1>
       {notice && <Notice>{notice}</Notice>}
+      <ErrorSummary message={error} />
       <dl class="facts">
         <dt>Schedule</dt>
         <dd>Every {plural(overview.everyMinutes, 'minute')}</dd>

@@ -167,6 +167,15 @@ describeEachDialect('staff catalog pages', (env) => {
     assert.match(bad.body, /href="#materialType">Choose a material type from the list\./);
     assert.match(bad.body, /href="#status">Choose available, damaged, missing or lost\./);
     assert.match(bad.body, /value="has space"/);
+    // A branch code longer than any branch's is one not in the list, said in the form's words.
+    const long = await browser.submit(newUrl, newUrl, {
+      barcode: '30001000009003',
+      branchCode: 'X'.repeat(30),
+      materialType: 'book',
+      status: 'available',
+    });
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /href="#branchCode">Choose a branch from the list\./);
     const ok = await browser.submit(newUrl, newUrl, {
       barcode: '30001000009002',
       callNumber: 'FIC SHE',

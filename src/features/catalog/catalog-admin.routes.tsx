@@ -4,24 +4,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
-import { rawForm as form, text, type Form } from '../../http/forms.ts';
+import { formAction } from '../../http/form-action.ts';
+import { formFields, text } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
-import { domainStatus } from '../../http/errors.tsx';
 import type { App } from '../../http/types.ts';
 import { canImportCatalog, canManageItems, canViewStaffCatalog } from './catalog.policy.ts';
 import * as catalog from './catalog.service.ts';
 import {
   CatalogListPage,
   catalogNoticeText,
-  ImportPage,
-  ImportSummaryPage,
   ItemFormPage,
   RecordPage,
   type ItemFormValues,
 } from './catalog-admin.views.tsx';
+import { ImportPage, ImportSummaryPage } from './import/import.views.tsx';
 import { importCatalog } from './import/import.service.ts';
 import {
   IMPORT_MAX_MB,
@@ -32,12 +31,20 @@ import {
   withUpload,
 } from './import/upload.ts';
 import { itemStatuses } from './catalog.table.ts';
-import { editableStatuses } from './catalog.schemas.ts';
+import {
+  editableStatuses,
+  editItemSchema,
+  importFormSchema,
+  importOptionsSchema,
+  newItemSchema,
+} from './catalog.schemas.ts';
+import { parseInput } from '../../validation.ts';
 
 export { IMPORT_MAX_MB };
 
 const idParams = { params: z.object({ id: z.string().min(1).max(64) }) };
-const itemValues = (body: Form): ItemFormValues => ({
+/** What was typed into a copy form, cut to a length the form shows again. */
+const itemValues = (body: Record<string, string>): ItemFormValues => ({
   barcode: text(body.barcode)?.slice(0, 100),
   callNumber: text(body.callNumber)?.slice(0, 300),
   branchCode: text(body.branchCode)?.slice(0, 20),
@@ -130,42 +137,36 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     scope.post('/staff/catalog/import', async (request, reply) => {
       const actor = requireStaff(request, reply, canImportCatalog);
       if (!actor) return reply;
-      const body = form(request);
       // The multipart reader (import/multipart.ts) puts the uploaded files beside the text fields.
-      const file = uploadedFiles(request).find((f) => f.field === 'file');
-      const values = {
-        branch: text(body.branch),
-        items: text(body.items) === 'on',
-        encoding: text(body.encoding),
-      };
-      try {
-        if (!file || file.size === 0)
-          throw new ValidationError('Please correct the marked fields.', {
-            file: 'Choose a MARC file to import.',
-          });
-        const name = file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 100) || 'upload';
-        const summary = await withUpload(request, () =>
-          importCatalog(ctx, actor, [uploadSource(name, file.path)], values),
-        );
+      const part = uploadedFiles(request).find((f) => f.field === 'file');
+      const file = part && part.size > 0 ? part : undefined;
+      // Without a name (no file, or an empty one) the schema refuses the form.
+      const name = file && (file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 100) || 'upload');
+      const r = await formAction(
+        request,
+        reply,
+        { schema: importFormSchema, input: { ...formFields(request), file: name } },
+        ({ file: fileName, ...options }) =>
+          withUpload(request, () => importCatalog(ctx, actor, [uploadSource(fileName, file!.path)], options)),
+      );
+      if (r.ok)
         return sendPage(
           reply,
-          <ImportSummaryPage {...frame(request, reply)} summary={summary} fileName={name} />,
+          <ImportSummaryPage {...frame(request, reply)} summary={r.result} fileName={name!} />,
         );
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        return sendPage(
-          reply,
-          <ImportPage
-            {...frame(request, reply)}
-            values={values}
-            branches={branches}
-            maxMegabytes={IMPORT_MAX_MB}
-            error={err.message}
-            fields={err.fields}
-          />,
-          400,
-        );
-      }
+      const typed = r.failure.values;
+      return sendPage(
+        reply,
+        <ImportPage
+          {...frame(request, reply)}
+          values={{ branch: typed.branch, items: typed.items === 'on', encoding: typed.encoding }}
+          branches={branches}
+          maxMegabytes={IMPORT_MAX_MB}
+          error={r.failure.message}
+          fields={r.failure.fields}
+        />,
+        r.failure.status,
+      );
     });
 
     scope.post(
@@ -193,12 +194,12 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
               body: 'The request body is empty.',
             },
           );
+        const options = parseInput(importOptionsSchema, {
+          ...request.query,
+          items: request.query.items === 'true',
+        });
         return withUpload(request, () =>
-          importCatalog(ctx, actor, [uploadSource('request body', body.path)], {
-            items: request.query.items === 'true',
-            branch: request.query.branch,
-            encoding: request.query.encoding,
-          }),
+          importCatalog(ctx, actor, [uploadSource('request body', body.path)], options),
         );
       },
     );
@@ -241,32 +242,25 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/catalog/records/:id/items/new', { schema: idParams }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageItems);
     if (!actor) return reply;
-    const values = itemValues(form(request));
-    try {
-      await catalog.addItem(ctx, actor, request.params.id, values);
-      return redirectWithStaffFlash(
-        ctx,
-        request,
-        reply,
-        `/staff/catalog/records/${request.params.id}`,
-        'item-added',
-      );
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const { record } = await catalog.getRecord(ctx, actor, request.params.id);
-      return sendPage(
-        reply,
-        <ItemFormPage
-          {...frame(request, reply)}
-          record={record}
-          values={values}
-          branches={branches}
-          error={err.message}
-          fields={err.fields}
-        />,
-        400,
-      );
-    }
+    const bibId = request.params.id;
+    const r = await formAction(request, reply, { schema: newItemSchema }, (values) =>
+      catalog.addItem(ctx, actor, bibId, values),
+    );
+    if (r.ok)
+      return redirectWithStaffFlash(ctx, request, reply, `/staff/catalog/records/${bibId}`, 'item-added');
+    const { record } = await catalog.getRecord(ctx, actor, bibId);
+    return sendPage(
+      reply,
+      <ItemFormPage
+        {...frame(request, reply)}
+        record={record}
+        values={itemValues(r.failure.values)}
+        branches={branches}
+        error={r.failure.message}
+        fields={r.failure.fields}
+      />,
+      r.failure.status,
+    );
   });
 
   const lockedMessage = (status: string) =>
@@ -295,10 +289,11 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/catalog/items/:id/edit', { schema: idParams }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageItems);
     if (!actor) return reply;
-    const values = itemValues(form(request));
     const item = await catalog.getItem(ctx, actor, request.params.id);
-    try {
-      await catalog.updateItemDetails(ctx, actor, item.id, values);
+    const r = await formAction(request, reply, { schema: editItemSchema }, (values) =>
+      catalog.updateItemDetails(ctx, actor, item.id, values),
+    );
+    if (r.ok)
       return redirectWithStaffFlash(
         ctx,
         request,
@@ -306,24 +301,21 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
         `/staff/catalog/records/${item.bibId}`,
         'item-saved',
       );
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      const { record } = await catalog.getRecord(ctx, actor, item.bibId);
-      return sendPage(
-        reply,
-        <ItemFormPage
-          {...frame(request, reply)}
-          record={record}
-          item={item}
-          values={values}
-          branches={branches}
-          error={err.message}
-          fields={err instanceof ValidationError ? err.fields : {}}
-          locked={err instanceof ConflictError ? err.message : undefined}
-        />,
-        domainStatus(err),
-      );
-    }
+    const { record } = await catalog.getRecord(ctx, actor, item.bibId);
+    return sendPage(
+      reply,
+      <ItemFormPage
+        {...frame(request, reply)}
+        record={record}
+        item={item}
+        values={itemValues(r.failure.values)}
+        branches={branches}
+        error={r.failure.message}
+        fields={r.failure.fields}
+        locked={r.failure.error.kind === 'conflict' ? r.failure.message : undefined}
+      />,
+      r.failure.status,
+    );
   });
 
   // ---- Staff API ----
@@ -397,7 +389,12 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canManageItems);
       if (!actor) return reply;
-      const item = await catalog.addItem(ctx, actor, request.params.id, request.body);
+      const item = await catalog.addItem(
+        ctx,
+        actor,
+        request.params.id,
+        parseInput(newItemSchema, request.body),
+      );
       return reply.code(201).send(item);
     },
   );
@@ -417,7 +414,12 @@ export function registerCatalogAdminRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = requireStaff(request, reply, canManageItems);
       if (!actor) return reply;
-      return catalog.updateItemDetails(ctx, actor, request.params.id, request.body);
+      return catalog.updateItemDetails(
+        ctx,
+        actor,
+        request.params.id,
+        parseInput(editItemSchema, request.body),
+      );
     },
   );
 }

@@ -9,6 +9,8 @@ import type { AppContext } from '../../context.ts';
 import { importCatalog, type ImportProgress, type ImportSummary } from './import/import.service.ts';
 import { encodingChoices, fileSource } from './import/sources.ts';
 import { plural } from '../../plural.ts';
+import { parseInput } from '../../validation.ts';
+import { importOptionsSchema } from './catalog.schemas.ts';
 
 /** What the command needs from the CLI around it (src/cli/main.ts). */
 export interface CatalogCliDeps {
@@ -116,14 +118,17 @@ export async function runCatalogImport(
       throw cliError(`carrel: cannot read ${printable(f)}: ${why}.`, 1);
     }
   });
+  // The flags are checked here, at the CLI's edge; a refusal exits 2 with one line (src/cli/main.ts).
+  const options = parseInput(importOptionsSchema, {
+    branch: flags.branch,
+    items: flags.items === true,
+    encoding: flags.encoding,
+  });
   const progress = progressPrinter(io.stderr, sizes, files);
-  const summary = await importCatalog(
-    ctx,
-    { kind: 'system' },
-    files.map(fileSource),
-    { branch: flags.branch, items: flags.items === true, encoding: flags.encoding },
-    { onProgress: progress.update, parallel: sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES },
-  );
+  const summary = await importCatalog(ctx, { kind: 'system' }, files.map(fileSource), options, {
+    onProgress: progress.update,
+    parallel: sizes.reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES,
+  });
   progress.done();
   io.stdout.write(formatSummary(summary, files.length));
   return summary;

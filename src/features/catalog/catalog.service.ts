@@ -5,11 +5,10 @@ import { iso } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { parseInput } from '../../validation.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canManageItems, canViewStaffCatalog } from './catalog.policy.ts';
 import * as repo from './catalog.repository.ts';
-import { editableStatuses, editItemSchema, newItemSchema } from './catalog.schemas.ts';
+import { editableStatuses, type ItemDetails, type NewItem } from './catalog.schemas.ts';
 import type { ItemStatus } from './catalog.table.ts';
 
 /** A bibliographic record as the staff pages and API show it. */
@@ -141,15 +140,14 @@ function checkBranch(ctx: AppContext, code: string): string {
   return ctx.config.library.branches.find((b) => b.code.toUpperCase() === upper)!.code;
 }
 
-/** Adds a copy to a record; the barcode must not be on any other copy. */
+/** Adds a copy (checked with newItemSchema) to a record; the barcode must not be on any other copy. */
 export async function addItem(
   ctx: AppContext,
   actor: Actor,
   bibId: string,
-  input: unknown,
+  data: NewItem,
 ): Promise<StaffItem> {
   requireItems(actor);
-  const data = parseInput(newItemSchema, input);
   const branch = checkBranch(ctx, data.branchCode);
   const now = ctx.clock.now();
   const id = newId(now.getTime());
@@ -185,7 +183,8 @@ const circulationStatuses: Record<string, string> = {
 };
 
 /**
- * Changes a copy's call number, branch, location, material type and status. Only copies that are
+ * Changes a copy's call number, branch, location, material type and status (checked with
+ * editItemSchema). Only copies that are
  * available, damaged, missing or lost can be edited here; the others are moving through the
  * circulation desk, which must check them in (or clear the hold) first.
  */
@@ -193,10 +192,9 @@ export async function updateItemDetails(
   ctx: AppContext,
   actor: Actor,
   itemId: string,
-  input: unknown,
+  data: ItemDetails,
 ): Promise<StaffItem> {
   requireItems(actor);
-  const data = parseInput(editItemSchema, input);
   const branch = checkBranch(ctx, data.branchCode);
   await ctx.db.transaction().execute(async (trx) => {
     const item = await repo.findItemById(trx, itemId);

@@ -7,11 +7,15 @@ import { describeEachDialect } from '../../../../test/support/env.ts';
 import { book, iso2709, marcxml } from '../../../../test/support/marc.ts';
 import { marcDataDir } from '../../../../test/support/marc-data.ts';
 import { ForbiddenError, ValidationError } from '../../../errors.ts';
+import { parseInput } from '../../../validation.ts';
+import { importOptionsSchema } from '../catalog.schemas.ts';
 import { importCatalog } from './import.service.ts';
 import { bufferSource, encodingFor, fileSource } from './sources.ts';
 
 const dataDir = marcDataDir;
 const system = { kind: 'system' } as const;
+/** Import options as an edge hands them over: checked by the schema. */
+const opts = (raw: Record<string, unknown> = {}) => parseInput(importOptionsSchema, raw);
 
 test('encodingFor: leader/09, and UTF-8 recognised behind a blank leader/09', () => {
   const utf8 = iso2709(book('e1', 'Dvořák'), { scheme: ' ' });
@@ -41,12 +45,13 @@ test('encodingFor: leader/09, and UTF-8 recognised behind a blank leader/09', ()
 });
 
 describeEachDialect('catalog import', (env) => {
-  const run = (data: Buffer | string, options: Record<string, unknown> = {}, batchSize?: number) =>
+  // Async, so that the schema's refusal is a rejection as the service's used to be.
+  const run = async (data: Buffer | string, options: Record<string, unknown> = {}, batchSize?: number) =>
     importCatalog(
       env().ctx,
       system,
       [bufferSource('test.mrc', Buffer.from(data))],
-      options,
+      opts(options),
       batchSize ? { batchSize } : {},
     );
   const bib = (cn: string) =>
@@ -70,9 +75,14 @@ describeEachDialect('catalog import', (env) => {
       .execute();
 
   test('jazz_1k.mrc with --items: 1,000 records, 1,238 copies; unknown library code needs --branch', async () => {
-    const without = await importCatalog(env().ctx, system, [fileSource(path.join(dataDir, 'jazz_1k.mrc'))], {
-      items: true,
-    });
+    const without = await importCatalog(
+      env().ctx,
+      system,
+      [fileSource(path.join(dataDir, 'jazz_1k.mrc'))],
+      opts({
+        items: true,
+      }),
+    );
     assert.equal(without.read, 1000);
     assert.equal(without.imported, 1000);
     assert.equal(without.items.created, 0);
@@ -83,10 +93,15 @@ describeEachDialect('catalog import', (env) => {
     );
     assert.equal(without.problems[0]!.position, 'byte 0');
 
-    const s = await importCatalog(env().ctx, system, [fileSource(path.join(dataDir, 'jazz_1k.mrc'))], {
-      items: true,
-      branch: 'EAST',
-    });
+    const s = await importCatalog(
+      env().ctx,
+      system,
+      [fileSource(path.join(dataDir, 'jazz_1k.mrc'))],
+      opts({
+        items: true,
+        branch: 'EAST',
+      }),
+    );
     assert.deepEqual([s.read, s.imported, s.updated], [1000, 0, 1000]);
     assert.deepEqual(s.items, { created: 1238, updated: 0, skipped: 0 });
     const copies = await items('03-0018137');
@@ -109,7 +124,7 @@ describeEachDialect('catalog import', (env) => {
         fileSource(path.join(dataDir, 'auth-subset100.mrc')),
         fileSource(path.join(dataDir, 'serials_marc21.xml')),
       ],
-      {},
+      opts(),
     );
     assert.equal(s.read, 24);
     assert.deepEqual(s.skipped, { 'authority record': 17, 'no control number': 1 });
@@ -125,7 +140,7 @@ describeEachDialect('catalog import', (env) => {
       env().ctx,
       system,
       [fileSource(path.join(dataDir, 'FSL.marc')), fileSource(path.join(dataDir, 'map_data.mrc'))],
-      { items: true, branch: 'MAIN' },
+      opts({ items: true, branch: 'MAIN' }),
     );
     assert.equal(s.imported, 55);
     assert.deepEqual(s.skipped, {});
@@ -173,13 +188,10 @@ describeEachDialect('catalog import', (env) => {
       bad,
       iso2709(book('par-1', 'Dvořák'), { scheme: ' ' }),
     ]);
-    const s = await importCatalog(
-      env().ctx,
-      system,
-      [bufferSource('par.mrc', data)],
-      {},
-      { parallel: true, batchSize: 100 },
-    );
+    const s = await importCatalog(env().ctx, system, [bufferSource('par.mrc', data)], opts(), {
+      parallel: true,
+      batchSize: 100,
+    });
     assert.deepEqual([s.read, s.imported, s.updated], [1202, 1201, 0]);
     assert.deepEqual(s.skipped, { 'unreadable record': 1 });
     assert.equal(s.problems[0]!.record, 1201);
@@ -198,7 +210,7 @@ describeEachDialect('catalog import', (env) => {
             },
           },
         ],
-        {},
+        opts(),
         { parallel: true, batchSize: 1 },
       ),
       /disk unplugged/,
@@ -344,7 +356,7 @@ describeEachDialect('catalog import', (env) => {
             },
           },
         ],
-        {},
+        opts(),
         { batchSize: 2 },
       ),
       /disk unplugged/,
@@ -377,7 +389,7 @@ describeEachDialect('catalog import', (env) => {
       mustChangePassword: false,
     } as const;
     await assert.rejects(
-      importCatalog(env().ctx, circ, [bufferSource('a', iso2709(book('p-1', 'T')))], {}),
+      importCatalog(env().ctx, circ, [bufferSource('a', iso2709(book('p-1', 'T')))], opts()),
       ForbiddenError,
     );
     await assert.rejects(run(iso2709(book('p-2', 'T')), { branch: 'WEST' }), (err: unknown) => {

@@ -6,11 +6,10 @@ import { iso } from '../../../clock.ts';
 import type { AppContext } from '../../../context.ts';
 import { ForbiddenError, ValidationError } from '../../../errors.ts';
 import { newId } from '../../../ids.ts';
-import { parseInput } from '../../../validation.ts';
 import type { Actor } from '../../staff/staff.policy.ts';
 import { canImportCatalog } from '../catalog.policy.ts';
 import * as repo from '../catalog.repository.ts';
-import { importOptionsSchema } from '../catalog.schemas.ts';
+import type { ImportOptions } from '../catalog.schemas.ts';
 import type { ItemTable } from '../catalog.table.ts';
 import { classify, type Classified } from './classify.ts';
 import type { ItemDraft } from './holdings.ts';
@@ -84,16 +83,18 @@ interface Pending {
   position: string;
 }
 
-/** Imports every record of the sources, in order; returns what happened, counted and listed. */
+/**
+ * Imports every record of the sources, in order, with options checked by importOptionsSchema (the
+ * branch is checked here, against the configured branches); returns what happened, counted and listed.
+ */
 export async function importCatalog(
   ctx: AppContext,
   actor: Actor,
   sources: ImportSource[],
-  input: unknown,
+  options: ImportOptions,
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   if (!canImportCatalog(actor)) throw new ForbiddenError('Only an administrator can import catalog records.');
-  const options = parseInput(importOptionsSchema, input);
   const branchCodes = ctx.config.library.branches.map((b) => b.code.toUpperCase());
   if (options.branch && !branchCodes.includes(options.branch)) {
     throw new ValidationError('Please correct the marked fields.', {

@@ -1,4 +1,4 @@
-// SQLite's two-step ranking (search.repository.ts, "ranking without the words that cannot change
+// SQLite's two-step ranking (search-sqlite.repository.ts, "ranking without the words that cannot change
 // it"): a search holding a word found in more than half the catalog, or a NOT clause, is scored by
 // bm25 over its other clauses only. These tests compare its order with FTS5's own bm25 over the
 // whole expression, on a catalog built so that no two matches score alike. SQLite only: PostgreSQL
@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../../../test/support/env.ts';
 import { toFts5 } from './compile.ts';
 import { parseSearch } from './query-parser.ts';
-import { rankingExpression, rememberedWords, sqliteSearch } from './search.repository.ts';
+import { rankingExpression, rememberedWords, sqliteSearch } from './search-sqlite.repository.ts';
 import { emptyFilters } from './search.service.ts';
 import { insertRecord } from './test-fixtures.ts';
 

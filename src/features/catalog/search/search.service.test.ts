@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import { describeEachDialect } from '../../../../test/support/env.ts';
 import { NotFoundError } from '../../../errors.ts';
 import { parseSearch } from './query-parser.ts';
-import { postgresSearch, sqliteSearch } from './search.repository.ts';
+import { postgresSearch } from './search-postgres.repository.ts';
+import { sqliteSearch } from './search-sqlite.repository.ts';
 import { insertCopy, insertRecord, nastyInputs } from './test-fixtures.ts';
 import {
   emptyFilters,

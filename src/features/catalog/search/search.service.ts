@@ -8,6 +8,8 @@ import { decadeLabel, formatLabel, languageLabel, statusLabel } from './labels.t
 import { describeQuery, parseSearch } from './query-parser.ts';
 import { describeRecord, type RecordDescription } from './record-description.ts';
 import * as repo from './search.repository.ts';
+import { postgresSearch } from './search-postgres.repository.ts';
+import { sqliteSearch } from './search-sqlite.repository.ts';
 import type { SearchFilters } from './search.repository.ts';
 import type { ItemStatus } from '../catalog.table.ts';
 import { holdRefusal } from '../holdable.ts';
@@ -94,7 +96,7 @@ export interface SearchResult {
 }
 
 const backendFor = (ctx: AppContext): repo.SearchBackend =>
-  ctx.database.ops.name === 'postgres' ? repo.postgresSearch : repo.sqliteSearch;
+  ctx.database.ops.name === 'postgres' ? postgresSearch : sqliteSearch;
 
 export const emptyFilters = (): SearchFilters => ({
   formats: [],
