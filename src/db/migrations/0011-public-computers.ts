@@ -108,6 +108,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('day', 'text', (c) => c.notNull())
     .addColumn('ticket', 'text', (c) => c.notNull())
+    .addColumn('number', 'integer', (c) => c.notNull())
     .addColumn('card_key', 'text')
     .addColumn('joined_at', 'text', (c) => c.notNull())
     .addColumn('called_station_id', 'text')
@@ -118,7 +119,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('pc_waitlist_group_idx')
     .on('pc_waitlist')
-    .columns(['group_id', 'joined_at'])
+    .columns(['group_id', 'joined_at', 'number'])
     .execute();
   await db.schema
     .createIndex('pc_waitlist_card_key_idx')

@@ -54,7 +54,7 @@ export function findGroupTickets(db: Db, groupId: string, limit = LIST_LIMIT): P
     .selectAll()
     .where('group_id', '=', groupId)
     .orderBy('joined_at')
-    .orderBy('id')
+    .orderBy('number')
     .limit(limit)
     .execute();
 }
@@ -65,7 +65,7 @@ export function findBranchTickets(db: Db, branch: string): Promise<PcTicketRow[]
     .selectAll()
     .where('branch', '=', branch)
     .orderBy('joined_at')
-    .orderBy('id')
+    .orderBy('number')
     .limit(LIST_LIMIT)
     .execute();
 }

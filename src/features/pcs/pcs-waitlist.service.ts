@@ -48,6 +48,7 @@ export async function joinWaitlist(
       group_id: group.id,
       day,
       ticket: `${group.ticket_prefix}-${n}`,
+      number: n,
       card_key: cardKey,
       joined_at: iso(now),
       called_station_id: null,

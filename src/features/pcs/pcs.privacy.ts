@@ -181,6 +181,7 @@ export function pcsInventory(config: Config): TableEntry[] {
         group_id: plain('The group waited for.'),
         day: plain('The library day.'),
         ticket: plain('The ticket, e.g. "B-17".'),
+        number: plain('The ticket’s number.'),
         card_key: cardKey(
           'pc_waitlist.rollover',
           'One ticket per card, and holding a computer for that card.',

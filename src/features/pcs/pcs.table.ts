@@ -96,6 +96,8 @@ export interface PcWaitlistTable {
   day: string;
   /** What people see, e.g. "B-17". */
   ticket: string;
+  /** The ticket's number: the order of tickets that joined in the same millisecond. */
+  number: number;
   /** The card's day key when the patron joined with a card (one ticket per card); else null. */
   card_key: string | null;
   joined_at: string;
