@@ -14,6 +14,7 @@ import { circulation } from '../features/circulation/index.ts';
 import { mailbox } from '../features/mailbox/index.ts';
 import { notices } from '../features/notices/index.ts';
 import { patronSessions, patrons } from '../features/patrons/index.ts';
+import { pcs } from '../features/pcs/index.ts';
 import { publicPages } from '../features/public/index.ts';
 import { reference } from '../features/reference/index.ts';
 import { staff, staffSessions } from '../features/staff/index.ts';
@@ -64,6 +65,7 @@ export function featureList(opts: FeatureOptions = {}): readonly Feature[] {
     notices,
     reference,
     webstatsFeature(opts),
+    pcs,
   ];
 }
 

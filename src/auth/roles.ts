@@ -6,6 +6,7 @@ export const roles = [
   'webmaster',
   'privacy-officer',
   'counsel',
+  'pc-staff',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -16,6 +17,7 @@ export const roleLabels: Record<Role, string> = {
   webmaster: 'Webmaster',
   'privacy-officer': 'Privacy officer',
   counsel: "Library's counsel",
+  'pc-staff': 'Public computers',
 };
 
 export const isRole = (v: string): v is Role => (roles as readonly string[]).includes(v);

@@ -22,6 +22,7 @@ import {
   type MailConfig,
   type NoticesConfig,
 } from './mail.ts';
+import { pcsSettings, readPcs, type PcsConfig } from './pcs.ts';
 import { privacySettings, readPatrons, readPurge, STATS_K } from './privacy.ts';
 import { readReference, referenceSettings, type ReferenceConfig } from './reference.ts';
 import {
@@ -43,6 +44,7 @@ import { readWebstats, statsSettings, type WebstatsConfig } from './stats.ts';
 
 export type { DatabaseConfig } from './database.ts';
 export type { AnnouncementsConfig, MailConfig, NoticesConfig } from './mail.ts';
+export type { PcsConfig } from './pcs.ts';
 export type { ReferenceConfig } from './reference.ts';
 export type { LogLevel } from './server.ts';
 export type { WebstatsConfig } from './stats.ts';
@@ -89,6 +91,7 @@ export interface Config {
   announcements: AnnouncementsConfig;
   reference: ReferenceConfig;
   webstats: WebstatsConfig;
+  pcs: PcsConfig;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     announcements: readAnnouncements(r, publicUrl),
     reference: readReference(r, publicUrl),
     webstats: readWebstats(r),
+    pcs: readPcs(r),
   };
   checkStaffSession(r, config.staffSession);
   // The secret file is only created once everything else is right.
@@ -155,6 +159,7 @@ export const configAreas: ReadonlyArray<{ title: string; settings: readonly Sett
   { title: 'E-mail, notices and announcements', settings: mailSettings },
   { title: 'Ask a Librarian', settings: referenceSettings },
   { title: 'Website statistics', settings: statsSettings },
+  { title: 'Public computers', settings: pcsSettings },
 ];
 
 export const allSettings: readonly SettingDoc[] = configAreas.flatMap((a) => a.settings);

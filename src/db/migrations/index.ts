@@ -10,6 +10,7 @@ import * as m0007 from './0007-items-availability-index.ts';
 import * as m0008 from './0008-hold-counts-material-type.ts';
 import * as m0009 from './0009-session-desk-and-flash.ts';
 import * as m0010 from './0010-login-throttle-kind.ts';
+import * as m0011 from './0011-public-computers.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-hold-counts-material-type': m0008,
   '0009-session-desk-and-flash': m0009,
   '0010-login-throttle-kind': m0010,
+  '0011-public-computers': m0011,
 };

@@ -35,7 +35,7 @@ test('the role list is the one these expectations were written for', () => {
   // A new role must be added to the expectations below before it can be granted anything.
   assert.deepEqual(
     [...roles],
-    ['admin', 'circulation', 'reference', 'webmaster', 'privacy-officer', 'counsel'],
+    ['admin', 'circulation', 'reference', 'webmaster', 'privacy-officer', 'counsel', 'pc-staff'],
   );
 });
 
@@ -49,6 +49,7 @@ for (const [name, check, grantedTo] of expected) {
     test('privacy-officer', () =>
       assert.equal(check(staffWith('privacy-officer')), grantedTo.includes('privacy-officer')));
     test('counsel', () => assert.equal(check(staffWith('counsel')), grantedTo.includes('counsel')));
+    test('pc-staff', () => assert.equal(check(staffWith('pc-staff')), grantedTo.includes('pc-staff')));
     test('a staff member with no role at all is refused', () => assert.equal(check(staffWith()), false));
     test('several roles: granted when any one of them is', () => {
       const granted = grantedTo[0]!;

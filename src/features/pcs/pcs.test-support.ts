@@ -1,0 +1,43 @@
+// Test set-up for public computers: a group with stations at MAIN, patrons with a known PIN.
+import type { AppContext } from '../../context.ts';
+import { makePatron, TEST_PIN } from '../../../test/support/patrons.ts';
+import { createGroup, createStation, type GroupInput } from './pcs-stations.service.ts';
+
+const system = { kind: 'system' } as const;
+let seq = 0;
+
+/** A new group at MAIN with `stations` computers; returns the ids. */
+export async function makeGroup(
+  ctx: AppContext,
+  stations: number,
+  opts: Partial<GroupInput> = {},
+): Promise<{ groupId: string; stationIds: string[] }> {
+  const n = ++seq;
+  const groupId = await createGroup(ctx, system, {
+    branch: 'MAIN',
+    name: `G${n}`,
+    ticketPrefix: 'B',
+    ...opts,
+  });
+  const stationIds = [];
+  for (let i = 0; i < stations; i++)
+    stationIds.push(
+      (await createStation(ctx, system, { branch: 'MAIN', groupId, name: `PC-${n}-${i}` })).stationId,
+    );
+  return { groupId, stationIds };
+}
+
+/** A patron and the credentials a client would send. */
+export async function makeCard(
+  ctx: AppContext,
+  patch: { age_band?: string | null; block_reason?: string | null; card_expires_at?: string } = {},
+) {
+  const p = await makePatron(ctx);
+  if (Object.keys(patch).length)
+    await ctx.db.updateTable('patrons').set(patch).where('id', '=', p.id).execute();
+  return {
+    patronId: p.id,
+    cardNumber: p.cardNumber,
+    credentials: { kind: 'card' as const, cardNumber: p.cardNumber, pin: TEST_PIN },
+  };
+}
