@@ -33,7 +33,8 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);
 /** Data builders shared by tests (test-fixtures.ts, *.fixtures.ts): not application code. */
-const isFixture = (file: string) => /(^|[/\\])test-fixtures\.tsx?$|\.fixtures\.tsx?$/.test(file);
+const isFixture = (file: string) =>
+  /(^|[/\\])test-fixtures\.tsx?$|\.fixtures\.tsx?$|\.test-support\.tsx?$/.test(file);
 
 /** Every relative import and re-export of `file`, resolved, and whether it brings in types only. */
 function importsOf(file: string): Edge[] {
@@ -203,4 +204,57 @@ test('the checks above see real imports (a guard against a scanner that finds no
   const app = graph.get(path.join(src, 'http', 'app.ts'));
   assert.ok(app && app.some((e) => e.to === path.join(src, 'http', 'security.ts')));
   assert.ok(graph.size > 100);
+});
+
+// One way to handle a form (issue 13 part 2): every POST handler of an HTML page goes through
+// formAction — directly or through the feature's wrapper that calls it — with a schema (the type
+// makes the schema required). The few POSTs that are not a person's form are named here, with why.
+const notForms = new Map([
+  ["'/stats/hit'", 'the statistics beacon: no form, no answer but 204'],
+  ['/unsubscribe/:token', 'RFC 8058 one-click from a mail program; the signed token is the input'],
+  ["'/staff/logout'", 'signing out: nothing typed and nothing to refuse'],
+  ["'/account/logout'", 'signing out: nothing typed and nothing to refuse'],
+]);
+const formWrappers = ['formAction(', 'deskAction(', 'recordAction('];
+
+/** Each `app.post(` of a route file with the text up to the next route registration. */
+function postHandlers(text: string): string[] {
+  const starts = [...text.matchAll(/\bapp\.(?:get|post|put|patch|delete|route)\(/g)].map((m) => m.index);
+  return starts
+    .map((start, i) => text.slice(start, starts[i + 1] ?? text.length))
+    .filter((segment) => segment.startsWith('app.post('));
+}
+
+const pageRouteFiles = files.filter((f) => /\.routes\.tsx$/.test(f) && !isTest(f));
+
+test('every HTML form POST goes through formAction (the one form helper)', () => {
+  const missing: string[] = [];
+  let seen = 0;
+  for (const file of pageRouteFiles) {
+    for (const handler of postHandlers(fs.readFileSync(file, 'utf8'))) {
+      seen++;
+      const head = handler.slice(0, 200);
+      if ([...notForms.keys()].some((route) => head.includes(route))) continue;
+      if (head.includes("'/api/")) continue; // the JSON API parses its bodies with parseInput
+      if (!formWrappers.some((w) => handler.includes(w)))
+        missing.push(`${rel(file)}: ${head.split('\n')[0]}`);
+    }
+  }
+  assert.ok(seen > 30, `found only ${seen} POST handlers: the scanner is broken`);
+  assert.deepEqual(missing, []);
+  // The wrappers themselves call formAction.
+  for (const file of files.filter((f) => !isTest(f))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const w of ['deskAction', 'recordAction']) {
+      const def = text.match(new RegExp(`(?:function|const) ${w}\\b[\\s\\S]{0,1500}`));
+      if (def) assert.ok(def[0].includes('formAction('), `${rel(file)}: ${w} must call formAction`);
+    }
+  }
+});
+
+test('the form check finds a POST handler that skips formAction', () => {
+  const text = `app.get('/a', h);\napp.post('/b', async (r) => { await save(r.body); });\napp.post('/c', (r, s) => formAction(r, s, { schema }, go));`;
+  const handlers = postHandlers(text);
+  assert.equal(handlers.length, 2);
+  assert.equal(handlers.filter((h) => !formWrappers.some((w) => h.includes(w))).length, 1);
 });

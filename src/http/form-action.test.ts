@@ -11,7 +11,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../errors.ts';
-import { formAction, reshowsForm } from './form-action.ts';
+import { formAction, noFields, reshowsForm } from './form-action.ts';
 import { BodyTooLargeError } from './forms.ts';
 
 const headers: Record<string, string> = {};
@@ -53,7 +53,7 @@ test('a schema gives typed values; a refusal keeps what was typed but never a PI
   assert.ok(bad.failure.fields.n);
   assert.deepEqual(bad.failure.values, { n: 'four' });
 
-  const slow = await formAction(request({ card: '9' }), reply, {}, () =>
+  const slow = await formAction(request({ card: '9' }), reply, { schema: noFields }, () =>
     Promise.reject(new TooManyRequestsError('Wait.', 60)),
   );
   assert.ok(!slow.ok);
@@ -61,7 +61,7 @@ test('a schema gives typed values; a refusal keeps what was typed but never a PI
   assert.equal(headers['Retry-After'], '60');
 
   await assert.rejects(
-    formAction(request({}), reply, {}, () => Promise.reject(new ForbiddenError('No.'))),
+    formAction(request({}), reply, { schema: noFields }, () => Promise.reject(new ForbiddenError('No.'))),
     ForbiddenError,
   );
 });

@@ -3,7 +3,7 @@
 // the message, one message per field, what was typed (never a PIN) and the status. One rule decides
 // which refusals re-show the form; every other error goes on to the error page (src/http/errors.tsx).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, TooManyRequestsError, ValidationError, type FieldErrors } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { domainStatus } from './errors.tsx';
@@ -61,8 +61,8 @@ const definedOnly = (input: Record<string, string | undefined>): Record<string, 
   Object.fromEntries(Object.entries(input).filter((e): e is [string, string] => e[1] !== undefined));
 
 interface FormActionOptions<S extends z.ZodType> {
-  /** The form's schema; without one the values go to the action as typed, for its service to check. */
-  schema?: S;
+  /** The form's schema: every form has one, checked here at the edge (`noFields` for a button). */
+  schema: S;
   /** What was typed (e.g. a GET form's query); by default the posted form without its CSRF token. */
   input?: Record<string, string | undefined>;
   /**
@@ -93,10 +93,16 @@ export async function formAction<R, S extends z.ZodType = z.ZodType<Record<strin
   }
   try {
     const input = { ...typed, ...lists };
-    const values = options.schema ? parseInput(options.schema, input, options.summary) : input;
+    const values = parseInput(options.schema, input, options.summary);
     return { ok: true, result: await action(values as z.output<S>) };
   } catch (err) {
     if (!reshowsForm(err)) throw err;
     return { ok: false, failure: formFailure(reply, err, typed, lists) };
   }
 }
+
+/**
+ * The schema of a form that is only a button (disable an account, unpublish an entry): nothing is
+ * typed, but its refusals follow the same rule as every other form's.
+ */
+export const noFields = z.object({});

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { requireStaff } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
-import { formAction, type FormFailure } from '../../http/form-action.ts';
+import { formAction, noFields, type FormFailure } from '../../http/form-action.ts';
 import { formFields } from '../../http/forms.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
@@ -127,7 +127,7 @@ export function registerAnnouncementRoutes(app: App, ctx: AppContext): void {
       async (request, reply) => {
         const actor = requireStaff(request, reply, canManageAnnouncements);
         if (!actor) return reply;
-        const r = await formAction(request, reply, {}, async () => {
+        const r = await formAction(request, reply, { schema: noFields }, async () => {
           await run(ctx, actor, request.params.id);
         });
         if (r.ok)

@@ -422,13 +422,18 @@ export function ReferenceStatsPage(
 }
 
 export function FaqAdminPage(
-  p: StaffFrame & { groups: Array<{ category: string; entries: FaqEntry[] }>; notice?: string | undefined },
+  p: StaffFrame & {
+    groups: Array<{ category: string; entries: FaqEntry[] }>;
+    notice?: string | undefined;
+    error?: string | undefined;
+  },
 ) {
   return (
     <Layout title="Published FAQ" library={p.library} actor={p.actor} csrfToken={p.csrfToken} staffArea>
       <h1>Published FAQ</h1>
       <DeskNav />
       {p.notice && <Notice>{p.notice}</Notice>}
+      {p.error && <ErrorSummary message={p.error} />}
       <p>
         Entries are made from closed questions (open one and use “Publish as an FAQ entry”). The public page
         is <a href="/ask/faq">/ask/faq</a>.

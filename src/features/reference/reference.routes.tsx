@@ -281,7 +281,15 @@ export function registerReferenceRoutes(app: App, ctx: AppContext): void {
   app.post('/staff/reference/faq/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageFaq);
     if (!actor) return reply;
-    await unpublishFaq(ctx, actor, request.params.id);
-    return redirectWithStaffFlash(ctx, request, reply, '/staff/reference/faq', 'unpublished');
+    const r = await formAction(request, reply, { schema: noFieldsSchema }, () =>
+      unpublishFaq(ctx, actor, request.params.id),
+    );
+    if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff/reference/faq', 'unpublished');
+    // An entry already gone: the list again, with the reason.
+    return sendPage(
+      reply,
+      <FaqAdminPage {...frame(request, reply)} groups={await listFaqs(ctx)} error={r.failure.message} />,
+      r.failure.status,
+    );
   });
 }

@@ -208,7 +208,7 @@ export const faqFormSchema = faqSchema.omit({ confirm: true }).extend({ confirm:
 export type FaqFormValues = z.output<typeof faqFormSchema>;
 
 /** A desk action with no fields of its own (claim, unclaim, close): only the CSRF token is posted. */
-export const noFieldsSchema = z.object({});
+export { noFields as noFieldsSchema } from '../../http/form-action.ts';
 
 /** Statistics range in whole months (YYYY-MM); empty means the last 12 months. */
 export const statsRangeSchema = z.object({

@@ -57,4 +57,21 @@ describeEachDialect('staff password form', (env) => {
     assert.match(edit.body, /value="counsel" checked/);
     assert.doesNotMatch(edit.body, /value="circulation" checked/);
   });
+
+  test('a refused button (disabling your own account) re-shows the account page with the reason (issue 13 part 2)', async () => {
+    const admin = await signedInStaff(env(), app(), ['admin']);
+    const { id } = await env()
+      .ctx.db.selectFrom('staff')
+      .select('id')
+      .where('username', '=', admin.username)
+      .executeTakeFirstOrThrow();
+    const res = await admin.browser.submit(
+      `/staff/admin/staff/${id}`,
+      `/staff/admin/staff/${id}/disable`,
+      {},
+    );
+    assert.equal(res.statusCode, 409);
+    assert.match(res.body, /You cannot disable your own account\./);
+    assert.match(res.body, /<h1[^>]*>[^<]*Edit|name="displayName"/, 'the account form is shown again');
+  });
 });

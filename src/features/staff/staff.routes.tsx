@@ -4,10 +4,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
+import type { Actor } from '../../auth/actors.ts';
 import { requireStaff, STAFF_COOKIE, staffCookieOptions } from '../../http/auth.ts';
 import { redirectWithStaffFlash, staffNotice } from '../../http/flash.ts';
-import { formAction } from '../../http/form-action.ts';
+import { formAction, noFields, type FormFailure } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { findSignInAlert, getSignInAttacks } from './sign-in-alerts.service.ts';
@@ -175,8 +175,8 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
       staff.updateStaffAccount(ctx, actor, request.params.id, v),
     );
     if (r.ok) return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', 'saved');
-    // An unknown account or the last administrator is the error page, as before, not this form.
-    if (!(r.failure.error instanceof ValidationError)) throw r.failure.error;
+    // The one rule: a refusal (invalid input, the last administrator) re-shows the form; an account
+    // that no longer exists has no form to show, so getStaff answers 404.
     const member = await staff.getStaff(ctx, actor, request.params.id);
     return sendPage(
       reply,
@@ -192,14 +192,41 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     );
   });
 
+  // The account page's buttons: nothing typed, but a refusal (e.g. disabling the last
+  // administrator) re-shows the account page with its reason, like any other form.
+  const reshowAccount = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: string,
+    failure: FormFailure,
+  ) => {
+    const member = await staff.getStaff(ctx, actor, id);
+    return sendPage(
+      reply,
+      <EditStaffPage
+        {...frame(request, reply)}
+        member={member}
+        values={member}
+        timezone={tz}
+        error={failure.message}
+        fields={failure.fields}
+      />,
+      failure.status,
+    );
+  };
+
   app.post('/staff/admin/staff/:id/reset-password', { schema: idParams }, async (request, reply) => {
     const actor = requireStaff(request, reply, canManageStaff);
     if (!actor) return reply;
-    const password = await staff.resetStaffPassword(ctx, actor, { id: request.params.id });
+    const r = await formAction(request, reply, { schema: noFields }, () =>
+      staff.resetStaffPassword(ctx, actor, { id: request.params.id }),
+    );
+    if (!r.ok) return reshowAccount(request, reply, actor, request.params.id, r.failure);
     const member = await staff.getStaff(ctx, actor, request.params.id);
     return sendPage(
       reply,
-      <OneTimePasswordPage {...frame(request, reply)} member={member} password={password} created={false} />,
+      <OneTimePasswordPage {...frame(request, reply)} member={member} password={r.result} created={false} />,
     );
   });
 
@@ -210,7 +237,10 @@ export function registerStaffRoutes(app: App, ctx: AppContext): void {
     app.post(`/staff/admin/staff/:id/${action}`, { schema: idParams }, async (request, reply) => {
       const actor = requireStaff(request, reply, canManageStaff);
       if (!actor) return reply;
-      await staff.setStaffDisabled(ctx, actor, request.params.id, disabled);
+      const r = await formAction(request, reply, { schema: noFields }, () =>
+        staff.setStaffDisabled(ctx, actor, request.params.id, disabled),
+      );
+      if (!r.ok) return reshowAccount(request, reply, actor, request.params.id, r.failure);
       return redirectWithStaffFlash(ctx, request, reply, '/staff/admin/staff', `${action}d`);
     });
   }
