@@ -10,15 +10,8 @@ import { importCatalog, type ImportProgress, type ImportSummary } from './import
 import { encodingChoices, fileSource } from './import/sources.ts';
 import { plural } from '../../plural.ts';
 import { parseInput } from '../../validation.ts';
+import type { CliDeps } from '../../app/feature.ts';
 import { importOptionsSchema } from './catalog.schemas.ts';
-
-/** What the command needs from the CLI around it (src/cli/main.ts). */
-export interface CatalogCliDeps {
-  /** Opens the configured database, migrated. */
-  openContext(): Promise<AppContext>;
-  /** An error the CLI reports as one line and exits with `exitCode`. */
-  cliError(message: string, exitCode: number): Error;
-}
 
 export interface CatalogImportFlags {
   branch?: string;
@@ -103,7 +96,7 @@ export async function runCatalogImport(
   files: string[],
   flags: CatalogImportFlags,
   io: Output,
-  cliError: CatalogCliDeps['cliError'],
+  cliError: CliDeps['cliError'],
 ): Promise<ImportSummary> {
   const sizes = files.map((f) => {
     try {
@@ -135,7 +128,7 @@ export async function runCatalogImport(
 }
 
 /** The `catalog` command group for src/cli/main.ts. */
-export function catalogCommand(deps: CatalogCliDeps): Command {
+export function catalogCommand(deps: CliDeps): Command {
   // Commands built apart from the program do not inherit its settings: throw on usage errors (the
   // CLI maps them to exit code 2) instead of letting commander exit by itself.
   const catalog = new Command('catalog')
