@@ -38,16 +38,8 @@ import {
   table,
   writeResult,
 } from './lib.ts';
-import {
-  buildTraffic,
-  SITE_HOST,
-  SITE_ORIGIN,
-  type FromChild,
-  type ImportReport,
-  type MemorySample,
-  type Role,
-  type Traffic,
-} from './webstats-server.ts';
+import type { FromChild, ImportReport, MemorySample, Role } from './webstats-server.ts';
+import { buildTraffic, SITE_HOST, SITE_ORIGIN, type Traffic } from './webstats-traffic.ts';
 
 const argv = process.argv.slice(2);
 const has = (name: string) => argv.includes(`--${name}`);
