@@ -4,6 +4,7 @@
 // pcs-rollover.service.ts).
 import type { Feature } from '../../app/feature.ts';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
+import { registerLibkiRoutes } from './libki.routes.ts';
 import { pcsInventory } from './pcs.privacy.ts';
 
 export const pcs: Feature = {
@@ -15,4 +16,5 @@ export const pcs: Feature = {
     { job: settlePcsJob, everyMinutes: 1, payload: {} },
   ],
   inventory: pcsInventory,
+  routes: registerLibkiRoutes,
 };

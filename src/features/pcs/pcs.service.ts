@@ -164,8 +164,8 @@ export type PollResult =
       /** A closing-time warning due now (once each): the branch closes in about this many minutes. */
       closingWarning: 15 | 5 | null;
     }
-  /** `kicked`: staff ended the session (told once). */
-  | { status: 'ended'; kicked: boolean }
+  /** `kicked`: staff ended the session (told once); `timeUp`: this poll found its time up. */
+  | { status: 'ended'; kicked: boolean; timeUp?: boolean }
   | { status: 'refused'; reason: 'BAD_LOGIN' };
 
 /** Closing-time warnings: shown once each, this many minutes before closing. */
@@ -193,7 +193,7 @@ export async function pollSession(
   }
   if (!same) return { status: 'refused', reason: 'BAD_LOGIN' };
   const live = await settleSession(ctx, s);
-  if (!live) return { status: 'ended', kicked: false };
+  if (!live) return { status: 'ended', kicked: false, timeUp: true };
   let message: string | null = null;
   if (live.message !== null && (await repo.clearSessionMessage(ctx.db, live.id, live.message)) === 1)
     message = live.message;
