@@ -5,6 +5,7 @@
 import type { Feature } from '../../app/feature.ts';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
 import { registerLibkiRoutes } from './libki.routes.ts';
+import { pcsCommand } from './pcs.cli.ts';
 import { pcsInventory } from './pcs.privacy.ts';
 
 export const pcs: Feature = {
@@ -17,4 +18,5 @@ export const pcs: Feature = {
   ],
   inventory: pcsInventory,
   routes: registerLibkiRoutes,
+  commands: (deps) => [pcsCommand(deps)],
 };
