@@ -252,4 +252,33 @@ describeEachDialect('Libki client API', (env) => {
       'no PIN stored',
     );
   });
+
+  test('malformed escapes, unknown actions and a long name still get 200 JSON', async () => {
+    const urls = [
+      '/api/client/v1_0?node=%E0%A4%A&location=MAIN&action=register_node',
+      '/api/client/v1_0?node=PC&location=MAIN&action=shutdown_everything',
+      `/api/client/v1_0?node=${'x'.repeat(500)}&location=MAIN&action=login&username=1&password=2`,
+      '/api/client/v1_0',
+    ];
+    for (const u of urls) {
+      const res = await fetch(base + u);
+      assert.equal(res.status, 200, u);
+      const body = (await res.json()) as Record<string, unknown>;
+      assert.ok(!Object.values(body).includes(null), u);
+    }
+  });
+
+  test('a genuine fault is a 500 whose error log holds no card number or PIN (G4)', async () => {
+    const { ctx } = env();
+    const { client } = await keyedClient();
+    const card = await makeCard(ctx);
+    await ctx.database.close();
+    await assert.rejects(client.login(card.cardNumber, TEST_PIN), /HTTP 500/);
+    const errors = env().logs.filter((l) => l.includes('"level":50'));
+    assert.ok(errors.length > 0, 'the fault was logged');
+    for (const l of errors) {
+      assert.ok(!l.includes(card.cardNumber) && !l.includes(TEST_PIN), l);
+      assert.doesNotMatch(l, /username=|password=/);
+    }
+  });
 });
