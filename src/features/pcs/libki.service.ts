@@ -49,10 +49,14 @@ export async function libkiRegister(ctx: AppContext, station: repo.PcStationRow 
   };
 }
 
-/** Throttle counters of a card login: the station is the source, so one station cannot guess many cards. */
+/**
+ * The patron sign-in throttle (A3) with the station as the source, so one station cannot guess
+ * many cards; the card's own counter is the one the website's sign-in uses, so guesses here and
+ * there add up (and reach the staff alert).
+ */
 function throttleKeys(ctx: AppContext, stationId: string, cred: PcCredentials) {
   const account = cred.kind === 'card' ? normalizeCardNumber(cred.cardNumber) : 'guest-pass';
-  const k = signInKeys(ctx.config.secret, 'pc', account, `station:${stationId}`);
+  const k = signInKeys(ctx.config.secret, 'patron', account, `station:${stationId}`);
   // A pass code (~59.5 bits) needs no per-account counter; the station's still slows a guesser.
   const clear: ThrottleKey[] = cred.kind === 'card' ? [k.pair] : [];
   const giveBack: ThrottleKey[] = cred.kind === 'card' ? [k.source, k.account] : [k.source];
