@@ -12,7 +12,7 @@ import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { TEST_PIN } from '../../../test/support/patrons.ts';
 import { createPasses } from './pcs-passes.service.ts';
 import { endSession, sendMessage } from './pcs.service.ts';
-import { createStation, stationStatus } from './pcs-stations.service.ts';
+import { approveStation, createStation, setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
 import { joinWaitlist } from './pcs-waitlist.service.ts';
 import { makeCard, makeGroup } from './pcs.test-support.ts';
 import * as repo from './pcs.repository.ts';
@@ -60,6 +60,21 @@ describeEachDialect('Libki client API', (env) => {
     assert.equal((await forged.registerNode()).status, 'suspended');
     const unknownBranch = new LibkiClient(base, { name: 'X', location: 'NOWHERE' });
     assert.equal((await unknownBranch.registerNode()).registered, 0);
+  });
+
+  test('a station approved by staff after asking by name comes online without a key', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId } = await makeGroup(ctx, 0);
+    const asking = new LibkiClient(base, { name: 'ASKING-1', location: 'MAIN' });
+    assert.equal((await asking.registerNode()).status, 'suspended');
+    const waiting = (await stationStatus(ctx, system, 'MAIN')).find((s) => s.name === 'ASKING-1');
+    assert.equal(waiting?.state, 'unapproved');
+    await approveStation(ctx, system, waiting!.stationId, groupId);
+    const r = await asking.registerNode();
+    assert.deepEqual([r.registered, r.status], [1, 'online']);
+    await setOutOfOrder(ctx, system, waiting!.stationId, true);
+    assert.equal((await asking.registerNode()).status, 'suspended', 'out of order');
   });
 
   test('an approved station with its key is online, with the settings and no null anywhere', async () => {
