@@ -37,6 +37,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('key_hash', 'text')
     .addColumn('last_seen_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('is_kicked', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('pc_stations_branch_name_idx')
@@ -78,6 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('staff_minutes', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('closes_at', 'text', (c) => c.notNull())
     .addColumn('message', 'text')
+    .addColumn('closing_warnings', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('pc_sessions_station_idx')

@@ -4,6 +4,8 @@
 // pcs-rollover.service.ts).
 import type { Feature } from '../../app/feature.ts';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
+import { registerLibkiRoutes } from './libki.routes.ts';
+import { pcsCommand } from './pcs.cli.ts';
 import { pcsInventory } from './pcs.privacy.ts';
 
 export const pcs: Feature = {
@@ -15,4 +17,6 @@ export const pcs: Feature = {
     { job: settlePcsJob, everyMinutes: 1, payload: {} },
   ],
   inventory: pcsInventory,
+  routes: registerLibkiRoutes,
+  commands: (deps) => [pcsCommand(deps)],
 };

@@ -81,6 +81,7 @@ export function pcsInventory(config: Config): TableEntry[] {
         key_hash: plain('A one-way hash of the computer’s station key.'),
         last_seen_at: plain('When the computer last contacted Carrel.'),
         created_at: plain('When it was made.'),
+        is_kicked: plain('Whether staff ended its last session and the computer has not yet been told.'),
       },
       retention: [
         {
@@ -147,6 +148,7 @@ export function pcsInventory(config: Config): TableEntry[] {
         staff_minutes: plain('Minutes staff added.'),
         closes_at: plain('When the branch closes.'),
         message: plain('A message from staff not yet shown.'),
+        closing_warnings: plain('Which closing-time warnings the computer has shown.'),
       },
       retention: [
         { id: 'pc_sessions.ended', description: 'Deleted when the session ends.', event: 'session end' },

@@ -46,7 +46,7 @@ export function findGroups(db: Db, branch: string): Promise<PcGroupRow[]> {
     .execute();
 }
 
-export async function insertStation(db: Db, row: PcStationRow): Promise<void> {
+export async function insertStation(db: Db, row: Omit<PcStationRow, 'is_kicked'>): Promise<void> {
   await db.insertInto('pc_stations').values(row).execute();
 }
 
@@ -151,7 +151,10 @@ export async function addUsageMinutes(db: Db, day: string, cardKey: string, minu
     .execute();
 }
 
-export async function insertSession(db: Db, row: Omit<PcSessionRow, 'staff_minutes'>): Promise<void> {
+export async function insertSession(
+  db: Db,
+  row: Omit<PcSessionRow, 'staff_minutes' | 'closing_warnings'>,
+): Promise<void> {
   await db.insertInto('pc_sessions').values(row).execute();
 }
 
@@ -199,4 +202,26 @@ export async function deleteSession(db: Db, id: string): Promise<number> {
 /** At rollover: sessions still running lose the day's card key (they keep their time). */
 export async function forgetSessionCardKeys(db: Db, day: string): Promise<void> {
   await db.updateTable('pc_sessions').set({ card_key: null }).where('day', '<=', day).execute();
+}
+
+/** Marks a closing warning shown, only once: true for the one caller that moved it forward. */
+export async function markClosingWarning(db: Db, id: string, level: number): Promise<boolean> {
+  const r = await db
+    .updateTable('pc_sessions')
+    .set({ closing_warnings: level })
+    .where('id', '=', id)
+    .where('closing_warnings', '<', level)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Clears a station's "Kicked" mark once the client has been told; true for the one that cleared it. */
+export async function clearKicked(db: Db, stationId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('pc_stations')
+    .set({ is_kicked: 0 })
+    .where('id', '=', stationId)
+    .where('is_kicked', '=', 1)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -109,6 +109,7 @@ export async function startSession(
   const inserted = await ctx.db.transaction().execute(async (trx) => {
     if (pass && (await queue.markPassUsed(trx, pass.id, iso(now))) === 0) return false;
     if (held) await serveTicket(ctx, trx, held);
+    await repo.updateStation(trx, station.id, { is_kicked: 0 });
     // A card's own ticket for this group is served by any computer of the group.
     if (!held && cardKey) {
       const own = await queue.findTicketByCardKey(trx, cardKey);
@@ -154,9 +155,24 @@ export async function startSession(
 }
 
 export type PollResult =
-  | { status: 'active'; sessionId: string; minutesLeft: number; closesAt: string; message: string | null }
-  | { status: 'ended' }
+  | {
+      status: 'active';
+      sessionId: string;
+      minutesLeft: number;
+      closesAt: string;
+      message: string | null;
+      /** A closing-time warning due now (once each): the branch closes in about this many minutes. */
+      closingWarning: 15 | 5 | null;
+    }
+  /** `kicked`: staff ended the session (told once); `timeUp`: this poll found its time up. */
+  | { status: 'ended'; kicked: boolean; timeUp?: boolean }
   | { status: 'refused'; reason: 'BAD_LOGIN' };
+
+/** Closing-time warnings: shown once each, this many minutes before closing. */
+const CLOSING_WARNINGS = [
+  { level: 2, minutes: 5 },
+  { level: 1, minutes: 15 },
+] as const;
 
 /**
  * The client's poll (every 10 s, with the same card and PIN): settles the session (extends or
@@ -166,39 +182,63 @@ export async function pollSession(
   ctx: AppContext,
   input: { stationId: string; credentials: PcCredentials },
 ): Promise<PollResult> {
-  await repo.updateStation(ctx.db, input.stationId, { last_seen_at: iso(ctx.clock.now()) });
+  const now = ctx.clock.now();
+  await repo.updateStation(ctx.db, input.stationId, { last_seen_at: iso(now) });
   const s = await repo.findSessionByStation(ctx.db, input.stationId);
-  if (!s) return { status: 'ended' };
-  if (!(await sameCredentials(ctx, s, input.credentials))) return { status: 'refused', reason: 'BAD_LOGIN' };
+  if (!s) return { status: 'ended', kicked: await repo.clearKicked(ctx.db, input.stationId) };
+  const same = await sameCredentials(ctx, s, input.credentials);
+  if (same === 'orphaned') {
+    await finishSession(ctx, s, now);
+    return { status: 'ended', kicked: false };
+  }
+  if (!same) return { status: 'refused', reason: 'BAD_LOGIN' };
   const live = await settleSession(ctx, s);
-  if (!live) return { status: 'ended' };
+  if (!live) return { status: 'ended', kicked: false, timeUp: true };
   let message: string | null = null;
   if (live.message !== null && (await repo.clearSessionMessage(ctx.db, live.id, live.message)) === 1)
     message = live.message;
+  const toClose = Math.ceil((Date.parse(live.closes_at) - now.getTime()) / MINUTE);
+  let closingWarning: 15 | 5 | null = null;
+  const due = CLOSING_WARNINGS.find((w) => toClose <= w.minutes && live.closing_warnings < w.level);
+  if (due && (await repo.markClosingWarning(ctx.db, live.id, due.level))) closingWarning = due.minutes;
   return {
     status: 'active',
     sessionId: live.id,
-    minutesLeft: minutesLeft(live, ctx.clock.now()),
+    minutesLeft: minutesLeft(live, now),
     closesAt: live.closes_at,
     message,
+    closingWarning,
   };
 }
 
-/** Cached digest when this process has one; otherwise one verification, then cached. */
-async function sameCredentials(ctx: AppContext, s: repo.PcSessionRow, cred: PcCredentials): Promise<boolean> {
+/**
+ * Cached digest when this process has one; otherwise one verification, then cached.
+ * 'orphaned': a card session that lost its card key at the day's rollover, polled on a process
+ * that never verified it: nothing can tell whether this is the same card, so it must end.
+ */
+async function sameCredentials(
+  ctx: AppContext,
+  s: repo.PcSessionRow,
+  cred: PcCredentials,
+): Promise<boolean | 'orphaned'> {
   const [id, secret] =
     cred.kind === 'card'
       ? [normalizeCardNumber(cred.cardNumber), cred.pin]
       : [normalizePassCode(cred.code), ''];
   const cached = pollCache.matches(s.id, id, secret);
+  const lostKey = s.pass_id === null && s.card_key === null;
+  if (cached === true && lostKey && cred.kind === 'card') {
+    // Verified here before the rollover: re-key the card under today's key (no argon2 needed).
+    const day = today(ctx);
+    await repo.updateSession(ctx.db, s.id, { day, card_key: await cardKeyFor(ctx, ctx.db, day, id) });
+    return true;
+  }
   if (cached !== undefined) return cached;
+  if (lostKey) return 'orphaned';
   let ok: boolean;
   if (cred.kind === 'card') {
     const c = await checkCard(ctx, cred.cardNumber, cred.pin);
-    // After the day's rollover a running session has no card key: valid credentials suffice.
-    ok =
-      c.ok &&
-      (s.card_key === null || s.card_key === (await cardKeyFor(ctx, ctx.db, s.day, c.card.card_number)));
+    ok = c.ok && s.card_key === (await cardKeyFor(ctx, ctx.db, s.day, c.card.card_number));
   } else {
     const key = await repo.findDayKey(ctx.db, s.day);
     const pass = key ? await queue.findPassByHash(ctx.db, dayHmac(key, id)) : undefined;
@@ -268,7 +308,9 @@ export async function logout(
   input: { stationId: string; credentials: PcCredentials },
 ): Promise<boolean> {
   const s = await repo.findSessionByStation(ctx.db, input.stationId);
-  if (!s || !(await sameCredentials(ctx, s, input.credentials))) return false;
+  if (!s) return false;
+  // An orphaned session (see sameCredentials) ends too: the client is leaving it anyway.
+  if (!(await sameCredentials(ctx, s, input.credentials))) return false;
   await finishSession(ctx, s, ctx.clock.now());
   return true;
 }
@@ -322,4 +364,6 @@ export async function sendMessage(
 export async function endSession(ctx: AppContext, actor: Actor, sessionId: string): Promise<void> {
   const s = await staffSession(ctx, actor, sessionId);
   await finishSession(ctx, s, ctx.clock.now());
+  // The client is told "Kicked" at its next poll (once).
+  await repo.updateStation(ctx.db, s.station_id, { is_kicked: 1 });
 }

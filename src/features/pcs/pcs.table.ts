@@ -37,6 +37,8 @@ export interface PcStationTable {
   key_hash: string | null;
   last_seen_at: string | null;
   created_at: string;
+  /** 1 when staff ended its last session and the client has not yet been told ("Kicked"). */
+  is_kicked: Generated<number>;
 }
 
 /** The random key of one library day; deleted at the day's rollover (P3). */
@@ -78,6 +80,8 @@ export interface PcSessionTable {
   closes_at: string;
   /** A staff message not yet delivered; cleared when delivered. */
   message: string | null;
+  /** Closing-time warnings already shown: 0 none, 1 the 15-minute one, 2 the 5-minute one too. */
+  closing_warnings: Generated<number>;
 }
 
 /** The last ticket number given at a branch on a day; key = day|branch. */

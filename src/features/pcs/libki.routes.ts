@@ -1,0 +1,54 @@
+// The Libki kiosk client's API (issue 14 item 2; PROTOCOL.md): one GET path with the action in the
+// query string, and the two print paths. Always HTTP 200 with JSON, refusals included, because the
+// client shows the whole URL — card number and PIN — on its login screen after any other status.
+// The query is decoded here without the `+`→space rule; nothing of it is logged (G4, P3).
+import type { AppContext } from '../../context.ts';
+import type { App } from '../../http/types.ts';
+import { libkiRequest, parseRawQuery } from './libki.query.ts';
+import { loginReply, logoutReply, pollReply, printReply, registerReply } from './libki.presenter.ts';
+import { libkiLogin, libkiLogout, libkiPoll, libkiRegister, libkiStation } from './libki.service.ts';
+
+/** The header the generated INI makes the client send on every request. */
+export const STATION_KEY_HEADER = 'X-Carrel-Station-Key';
+
+async function answer(ctx: AppContext, url: string, stationKey: string | undefined): Promise<object> {
+  const r = libkiRequest.parse(parseRawQuery(url));
+  const station = await libkiStation(ctx, r, stationKey);
+  switch (r.action) {
+    case 'register_node':
+      return registerReply(await libkiRegister(ctx, station));
+    case 'login':
+      return loginReply(await libkiLogin(ctx, station, r));
+    case 'get_user_data':
+      return pollReply(await libkiPoll(ctx, station, r));
+    case 'logout':
+      await libkiLogout(ctx, station, r);
+      return logoutReply();
+    case 'acknowledge_reservation': // the hold's own timer runs from the call; nothing to record
+    case 'clear_message': // never sent by client 2.4.0; messages are cleared when delivered
+      return {};
+    default:
+      return { error: 'UNKNOWN_ACTION' };
+  }
+}
+
+export function registerLibkiRoutes(app: App, ctx: AppContext): void {
+  app.get('/api/client/v1_0', async (request, reply) => {
+    const key = request.headers[STATION_KEY_HEADER.toLowerCase()];
+    const body = await answer(ctx, request.url, typeof key === 'string' ? key : undefined);
+    return reply.code(200).header('cache-control', 'no-store').send(body);
+  });
+  app.get('/api/client/v1_0/print_price_check', (_request, reply) => reply.code(200).send(printReply()));
+  // The upload is never read: INIs from Carrel have no [printers]. A 200 stops the client's retry loop.
+  void app.register(async (print) => {
+    print.removeAllContentTypeParsers();
+    print.addContentTypeParser('*', (_request, payload, done) => {
+      payload.resume();
+      payload.on('end', () => done(null, null));
+      payload.on('error', (err) => done(err, null));
+    });
+    print.post('/api/client/v1_0/print', { config: { csrf: false } }, (_request, reply) =>
+      reply.code(200).send(printReply()),
+    );
+  });
+}
