@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { branchOf } from './pcs.common.ts';
 import { assertCanManagePcs } from './pcs.policy.ts';
+import { createStation, type StationInput } from './pcs-stations.service.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 
@@ -28,6 +29,35 @@ export async function branchGroups(
   assertCanManagePcs(actor);
   branchOf(ctx, branch);
   return repo.findGroups(ctx.db, branch);
+}
+
+/** The computers of a branch, by name (approved or waiting). */
+export async function branchStations(
+  ctx: AppContext,
+  actor: Actor,
+  branch: string,
+): Promise<repo.PcStationRow[]> {
+  assertCanManagePcs(actor);
+  branchOf(ctx, branch);
+  return repo.findStations(ctx.db, branch);
+}
+
+/**
+ * Staff add a computer and get its key (shown once). A name already waiting for approval is
+ * approved and keyed; the name of a computer already in use is refused, so its key is not replaced.
+ */
+export async function addStation(
+  ctx: AppContext,
+  actor: Actor,
+  input: StationInput,
+): Promise<{ name: string; stationId: string; stationKey: string }> {
+  assertCanManagePcs(actor);
+  const existing = await repo.findStationByName(ctx.db, input.branch, input.name.trim());
+  if (existing?.is_approved)
+    throw new ValidationError('A computer at this branch already has that name.', {
+      name: 'Choose another name.',
+    });
+  return { name: input.name.trim(), ...(await createStation(ctx, actor, input)) };
 }
 
 /** One group, for its edit form. */

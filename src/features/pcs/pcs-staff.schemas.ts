@@ -42,7 +42,11 @@ export const passesSchema = z.object({
   minutes: whole('the minutes', 1, 720),
 });
 
-const bands = z.array(z.string().max(20)).max(20);
+/** Ticked age bands; none ticked means everyone (null), never an empty list that would admit nobody. */
+const bands = z
+  .array(z.string().max(20))
+  .max(20)
+  .transform((a) => (a.length ? a : null));
 
 /** Create or edit a group. */
 export const groupSchema = z.object({
