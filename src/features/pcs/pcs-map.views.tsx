@@ -1,6 +1,8 @@
 // The live map of a branch's public computers and one computer's page with its actions (issue 14
-// item 7). The map reloads itself every 30 s (no JavaScript); the actions live on the computer's own
-// page, which never reloads, so a reload cannot wipe a message being typed. Never who (P1).
+// item 7). The map reloads itself every 30 s (no JavaScript) only when staff turn that on: a page
+// that reloads by itself without being asked fails WCAG 2.2.1, and turning it on first is the
+// sanctioned way. The actions live on the computer's own page, which never reloads, so a reload
+// cannot wipe a message being typed. Never who (P1).
 import type { FieldErrors } from '../../errors.ts';
 import { Select, TextArea, TextInput } from '../../http/fields.tsx';
 import { CsrfField, ErrorSummary, Layout, Notice, type PageFrame } from '../../http/layout.tsx';
@@ -8,6 +10,10 @@ import type { MapGroup, MapStation } from './pcs-staff.presenter.ts';
 import { branchName, PcsNav } from './pcs-staff.view-parts.tsx';
 
 export const MAP_REFRESH_SECONDS = 30;
+
+/** The map of a branch, reloading itself or not. */
+export const mapUrl = (branch: string, live: boolean) =>
+  `/staff/pcs?branch=${encodeURIComponent(branch)}${live ? '&live=1' : ''}`;
 
 export function MapPage({
   library,
@@ -17,8 +23,11 @@ export function MapPage({
   groups,
   counts,
   notice,
+  live,
 }: PageFrame & {
   branch: string;
+  /** Reload every MAP_REFRESH_SECONDS, as staff asked. */
+  live: boolean;
   groups: MapGroup[];
   counts: Array<[string, number]>;
   notice?: string | undefined;
@@ -32,16 +41,25 @@ export function MapPage({
       csrfToken={csrfToken ?? ''}
       staffArea
       stylesheet="pcs.css"
-      refreshSeconds={MAP_REFRESH_SECONDS}
+      {...(live && { refreshSeconds: MAP_REFRESH_SECONDS })}
     >
       <h1>{title}</h1>
       <PcsNav library={library} branch={branch} page="map" />
       {notice && <Notice>{notice}</Notice>}
       <p>
-        This page reloads every {MAP_REFRESH_SECONDS} seconds.{' '}
-        <a href={`/staff/pcs?branch=${encodeURIComponent(branch)}`}>Refresh now</a>. It never shows who is
-        using a computer. Choose a computer to add time, send a message, end a session or take it out of
-        order.
+        It never shows who is using a computer. Choose a computer to add time, send a message, end a session
+        or take it out of order.
+      </p>
+      <p class="no-print">
+        <a href={mapUrl(branch, live)}>Refresh now</a> ·{' '}
+        {live ? (
+          <>
+            This page reloads every {MAP_REFRESH_SECONDS} seconds.{' '}
+            <a href={mapUrl(branch, false)}>Stop reloading</a>
+          </>
+        ) : (
+          <a href={mapUrl(branch, true)}>Reload every {MAP_REFRESH_SECONDS} seconds</a>
+        )}
       </p>
       {counts.length > 0 && <p>{counts.map(([label, n]) => `${label}: ${n}`).join(' · ')}</p>}
       {groups.length === 0 && (

@@ -58,7 +58,7 @@ describeEachDialect('public computers: staff screens', (env) => {
     assert.equal((await pc.get('/staff/pcs?branch=NOPE')).statusCode, 404);
   });
 
-  test('the map shows each computer state by group and reloads itself, never who', async () => {
+  test('the map shows each computer state by group, reloads itself when asked, never who', async () => {
     const e = env();
     const { stationIds, card } = await busyGroup(e);
     await setOutOfOrder(e.ctx, system, stationIds[1]!, true);
@@ -66,7 +66,11 @@ describeEachDialect('public computers: staff screens', (env) => {
     const { browser } = await signedInStaff(e, app(), ['pc-staff']);
     const res = await browser.get('/staff/pcs?branch=MAIN');
     assert.equal(res.statusCode, 200);
-    assert.match(res.body, /<meta http-equiv="refresh" content="30"/);
+    assert.doesNotMatch(res.body, /http-equiv="refresh"/, 'no reload unless asked (WCAG 2.2.1)');
+    assert.match(res.body, /href="\/staff\/pcs\?branch=MAIN&amp;live=1">Reload every 30 seconds/);
+    const live = await browser.get('/staff/pcs?branch=MAIN&live=1');
+    assert.match(live.body, /<meta http-equiv="refresh" content="30"/);
+    assert.match(live.body, /Stop reloading/);
     assert.match(res.body, /In use<\/strong> — 45 minutes left/);
     assert.match(res.body, /Out of order<\/strong>/);
     assert.match(res.body, /Offline<\/strong>/);

@@ -69,9 +69,16 @@ export function registerPcsStaffRoutes(app: App, ctx: AppContext): void {
       await admin.branchGroups(ctx, actor, branch),
       tz,
     );
+    const live = (request.query as { live?: unknown }).live === '1';
     return sendPage(
       reply,
-      <MapPage {...frame(request, reply)} branch={branch} groups={groups} counts={countStates(groups)} />,
+      <MapPage
+        {...frame(request, reply)}
+        branch={branch}
+        live={live}
+        groups={groups}
+        counts={countStates(groups)}
+      />,
     );
   });
 
