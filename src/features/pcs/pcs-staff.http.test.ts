@@ -13,10 +13,10 @@ const system = { kind: 'system' } as const;
 // Monday 2 March 2026, 10:00 in Chicago: MAIN is open.
 const MON_10 = '2026-03-02T16:00:00.000Z';
 
-/** A group of three computers at MAIN, one of them in use by a patron. */
+/** A group of four computers at MAIN, one of them in use by a patron. */
 async function busyGroup(e: TestEnv) {
   e.clock.set(MON_10);
-  const g = await makeGroup(e.ctx, 3, { sessionMinutes: 45 });
+  const g = await makeGroup(e.ctx, 4, { sessionMinutes: 45 });
   const card = await makeCard(e.ctx);
   const s = await startSession(e.ctx, { stationId: g.stationIds[0]!, credentials: card.credentials });
   assert.ok(s.ok);
@@ -63,6 +63,12 @@ describeEachDialect('public computers: staff screens', (env) => {
     const { stationIds, card } = await busyGroup(e);
     await setOutOfOrder(e.ctx, system, stationIds[1]!, true);
     await identifyStation(e.ctx, { branch: 'MAIN', name: 'Stranger-1' });
+    const third = await e.ctx.db
+      .selectFrom('pc_stations')
+      .select('name')
+      .where('id', '=', stationIds[2]!)
+      .executeTakeFirstOrThrow();
+    await identifyStation(e.ctx, { branch: 'MAIN', name: third.name }); // seen just now
     const { browser } = await signedInStaff(e, app(), ['pc-staff']);
     const res = await browser.get('/staff/pcs?branch=MAIN');
     assert.equal(res.statusCode, 200);
@@ -73,7 +79,13 @@ describeEachDialect('public computers: staff screens', (env) => {
     assert.match(live.body, /Stop reloading/);
     assert.match(res.body, /In use<\/strong> — 45 minutes left/);
     assert.match(res.body, /Out of order<\/strong>/);
-    assert.match(res.body, /Offline<\/strong>/);
+    assert.match(res.body, new RegExp(`${third.name}</a></h3><p><strong>Free</strong>`));
+    const fourth = await e.ctx.db
+      .selectFrom('pc_stations')
+      .select('name')
+      .where('id', '=', stationIds[3]!)
+      .executeTakeFirstOrThrow();
+    assert.match(res.body, new RegExp(`${fourth.name}</a></h3><p><strong>Offline</strong>`), 'never seen');
     assert.match(res.body, /<h2[^>]*>Waiting for approval<\/h2>[\s\S]*Stranger-1/);
     const patron = await e.ctx.db
       .selectFrom('patrons')
@@ -184,6 +196,8 @@ describeEachDialect('public computers: staff screens', (env) => {
     assert.match(busy.body, /No computer of that group is free/);
 
     await browser.submit(stationUrl(stationIds[0]!), `${stationUrl(stationIds[0]!)}/end`, {});
+    const map = await browser.get('/staff/pcs?branch=MAIN');
+    assert.match(map.body, new RegExp(`Reserved</strong> — Held for ticket ${tickets[0]!.ticket} until \\d`));
     const held = await browser.get(list);
     assert.match(held.body, new RegExp(`Release ${'PC-'}`));
     const rel = await browser.submit(list, `${stationUrl(stationIds[0]!)}/release`, {});
