@@ -136,6 +136,12 @@ describeEachDialect('public computers: groups and computers', (env) => {
       403,
     );
 
+    const { browser: adminBrowser } = await signedInStaff(e, app(), ['admin']);
+    assert.equal(
+      (await adminBrowser.get('/staff/pcs/groups?branch=MAIN')).statusCode,
+      200,
+      'administrators too',
+    );
     const { browser } = await signedInStaff(e, app(), ['pc-staff']);
     const newGroup = '/staff/pcs/groups/new?branch=MAIN';
     const bad = await browser.submit(newGroup, newGroup, {

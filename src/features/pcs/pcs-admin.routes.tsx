@@ -16,7 +16,6 @@ import { branchParam } from './pcs-staff.routes.tsx';
 import { groupSchema, idParams, stationSchema } from './pcs-staff.schemas.ts';
 import { canManagePcs } from './pcs.policy.ts';
 import * as repo from './pcs.repository.ts';
-import { createGroup } from './pcs-stations.service.ts';
 
 const notices: Record<string, string> = {
   group: 'The group is saved.',
@@ -94,7 +93,9 @@ export function registerPcsAdminRoutes(app: App, ctx: AppContext): void {
     const actor = guard(request, reply);
     if (!actor) return reply;
     const branch = branchParam(ctx, request);
-    const r = await formAction(request, reply, formOptions, (v) => createGroup(ctx, actor, { branch, ...v }));
+    const r = await formAction(request, reply, formOptions, (v) =>
+      admin.addGroup(ctx, actor, { branch, ...v }),
+    );
     if (r.ok) return redirectWithStaffFlash(ctx, request, reply, groupsPath(branch), 'group');
     const action = `/staff/pcs/groups/new?branch=${encodeURIComponent(branch)}`;
     return sendPage(

@@ -6,11 +6,28 @@ import type { AppContext } from '../../context.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { branchOf } from './pcs.common.ts';
 import { assertCanManagePcs } from './pcs.policy.ts';
-import { createStation, type StationInput } from './pcs-stations.service.ts';
+import { createGroup, createStation, type GroupInput, type StationInput } from './pcs-stations.service.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 
 const STATION_NAME = /^[A-Za-z0-9 ._-]{1,64}$/;
+
+/** Refuses an age band the library does not define (it would admit nobody). */
+function assertKnownBands(ctx: AppContext, bands: readonly string[] | null | undefined): void {
+  const known = ctx.config.library.circulation.ageBands;
+  const unknown = (bands ?? []).filter((b) => !known.includes(b));
+  if (unknown.length)
+    throw new ValidationError(`The library has no age band ${unknown.join(', ')}.`, {
+      ageBands: `Choose from ${known.join(', ')}.`,
+    });
+}
+
+/** Staff add a group (its age bands checked against the library's); returns its id. */
+export async function addGroup(ctx: AppContext, actor: Actor, input: GroupInput): Promise<string> {
+  assertCanManagePcs(actor);
+  assertKnownBands(ctx, input.ageBands);
+  return createGroup(ctx, actor, input);
+}
 
 const inRange = (n: number, field: string, max: number): number => {
   if (!Number.isInteger(n) || n < 1 || n > max)
@@ -52,6 +69,7 @@ export async function addStation(
   input: StationInput,
 ): Promise<{ name: string; stationId: string; stationKey: string }> {
   assertCanManagePcs(actor);
+  assertKnownBands(ctx, input.ageBands);
   const existing = await repo.findStationByName(ctx.db, input.branch, input.name.trim());
   if (existing?.is_approved)
     throw new ValidationError('A computer at this branch already has that name.', {
@@ -114,6 +132,7 @@ export async function updateGroup(
       ticketPrefix: 'One letter A–Z.',
     });
   await assertGroupNameFree(ctx, group.branch, name, group.id);
+  assertKnownBands(ctx, input.ageBands);
   await repo.updateGroup(ctx.db, group.id, {
     name,
     ticket_prefix: input.ticketPrefix,
@@ -142,6 +161,7 @@ export async function updateStation(
   const group = await repo.findGroup(ctx.db, input.groupId);
   if (!group || group.branch !== station.branch)
     throw new ValidationError('Choose a group of this branch.', { groupId: 'Choose a group from the list.' });
+  assertKnownBands(ctx, input.ageBands);
   const name = input.name.trim();
   if (!STATION_NAME.test(name))
     throw new ValidationError('Use 1–64 letters, digits, spaces, dots, dashes.', {

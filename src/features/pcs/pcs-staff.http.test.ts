@@ -56,6 +56,12 @@ describeEachDialect('public computers: staff screens', (env) => {
     ])
       assert.equal((await pc.get(url)).statusCode, 200, url);
     assert.equal((await pc.get('/staff/pcs?branch=NOPE')).statusCode, 404);
+    const { browser: adminBrowser } = await signedInStaff(env(), app(), ['admin']);
+    assert.equal(
+      (await adminBrowser.get('/staff/pcs/waitlist?branch=MAIN')).statusCode,
+      200,
+      'administrators too',
+    );
   });
 
   test('the map shows each computer state by group, reloads itself when asked, never who', async () => {
