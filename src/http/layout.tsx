@@ -17,9 +17,22 @@ interface LayoutProps extends PageFrame {
   title: string;
   children: ComponentChildren;
   staffArea?: boolean;
+  /** Reload the page every so many seconds, without JavaScript (a live map; never a page with a form being filled). */
+  refreshSeconds?: number;
+  /** A feature's own stylesheet in src/http/assets/ (e.g. "pcs.css"), after the site's. */
+  stylesheet?: string;
 }
 
-export function Layout({ title, library, actor, csrfToken, children, staffArea }: LayoutProps) {
+export function Layout({
+  title,
+  library,
+  actor,
+  csrfToken,
+  children,
+  staffArea,
+  refreshSeconds,
+  stylesheet,
+}: LayoutProps) {
   const fullTitle = `${title} — ${library.name}`;
   return (
     <html lang="en">
@@ -28,7 +41,9 @@ export function Layout({ title, library, actor, csrfToken, children, staffArea }
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/assets/site.css" />
+        {stylesheet && <link rel="stylesheet" href={`/assets/${stylesheet}`} />}
         {staffArea && <meta name="robots" content="noindex" />}
+        {refreshSeconds && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -3,6 +3,8 @@
 // (pcs.service.ts, pcs-stations.service.ts, pcs-waitlist.service.ts, pcs-passes.service.ts,
 // pcs-rollover.service.ts).
 import type { Feature } from '../../app/feature.ts';
+import { registerPcsAdminRoutes } from './pcs-admin.routes.tsx';
+import { registerPcsStaffRoutes } from './pcs-staff.routes.tsx';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
 import { registerLibkiRoutes } from './libki.routes.ts';
 import { pcsCommand } from './pcs.cli.ts';
@@ -10,6 +12,10 @@ import { pcsInventory } from './pcs.privacy.ts';
 
 export const pcs: Feature = {
   name: 'pcs',
+  routes: (app, ctx) => {
+    registerPcsStaffRoutes(app, ctx);
+    registerPcsAdminRoutes(app, ctx);
+  },
   jobs: [rollOverPcsJob, settlePcsJob],
   // Every 15 minutes, so the day's key is gone soon after midnight; every minute for ending times.
   recurring: () => [

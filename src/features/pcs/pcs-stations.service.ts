@@ -45,6 +45,10 @@ export async function createGroup(ctx: AppContext, actor: Actor, input: GroupInp
     throw new ValidationError('The ticket prefix is one capital letter.', {
       ticketPrefix: 'One letter A–Z.',
     });
+  if (await repo.findGroupByName(ctx.db, input.branch, name))
+    throw new ValidationError('Another group at this branch has that name.', {
+      name: 'Choose another name.',
+    });
   const id = newId(ctx.clock.now().getTime());
   await repo.insertGroup(ctx.db, {
     id,

@@ -36,6 +36,19 @@ export function findGroup(db: Db, id: string): Promise<PcGroupRow | undefined> {
   return db.selectFrom('pc_groups').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findGroupByName(db: Db, branch: string, name: string): Promise<PcGroupRow | undefined> {
+  return db
+    .selectFrom('pc_groups')
+    .selectAll()
+    .where('branch', '=', branch)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+export async function updateGroup(db: Db, id: string, patch: Updateable<PcGroupTable>): Promise<void> {
+  await db.updateTable('pc_groups').set(patch).where('id', '=', id).execute();
+}
+
 export function findGroups(db: Db, branch: string): Promise<PcGroupRow[]> {
   return db
     .selectFrom('pc_groups')
@@ -107,6 +120,12 @@ export function findFreeStations(db: Db, groupId: string): Promise<PcStationRow[
 
 export async function updateStation(db: Db, id: string, patch: Updateable<PcStationTable>): Promise<void> {
   await db.updateTable('pc_stations').set(patch).where('id', '=', id).execute();
+}
+
+/** Deletes a computer (its sessions and holds must be gone first). */
+export async function deleteStation(db: Db, id: string): Promise<number> {
+  const r = await db.deleteFrom('pc_stations').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 /** The day's key, created once; several processes agree through the primary key. */

@@ -28,6 +28,7 @@ import { roleLabels, roles, type Role } from './roles.ts';
 import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
 import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
 import { plural } from '../../plural.ts';
+import { canManagePcs } from '../pcs/pcs.policy.ts';
 import { TextInput } from '../../http/fields.tsx';
 
 interface FormState {
@@ -131,6 +132,12 @@ export function StaffHomePage({
       '/staff/circulation/stats',
       'Circulation statistics',
       'Counts per day, branch, material type and action, with no patron in them.',
+    ]);
+  if (canManagePcs(a))
+    links.push([
+      '/staff/pcs',
+      'Public computers',
+      'Live map of the computers (never who uses them), waiting list, guest passes, groups and computers.',
     ]);
   if (canViewPatron(a))
     links.push([
