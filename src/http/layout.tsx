@@ -17,9 +17,11 @@ interface LayoutProps extends PageFrame {
   title: string;
   children: ComponentChildren;
   staffArea?: boolean;
+  /** Extra elements for the head, e.g. a page that refreshes itself without JavaScript. */
+  head?: ComponentChildren;
 }
 
-export function Layout({ title, library, actor, csrfToken, children, staffArea }: LayoutProps) {
+export function Layout({ title, library, actor, csrfToken, children, staffArea, head }: LayoutProps) {
   const fullTitle = `${title} — ${library.name}`;
   return (
     <html lang="en">
@@ -29,6 +31,7 @@ export function Layout({ title, library, actor, csrfToken, children, staffArea }
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/assets/site.css" />
         {staffArea && <meta name="robots" content="noindex" />}
+        {head}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -5,6 +5,7 @@
 import type { Feature } from '../../app/feature.ts';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
 import { pcsInventory } from './pcs.privacy.ts';
+import { registerPcsPublicRoutes } from './pcs-public.routes.tsx';
 
 export const pcs: Feature = {
   name: 'pcs',
@@ -15,4 +16,5 @@ export const pcs: Feature = {
     { job: settlePcsJob, everyMinutes: 1, payload: {} },
   ],
   inventory: pcsInventory,
+  routes: registerPcsPublicRoutes,
 };
