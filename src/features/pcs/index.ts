@@ -6,6 +6,7 @@ import type { Feature } from '../../app/feature.ts';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
 import { pcsInventory } from './pcs.privacy.ts';
 import { registerPcsPublicRoutes } from './pcs-public.routes.tsx';
+import { registerPcsStatsRoutes } from './pcs-stats.routes.tsx';
 
 export const pcs: Feature = {
   name: 'pcs',
@@ -16,5 +17,8 @@ export const pcs: Feature = {
     { job: settlePcsJob, everyMinutes: 1, payload: {} },
   ],
   inventory: pcsInventory,
-  routes: registerPcsPublicRoutes,
+  routes: (app, ctx) => {
+    registerPcsPublicRoutes(app, ctx);
+    registerPcsStatsRoutes(app, ctx);
+  },
 };
