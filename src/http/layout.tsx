@@ -19,6 +19,8 @@ interface LayoutProps extends PageFrame {
   staffArea?: boolean;
   /** Reload the page every so many seconds, without JavaScript (a live map; never a page with a form being filled). */
   refreshSeconds?: number;
+  /** Where the refresh goes (default: this page again), e.g. a ticket page's own address. */
+  refreshUrl?: string;
   /** A feature's own stylesheet in src/http/assets/ (e.g. "pcs.css"), after the site's. */
   stylesheet?: string;
 }
@@ -31,6 +33,7 @@ export function Layout({
   children,
   staffArea,
   refreshSeconds,
+  refreshUrl,
   stylesheet,
 }: LayoutProps) {
   const fullTitle = `${title} — ${library.name}`;
@@ -43,7 +46,12 @@ export function Layout({
         <link rel="stylesheet" href="/assets/site.css" />
         {stylesheet && <link rel="stylesheet" href={`/assets/${stylesheet}`} />}
         {staffArea && <meta name="robots" content="noindex" />}
-        {refreshSeconds && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+        {refreshSeconds && (
+          <meta
+            http-equiv="refresh"
+            content={refreshUrl ? `${refreshSeconds};url=${refreshUrl}` : String(refreshSeconds)}
+          />
+        )}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -95,7 +95,8 @@ export function pcsInventory(config: Config): TableEntry[] {
     },
     {
       table: 'pc_day_keys',
-      description: 'The random key of each library day that makes card codes unlinkable after the day (P3).',
+      description:
+        'A random secret made fresh each day. It turns card numbers into codes that work for that day only; it is destroyed after the day ends, so nobody can later tell which card used a computer (P3).',
       primaryKey: 'day',
       columns: {
         day: plain('The library day.'),
@@ -107,7 +108,7 @@ export function pcsInventory(config: Config): TableEntry[] {
     {
       table: 'pc_usage',
       description:
-        'Minutes each card used today, to keep the daily allowance (P2); deleted when the day ends.',
+        'How many minutes each card has used today, kept under the day’s code of the card (never the card number), so that everyone gets a fair share (P2). Deleted when the day ends.',
       primaryKey: 'key',
       columns: {
         key: cardKey('pc_usage.rollover', 'Keeping the daily time allowance fair.'),
@@ -119,7 +120,8 @@ export function pcsInventory(config: Config): TableEntry[] {
     },
     {
       table: 'pc_sessions',
-      description: 'Computers in use right now; a session is deleted when it ends (P1).',
+      description:
+        'Which computers are in use right now and how much time is left. It holds no name and no card number, only the day’s code of the card; deleted when you sign out or your time ends (P1).',
       primaryKey: 'id',
       columns: {
         id: plain('Identifier.'),
@@ -175,7 +177,7 @@ export function pcsInventory(config: Config): TableEntry[] {
     {
       table: 'pc_waitlist',
       description:
-        'The waiting list for computers, by anonymous ticket ("B-17"); deleted when served or when the day ends (P2).',
+        'The waiting list for computers, by ticket number ("B-17"), without names. If you gave your card to take a ticket, only the day’s code of the card is kept with it. Deleted when your turn comes, and all tickets when the day ends (P2).',
       primaryKey: 'id',
       columns: {
         id: plain('Identifier.'),
@@ -205,7 +207,7 @@ export function pcsInventory(config: Config): TableEntry[] {
     {
       table: 'pc_passes',
       description:
-        'One-day guest passes: only a one-way code of each; unused ones are destroyed when the day ends.',
+        'Guest passes for one day. Only a scrambled form of each pass code is kept, not the code and not who received it; unused passes are destroyed when the day ends.',
       primaryKey: 'id',
       columns: {
         id: plain('Identifier.'),
@@ -227,7 +229,7 @@ export function pcsInventory(config: Config): TableEntry[] {
     },
     {
       table: 'pc_stats',
-      description: 'Public-computer statistics per branch, group and hour: sessions, minutes, passes, waits.',
+      description: `Counts for planning, with no card and no person in them: sessions, minutes used, guest passes used and waits per branch, group of computers and hour. Counts from 1 to ${config.statsK} are never shown or published (G7).`,
       primaryKey: 'key',
       columns: {
         key: plain('Day, hour, branch and group joined.'),
@@ -244,7 +246,8 @@ export function pcsInventory(config: Config): TableEntry[] {
     },
     {
       table: 'pc_refusals',
-      description: 'Refused logins per branch, group, hour and reason (e.g. no time left); counts only.',
+      description:
+        'How many computer sign-ins were refused, per branch, group, hour and reason (for example, no time left today); counts only, no card.',
       primaryKey: 'key',
       columns: {
         key: plain('Day, hour, branch, group and reason joined.'),

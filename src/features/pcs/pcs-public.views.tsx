@@ -1,0 +1,213 @@
+// Public computer pages of a branch (issue 14 item 4; P1, P2): free computers and the waiting list,
+// taking a ticket, following it, and the wall board. No JavaScript: pages refresh themselves with a
+// meta refresh. They show ticket numbers and computer names, never a name or a card.
+import type { FieldErrors } from '../../errors.ts';
+import { TextInput } from '../../http/fields.tsx';
+import { ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
+import { plural } from '../../plural.ts';
+import type { Board, GroupNow } from './pcs-public.service.ts';
+import type { TicketStatus } from './pcs-waitlist.service.ts';
+
+/** "14:05" in the library's time zone. */
+export function clockTime(isoText: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(isoText));
+}
+
+
+export function ComputersPage(
+  p: PageFrame & {
+    branch: string;
+    branchName: string;
+    groups: GroupNow[];
+    csrfToken: string;
+    values?: Record<string, string>;
+    error?: string;
+    fields?: FieldErrors;
+  },
+) {
+  const v = p.values ?? {};
+  return (
+    <Layout title={`Computers at ${p.branchName}`} library={p.library}>
+      <h1>Computers at {p.branchName}</h1>
+      <ErrorSummary message={p.error} fields={p.fields} />
+      {p.groups.length === 0 ? (
+        <p>This branch has no public computers set up yet.</p>
+      ) : (
+        <>
+          <h2>Right now</h2>
+          <ul class="pc-groups">
+            {p.groups.map((g) => (
+              <li key={g.groupId}>
+                <strong>{g.name}</strong>: {g.free} of {plural(g.computers, 'computer')} free,{' '}
+                {g.waiting === 0 ? 'nobody waiting' : `${plural(g.waiting, 'ticket')} waiting`}.
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href={`/computers/${p.branch}/board`}>See the waiting list board</a>
+          </p>
+          <h2>Take a ticket</h2>
+          <p>
+            When every computer of a group is busy, take a ticket. When a computer is free, it is held for the
+            first ticket for a few minutes. You need no library card for a ticket.
+          </p>
+          <form method="post" action={`/computers/${p.branch}/join`}>
+            <input type="hidden" name="_csrf" value={p.csrfToken} />
+            <fieldset>
+              <legend>Which computers?</legend>
+              {p.fields?.groupId && (
+                <p class="error" id="groupId-error">
+                  {p.fields.groupId}
+                </p>
+              )}
+              {p.groups.map((g, i) => (
+                <div class="field" key={g.groupId}>
+                  <label>
+                    <input
+                      type="radio"
+                      name="groupId"
+                      id={i === 0 ? 'groupId' : `groupId-${i}`}
+                      value={g.groupId}
+                      checked={v.groupId ? v.groupId === g.groupId : i === 0}
+                      aria-describedby={p.fields?.groupId ? 'groupId-error' : undefined}
+                    />{' '}
+                    {g.name}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+            <fieldset>
+              <legend>Your library card (optional)</legend>
+              <p class="hint">
+                With your card and PIN, the computer knows you when your turn comes. Leave both empty for a
+                ticket without a card.
+              </p>
+              <TextInput
+                name="cardNumber"
+                label="Card number"
+                value={v.cardNumber?.slice(0, 40)}
+                error={p.fields?.cardNumber}
+                autocomplete="off"
+              />
+              <TextInput name="pin" label="PIN" type="password" error={p.fields?.pin} autocomplete="off" />
+            </fieldset>
+            <button type="submit">Take a ticket</button>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+function TicketView(p: { status: TicketStatus; timeZone: string }) {
+  const s = p.status;
+  return (
+    <div class="pc-ticket">
+      <p class="pc-ticket-number">
+        Your ticket: <strong>{s.ticket}</strong>
+      </p>
+      {s.calledTo ? (
+        <p class="pc-called" role="status">
+          Go to <strong>{s.calledTo.stationName}</strong> now
+          {s.calledTo.holdUntil ? `, held for you until ${clockTime(s.calledTo.holdUntil, p.timeZone)}` : ''}.
+        </p>
+      ) : (
+        <p role="status">
+          {s.position <= 1 ? 'You are next in line.' : `You are number ${s.position} in line.`}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function TicketPage(
+  p: PageFrame & { branch: string; ticketId: string; status: TicketStatus; joined?: boolean },
+) {
+  const url = `/computers/${p.branch}/ticket/${p.ticketId}`;
+  return (
+    <Layout
+      title={`Ticket ${p.status.ticket}`}
+      library={p.library}
+      refreshSeconds={30}
+      refreshUrl={p.joined ? url : undefined}
+    >
+      <h1>{p.joined ? 'You are on the waiting list' : `Ticket ${p.status.ticket}`}</h1>
+      <TicketView status={p.status} timeZone={p.library.timezone} />
+      <p>
+        This page updates itself every 30 seconds. Keep it open, or keep this link to follow your ticket on
+        your phone: <a href={url}>follow ticket {p.status.ticket}</a>.
+      </p>
+      <p class="small">The link works only for this ticket, today. It does not say who you are.</p>
+      <p>
+        <a href={`/computers/${p.branch}`}>Back to the computers</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function TicketGonePage(p: PageFrame & { branch: string }) {
+  return (
+    <Layout title="Ticket not on the list" library={p.library}>
+      <h1>This ticket is no longer on the list</h1>
+      <p>
+        It was used at a computer, its turn passed, staff removed it, or the day ended. Ask at the desk if you
+        think this is a mistake, or take a new ticket.
+      </p>
+      <p>
+        <a href={`/computers/${p.branch}`}>Take a new ticket</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function BoardPage(p: PageFrame & { branch: string; board: Board }) {
+  const b = p.board;
+  return (
+    <Layout title={`Waiting list — ${b.branchName}`} library={p.library} refreshSeconds={15}>
+      <div class="pc-board">
+        <h1>Computers — {b.branchName}</h1>
+        <section aria-labelledby="called-title">
+          <h2 id="called-title">Go now</h2>
+          {b.called.length === 0 ? (
+            <p>No ticket is called right now.</p>
+          ) : (
+            <ul class="pc-board-called">
+              {b.called.map((c) => (
+                <li key={c.ticket}>
+                  <strong>{c.ticket}</strong> <span aria-hidden="true">→</span>
+                  <span class="visually-hidden">go to</span> <strong>{c.stationName}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="waiting-title">
+          <h2 id="waiting-title">Waiting</h2>
+          {b.waiting.length === 0 ? (
+            <p>Nobody is waiting.</p>
+          ) : (
+            b.waiting.map((g) => (
+              <div key={g.groupName}>
+                <h3>{g.groupName}</h3>
+                <ol class="pc-board-waiting">
+                  {g.tickets.map((t) => (
+                    <li key={t}>{t}</li>
+                  ))}
+                </ol>
+              </div>
+            ))
+          )}
+        </section>
+        <p class="small">
+          Updated every 15 seconds. Take a ticket at{' '}
+          <a href={`/computers/${p.branch}`}>/computers/{p.branch}</a> or at any computer’s sign-in screen.
+        </p>
+      </div>
+    </Layout>
+  );
+}
