@@ -11,6 +11,7 @@ export const accessPurposes = {
   block: 'Blocking or unblocking the card',
   'pin-reset': 'Resetting the PIN after checking ID',
   closure: 'Closing the account at the patron’s request',
+  sip2: 'A self-check machine (SIP2) looking the patron up',
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 
