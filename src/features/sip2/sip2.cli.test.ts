@@ -113,7 +113,7 @@ for (const dialect of dialects) {
       assert.match(branch.stderr, /no branch "NOPE"/);
       const missing = await carrel(['sip2', 'disable', 'nobody'], env);
       assert.equal(missing.code, 1);
-      assert.equal(missing.stderr.trim(), 'There is no SIP2 account "nobody".');
+      assert.equal(missing.stderr.trim(), 'carrel: There is no SIP2 account "nobody".');
       for (const r of [range, outside, short, taken, branch, missing])
         assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
       const list = await carrel(['sip2', 'list'], env);

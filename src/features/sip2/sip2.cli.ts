@@ -4,6 +4,7 @@
 // operation failed (an unknown account, a login in use), 2 bad usage.
 import { Command, Option } from 'commander';
 import type { CliDeps } from '../../app/feature.ts';
+import { NotFoundError } from '../../errors.ts';
 import { printable, printBox, readStdinLine } from '../../cli/terminal.ts';
 import { parseInput } from '../../validation.ts';
 import {
@@ -110,7 +111,7 @@ export function sip2Command(deps: CliDeps): Command {
       const ctx = await deps.openContext();
       try {
         if (!(await disableSip2Account(ctx, login)))
-          throw deps.cliError(`There is no SIP2 account "${login}".`, 1);
+          throw new NotFoundError(`There is no SIP2 account "${login}".`);
         say(`Disabled SIP2 account ${login}.`);
       } finally {
         await ctx.database.close();
