@@ -17,6 +17,7 @@ import { patronSessions, patrons } from '../features/patrons/index.ts';
 import { pcs } from '../features/pcs/index.ts';
 import { publicPages } from '../features/public/index.ts';
 import { reference } from '../features/reference/index.ts';
+import { sip2 } from '../features/sip2/index.ts';
 import { staff, staffSessions } from '../features/staff/index.ts';
 import { webstatsFeature, type WebStatsOptions } from '../features/webstats/index.ts';
 import { buildApp as buildHttpApp, type HttpOptions } from '../http/app.ts';
@@ -66,6 +67,7 @@ export function featureList(opts: FeatureOptions = {}): readonly Feature[] {
     reference,
     webstatsFeature(opts),
     pcs,
+    sip2,
   ];
 }
 

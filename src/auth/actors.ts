@@ -18,7 +18,21 @@ export interface SystemActor {
   kind: 'system';
 }
 
+/**
+ * A self-check machine signed in over SIP2 with a SIP2 account (issue 14 item 8): it may check
+ * out, check in, renew and place holds like the desk, but never override a loan rule and never use
+ * a staff page.
+ */
+export interface Sip2Actor {
+  kind: 'sip2';
+  /** The sip2_accounts row id, written to the patron access log as who looked the patron up. */
+  accountId: string;
+}
+
 export type Actor = StaffActor | SystemActor;
+
+/** Who may work the circulation desk's services: staff, the system, or a SIP2 self-check machine. */
+export type DeskActor = Actor | Sip2Actor;
 
 /** The signed-in patron, as routes and services see it (set by the patron-session hook). */
 export interface PatronActor {

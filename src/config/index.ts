@@ -40,12 +40,14 @@ import {
 } from './server.ts';
 import { checkStaffSession, readPatronSession, readStaffSession, sessionSettings } from './sessions.ts';
 import { EnvReader, type Env, type Setting } from './setting.ts';
+import { readSip2, sip2Settings, type Sip2Config } from './sip2.ts';
 import { readWebstats, statsSettings, type WebstatsConfig } from './stats.ts';
 
 export type { DatabaseConfig } from './database.ts';
 export type { AnnouncementsConfig, MailConfig, NoticesConfig } from './mail.ts';
 export type { PcsConfig } from './pcs.ts';
 export type { ReferenceConfig } from './reference.ts';
+export type { Sip2Config } from './sip2.ts';
 export type { LogLevel } from './server.ts';
 export type { WebstatsConfig } from './stats.ts';
 export { checkPortFree } from './server.ts';
@@ -92,6 +94,8 @@ export interface Config {
   reference: ReferenceConfig;
   webstats: WebstatsConfig;
   pcs: PcsConfig;
+  /** The SIP2 server for self-check machines (issue 14 item 8). */
+  sip2: Sip2Config;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     reference: readReference(r, publicUrl),
     webstats: readWebstats(r),
     pcs: readPcs(r),
+    sip2: readSip2(r, host),
   };
   checkStaffSession(r, config.staffSession);
   // The secret file is only created once everything else is right.
@@ -160,6 +165,7 @@ export const configAreas: ReadonlyArray<{ title: string; settings: readonly Sett
   { title: 'Ask a Librarian', settings: referenceSettings },
   { title: 'Website statistics', settings: statsSettings },
   { title: 'Public computers', settings: pcsSettings },
+  { title: 'SIP2 (self-check machines)', settings: sip2Settings },
 ];
 
 export const allSettings: readonly SettingDoc[] = configAreas.flatMap((a) => a.settings);

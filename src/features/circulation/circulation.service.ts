@@ -14,6 +14,7 @@ import { executeWrites, type Write } from '../../db/writes.ts';
 import type { AccessPurpose } from '../patrons/access-log.ts';
 import { patronAccessWrite } from '../patrons/access-log.repository.ts';
 import { borrowingBlock } from '../patrons/patrons.policy.ts';
+import type { DeskActor } from '../../auth/actors.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canOverrideLoanRules, loanRuleFor } from './circulation.policy.ts';
 import * as repo from './circulation.repository.ts';
@@ -62,7 +63,11 @@ export interface CheckoutResult {
   overridden: string[];
 }
 
-export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInput): Promise<CheckoutResult> {
+export async function checkOut(
+  ctx: AppContext,
+  actor: DeskActor,
+  input: CheckoutInput,
+): Promise<CheckoutResult> {
   requireDesk(actor);
   const { branch, barcode } = input;
   const reason = input.overrideReason ?? '';
@@ -201,7 +206,11 @@ export async function checkOut(ctx: AppContext, actor: Actor, input: CheckoutInp
  * written only for patrons who opted in (C3). The copy then goes to the next hold it can fill
  * (trapped), back home in transit, or to the shelf.
  */
-export async function checkIn(ctx: AppContext, actor: Actor, input: CheckInValues): Promise<CheckinResult> {
+export async function checkIn(
+  ctx: AppContext,
+  actor: DeskActor,
+  input: CheckInValues,
+): Promise<CheckinResult> {
   requireDesk(actor);
   const { branch, barcode } = input;
   const tz = ctx.config.library.timezone;

@@ -1,9 +1,9 @@
 // Types the circulation services share (in a file of their own, so holds.service.ts and
 // circulation.service.ts do not import each other; issue 13 part 1).
 import type { PatronActor } from '../patrons/patron-actor.ts';
-import type { Actor } from '../staff/staff.policy.ts';
+import type { DeskActor } from '../../auth/actors.ts';
 
-export type Who = { kind: 'patron'; patron: PatronActor } | { kind: 'staff'; actor: Actor };
+export type Who = { kind: 'patron'; patron: PatronActor } | { kind: 'staff'; actor: DeskActor };
 
 export interface CheckinResult {
   title: string;

@@ -5,10 +5,11 @@ import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { AccessPurpose } from '../patrons/access-log.ts';
 import { logPatronAccess } from '../patrons/access-log.repository.ts';
 import { findPatronByCard, findPatronById, type PatronRow } from '../patrons/patrons.repository.ts';
+import type { DeskActor } from '../../auth/actors.ts';
 import type { Actor } from '../staff/staff.policy.ts';
 import { canUseDesk } from './circulation.policy.ts';
 
-export function requireDesk(actor: Actor): void {
+export function requireDesk(actor: DeskActor): void {
   if (!canUseDesk(actor)) throw new ForbiddenError('Only circulation staff and administrators use the desk.');
 }
 

@@ -3,13 +3,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Write } from '../../db/writes.ts';
 import { newId } from '../../ids.ts';
-import type { AccessLogEntry, AccessLogFilter, AccessPurpose } from './access-log.ts';
+import type { AccessLogEntry, AccessLogFilter, LoggedPurpose } from './access-log.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** The entry as a Write, for a service that sends it with its other writes (db/writes.ts). */
 export const patronAccessWrite =
-  (entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string }): Write =>
+  (entry: { staffId: string; patronId: string; purpose: LoggedPurpose; at: string }): Write =>
   (qc) =>
     qc.insertInto('patron_access_log').values({
       id: newId(),
@@ -21,7 +21,7 @@ export const patronAccessWrite =
 
 export async function logPatronAccess(
   db: Db,
-  entry: { staffId: string; patronId: string; purpose: AccessPurpose; at: string },
+  entry: { staffId: string; patronId: string; purpose: LoggedPurpose; at: string },
 ): Promise<void> {
   await patronAccessWrite(entry)(db).execute();
 }

@@ -14,6 +14,19 @@ export const accessPurposes = {
 } as const;
 export type AccessPurpose = keyof typeof accessPurposes;
 
+/** Purposes written by machines, never offered to staff (issue 14 item 8: the SIP2 server). */
+export const machinePurposes = {
+  sip2: 'A self-check machine (SIP2) looking the patron up',
+} as const;
+/** Any purpose an access-log entry may carry. */
+export type LoggedPurpose = AccessPurpose | keyof typeof machinePurposes;
+
+/** A logged purpose in words, for the access log page. */
+export const purposeLabel = (purpose: string): string =>
+  (accessPurposes as Record<string, string>)[purpose] ??
+  (machinePurposes as Record<string, string>)[purpose] ??
+  purpose;
+
 export const isAccessPurpose = (v: unknown): v is AccessPurpose =>
   typeof v === 'string' && Object.hasOwn(accessPurposes, v);
 

@@ -8,7 +8,7 @@ import {
   ScrollRegion,
   type PageFrame,
 } from '../../http/layout.tsx';
-import { accessPurposes, type AccessLogEntry, type AccessPurpose } from './access-log.ts';
+import { purposeLabel, type AccessLogEntry } from './access-log.ts';
 import { plural } from '../../plural.ts';
 import { TextInput } from '../../http/fields.tsx';
 
@@ -104,9 +104,15 @@ export function AccessLogPage({
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{formatDateTime(e.viewedAt, tz)}</td>
-                <td>{e.staffName ? `${e.staffName} (${e.staffUsername})` : 'Deleted staff account'}</td>
+                <td>
+                  {e.staffName
+                    ? `${e.staffName} (${e.staffUsername})`
+                    : e.staffId.startsWith('sip2:')
+                      ? 'Self-check machine (SIP2)'
+                      : 'Deleted staff account'}
+                </td>
                 <td>{e.cardNumber ?? 'Closed account'}</td>
-                <td>{accessPurposes[e.purpose as AccessPurpose] ?? e.purpose}</td>
+                <td>{purposeLabel(e.purpose)}</td>
               </tr>
             ))}
           </tbody>
