@@ -36,34 +36,45 @@ export const LIBKI_DEBIAN_PACKAGES = [
   'xdotool',
   'imagemagick',
 ];
-const TOOLS: Array<[string, string]> = [
+// [command or header folder, Debian package]; header folders are where Debian's amd64 packages
+// put them (elsewhere qmake will tell).
+const BUILD_NEEDS: Array<[string, string]> = [
   ['qmake', 'qt5-qmake'],
   ['make', 'make'],
   ['g++', 'g++'],
+  ...(process.arch === 'x64'
+    ? ([
+        ['/usr/include/x86_64-linux-gnu/qt5/QtWebKitWidgets', 'libqt5webkit5-dev'],
+        ['/usr/include/x86_64-linux-gnu/qt5/QtScript', 'qtscript5-dev'],
+      ] as Array<[string, string]>)
+    : []),
+];
+const RUN_NEEDS: Array<[string, string]> = [
   ['xvfb-run', 'xvfb'],
   ['Xvfb', 'xvfb'],
   ['xauth', 'xauth'],
   ['xdotool', 'xdotool'],
   ['import', 'imagemagick'],
 ];
-const HEADERS: Array<[string, string]> = [
-  ['/usr/include/x86_64-linux-gnu/qt5/QtWebKitWidgets', 'libqt5webkit5-dev'],
-  ['/usr/include/x86_64-linux-gnu/qt5/QtScript', 'qtscript5-dev'],
-];
 
-function onPath(cmd: string): boolean {
+function present(what: string): boolean {
+  if (what.startsWith('/')) return fs.existsSync(what);
   return (process.env.PATH ?? '/usr/bin:/bin')
     .split(':')
-    .some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
+    .some((dir) => dir && fs.existsSync(path.join(dir, what)));
 }
 
-/** Debian packages missing on this machine for building and driving the client (empty: none). */
+const missingOf = (needs: Array<[string, string]>): string[] => [
+  ...new Set(needs.filter(([what]) => !present(what)).map(([, pkg]) => pkg)),
+];
+
+/**
+ * Debian packages missing on this machine to run and drive the client, and to build it unless
+ * this tarball's build is already cached (empty: none).
+ */
 export function missingLibkiPackages(): string[] {
-  const missing = new Set<string>();
-  for (const [cmd, pkg] of TOOLS) if (!onPath(cmd)) missing.add(pkg);
-  // Header folders are where Debian's amd64 packages put them; elsewhere qmake will tell.
-  if (process.arch === 'x64') for (const [dir, pkg] of HEADERS) if (!fs.existsSync(dir)) missing.add(pkg);
-  return [...missing];
+  const built = fs.existsSync(path.join(libkiCacheDir(), SOURCE_DIR, 'libkiclient'));
+  return [...new Set([...(built ? [] : missingOf(BUILD_NEEDS)), ...missingOf(RUN_NEEDS)])];
 }
 
 /** True in CI (CI=true, or CARREL_REQUIRE_LIBKI=1): there the kiosk tests may not skip. */
@@ -82,6 +93,13 @@ export function libkiSkip(): string | false {
   return missing.length && !libkiRequired ? `${missingLine(missing)}; skipped` : false;
 }
 
+function failMissing(missing: string[]): void {
+  if (missing.length)
+    assert.fail(
+      `${missingLine(missing)}${libkiRequired ? ' (required here: CI=true or CARREL_REQUIRE_LIBKI=1)' : ''}`,
+    );
+}
+
 /** The cache folder for this tarball's build, outside git (node_modules/.cache). */
 export function libkiCacheDir(): string {
   const sha = crypto.createHash('sha256').update(fs.readFileSync(LIBKI_TARBALL)).digest('hex');
@@ -98,8 +116,8 @@ export async function ensureLibkiClient(): Promise<string> {
   const dir = libkiCacheDir();
   const built = path.join(dir, SOURCE_DIR);
   if (fs.existsSync(path.join(built, 'libkiclient'))) return built;
-  const missing = missingLibkiPackages();
-  if (missing.length) assert.fail(missingLine(missing));
+  const missing = missingOf(BUILD_NEEDS);
+  failMissing(missing);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const tmp = fs.mkdtempSync(`${dir}.building-`);
   const src = path.join(tmp, SOURCE_DIR);
@@ -238,6 +256,8 @@ function freeDisplay(): number {
  * for its login window. Builds the client first if needed (see ensureLibkiClient).
  */
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
+  const missing = missingOf(RUN_NEEDS);
+  failMissing(missing);
   const bin = await ensureLibkiClient();
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-libki-'));
   const iniPath = path.join(workdir, 'config/Libki/Libki Kiosk Management System.ini');
