@@ -4,8 +4,11 @@
 // `Kicked` poll (without sending logout). Carrel's own /api/client/v1_0 is tested with the same
 // harness elsewhere. One client, one flow: the client polls every 10 s, so each step costs time.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { libkiSkip, startKiosk, type Kiosk } from './support/libki-kiosk.ts';
 
@@ -84,7 +87,7 @@ describe('the real Libki kiosk client under Xvfb against a canned server', { ski
     }
   };
 
-  test('registers, logs in with card and PIN, shows the minutes sent, and leaves on Kicked', async (t) => {
+  test('registers, retries after a wrong PIN, logs in with card and PIN, shows the minutes sent, leaves on Kicked', async (t) => {
     const started = Date.now();
     kiosk = await startKiosk({
       serverUrl,
@@ -100,12 +103,21 @@ describe('the real Libki kiosk client under Xvfb against a canned server', { ski
     );
     const common = reg.query.slice(0, reg.query.indexOf('&action='));
 
+    // A wrong PIN: refused, and the card field keeps the card for the next try.
+    await kiosk.login(state.card, '9999');
+    await waitFor('failed login', (s) => s.action === 'login');
     // A `+` in the PIN stays literal in the query (QUrlQuery), so a form decoder would break it.
     await kiosk.login(state.card, state.pin);
-    const login = await waitFor('login', (s) => s.action === 'login');
+    const login = await waitFor('login', (s) => s.action === 'login' && s.query.includes('password=12'));
     assert.equal(login.query, `${common}&action=login&username=21234000000017&password=12+34&createGuest=0`);
 
     assert.equal((await kiosk.waitForCountdown({ minutes: 75 })).title, 'Libki 1:15');
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'carrel-libki-test-')), 'session.png');
+    await kiosk.screenshot(png);
+    const head = fs.readFileSync(png);
+    assert.equal(head.subarray(1, 4).toString(), 'PNG');
+    assert.deepEqual([head.readUInt32BE(16), head.readUInt32BE(20)], [1280, 1024]);
+    fs.rmSync(path.dirname(png), { recursive: true });
     // The client does not count down itself: the next poll's units are what it shows.
     await waitFor('get_user_data', (s) => s.action === 'get_user_data' && s.at > login.at);
     assert.equal((await kiosk.waitForCountdown({ minutes: 74, timeoutMs: 5000 })).title, 'Libki 1:14');

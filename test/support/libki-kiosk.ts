@@ -210,7 +210,10 @@ export interface Kiosk {
   readonly iniPath: string;
   /** Names of the visible top-level windows. */
   windowNames(): Promise<string[]>;
-  /** Types the card number, Return, the PIN, Return (Return in the PIN field submits). */
+  /**
+   * Types the card number, Return, the PIN, Return (Return in the PIN field submits). Expects the
+   * focus in the card field, where the login screen puts it (also after a failed login).
+   */
   login(card: string, pin: string): Promise<void>;
   /** The session window's countdown, or null when no session window is shown. */
   countdown(): Promise<Countdown | null>;
@@ -222,6 +225,8 @@ export interface Kiosk {
   waitForDialog(opts?: { timeoutMs?: number }): Promise<string>;
   /** Presses a key (xdotool key name, e.g. "Return") in the focused window. */
   key(name: string): Promise<void>;
+  /** Runs xdotool on the kiosk's display; its output ('' when it finds nothing). */
+  xdotool(...args: string[]): Promise<string>;
   /** A PNG of the whole screen. */
   screenshot(file: string): Promise<void>;
   /** Stops the client and Xvfb (their process group) and removes the temporary folder. */
@@ -280,53 +285,17 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     USER: 'libki',
   };
   const screen = opts.screen ?? '1280x1024x24';
-
-  let child: ChildProcess | undefined;
-  let display = 0;
-  let exited: string | undefined;
   const clientLog = path.join(workdir, 'client.log');
-  for (let attempt = 0; attempt < 3 && !child; attempt++) {
-    display = freeDisplay();
-    const logFd = fs.openSync(clientLog, 'w');
-    // detached: xvfb-run, Xvfb and the client share one new process group, stopped together.
-    const c = spawn(
-      'xvfb-run',
-      [
-        '-n',
-        String(display),
-        '-f',
-        xauthority,
-        '-s',
-        `-screen 0 ${screen} -nolisten tcp`,
-        path.join(bin, 'libkiclient'),
-      ],
-      {
-        cwd: bin /* libki.qss is read from the current folder */,
-        env: baseEnv,
-        detached: true,
-        stdio: ['ignore', logFd, logFd],
-      },
-    );
-    fs.closeSync(logFd);
-    exited = undefined;
-    c.once('exit', (code, signal) => (exited = `exited (${signal ?? code})`));
-    // Xvfb refuses a display in use at once; give it a moment to say so, then try another.
-    const ok = await poll('Xvfb', 5000, async () =>
-      exited
-        ? false
-        : fs.existsSync(`/tmp/.X11-unix/X${display}`) && fs.existsSync(xauthority)
-          ? true
-          : undefined,
-    );
-    if (ok) child = c;
-  }
-  if (!child) assert.fail(`Libki kiosk: Xvfb did not start (${exited}); see ${clientLog}`);
-  const pgid = child.pid!;
-  const env = { ...baseEnv, DISPLAY: `:${display}`, XAUTHORITY: xauthority };
 
-  const xdotool = async (...args: string[]): Promise<string> => {
+  /** One xvfb-run (Xvfb + client) process group on one display. */
+  interface Proc {
+    child: ChildProcess;
+    env: NodeJS.ProcessEnv;
+    exited?: string;
+  }
+  const xdotoolOn = async (proc: Proc, args: string[]): Promise<string> => {
     try {
-      const { stdout } = await run('xdotool', args, { env, timeout: 10_000 });
+      const { stdout } = await run('xdotool', args, { env: proc.env, timeout: 10_000 });
       return stdout;
     } catch (err) {
       // search finds nothing → exit 1; a window vanishing between search and getwindowname →
@@ -335,10 +304,67 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       return typeof out === 'string' ? out : '';
     }
   };
-  const windowNames = async () =>
-    (await xdotool('search', '--onlyvisible', '--name', '.*', 'getwindowname', '%@'))
+  const namesOn = async (proc: Proc) =>
+    (await xdotoolOn(proc, ['search', '--onlyvisible', '--name', '.*', 'getwindowname', '%@']))
       .split('\n')
       .filter(Boolean);
+  const kill = async (proc: Proc) => {
+    if (proc.exited) return;
+    const gone = new Promise((r) => proc.child.once('exit', r));
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-proc.child.pid!, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    signal('SIGTERM'); // the client dies on SIGTERM; xvfb-run then stops Xvfb
+    const timer = setTimeout(() => signal('SIGKILL'), 3000);
+    await gone;
+    clearTimeout(timer);
+  };
+  const launch = async (): Promise<Proc> => {
+    const display = freeDisplay();
+    const logFd = fs.openSync(clientLog, 'w');
+    // detached: xvfb-run, Xvfb and the client share one new process group, stopped together.
+    const args = ['-n', String(display), '-f', xauthority, '-s', `-screen 0 ${screen} -nolisten tcp`];
+    const child = spawn('xvfb-run', [...args, path.join(bin, 'libkiclient')], {
+      cwd: bin, // libki.qss is read from the current folder
+      env: baseEnv,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    });
+    fs.closeSync(logFd);
+    const proc: Proc = { child, env: { ...baseEnv, DISPLAY: `:${display}`, XAUTHORITY: xauthority } };
+    child.once('exit', (code, signal) => (proc.exited = `exited (${signal ?? code})`));
+    try {
+      await poll('the login window', opts.startTimeoutMs ?? 30_000, async () => {
+        if (proc.exited) assert.fail(`Libki kiosk: the client ${proc.exited} on display :${display}`);
+        return (await namesOn(proc)).includes(LOGIN_WINDOW) ? true : undefined;
+      });
+      return proc;
+    } catch (err) {
+      await kill(proc);
+      const log = fs.existsSync(clientLog) ? fs.readFileSync(clientLog, 'utf8').slice(-1500) : '';
+      throw new Error(`${(err as Error).message}\n${log}`);
+    }
+  };
+  // A display taken between our check and Xvfb's start, or a client that could not connect to
+  // a fresh Xvfb (seen once in about 20 starts): start again on another display.
+  let proc: Proc | undefined;
+  for (let attempt = 1; !proc; attempt++) {
+    try {
+      proc = await launch();
+    } catch (err) {
+      if (attempt === 3) {
+        fs.rmSync(workdir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+  const started = proc;
+  const xdotool = (...args: string[]) => xdotoolOn(started, args);
+  const windowNames = () => namesOn(started);
   const countdown = async (): Promise<Countdown | null> => {
     for (const title of await windowNames()) {
       const m = COUNTDOWN.exec(title);
@@ -351,32 +377,33 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     return null;
   };
   const alive = () => {
-    if (exited) assert.fail(`Libki kiosk: the client ${exited}; see ${clientLog}`);
+    if (started.exited) assert.fail(`Libki kiosk: the client ${started.exited}; see ${clientLog}`);
   };
 
   let stopped = false;
-  const kiosk: Kiosk = {
+  return {
     workdir,
     iniPath,
     windowNames,
     async login(card, pin) {
       alive();
+      // After a failed login the card field keeps the card number and the focus: select all so
+      // that typing replaces whatever a field holds.
+      await xdotool('key', 'ctrl+a');
       await xdotool('type', '--delay', '20', card);
       await xdotool('key', 'Return');
+      await xdotool('key', 'ctrl+a');
       await xdotool('type', '--delay', '20', pin);
       await xdotool('key', 'Return');
     },
     countdown,
     async waitForCountdown({ minutes, timeoutMs = 15_000 } = {}) {
-      return poll(
-        minutes === undefined ? 'the session window' : `"${minutes}" minutes left`,
-        timeoutMs,
-        async () => {
-          alive();
-          const c = await countdown();
-          return c && (minutes === undefined || c.total === minutes) ? c : undefined;
-        },
-      );
+      const what = minutes === undefined ? 'the session window' : `${minutes} minutes left`;
+      return poll(what, timeoutMs, async () => {
+        alive();
+        const c = await countdown();
+        return c && (minutes === undefined || c.total === minutes) ? c : undefined;
+      });
     },
     async waitForLoginScreen({ timeoutMs = 15_000 } = {}) {
       await poll('the login screen', timeoutMs, async () => {
@@ -390,9 +417,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       // name, and skip the 100×50 time splash that carries the same name.
       return poll('a message box', timeoutMs, async () => {
         alive();
-        for (const id of (await xdotool('search', '--onlyvisible', '--name', '.*'))
-          .split('\n')
-          .filter(Boolean)) {
+        const ids = (await xdotool('search', '--onlyvisible', '--name', '.*')).split('\n').filter(Boolean);
+        for (const id of ids) {
           if ((await xdotool('getwindowname', id)).trim() !== DIALOG_WINDOW) continue;
           const width = Number(/Geometry: (\d+)x/.exec(await xdotool('getwindowgeometry', id))?.[1] ?? 0);
           if (width > 150) return id;
@@ -400,46 +426,20 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         return undefined;
       });
     },
+    xdotool,
     async key(name) {
       alive();
       await xdotool('key', name);
     },
     async screenshot(file) {
       alive();
-      await run('import', ['-window', 'root', file], { env, timeout: 15_000 });
+      await run('import', ['-window', 'root', file], { env: started.env, timeout: 15_000 });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (!exited) {
-        const gone = new Promise((r) => child.once('exit', r));
-        try {
-          process.kill(-pgid, 'SIGTERM'); // the client dies on SIGTERM; xvfb-run then stops Xvfb
-        } catch {
-          /* already gone */
-        }
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-pgid, 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-        }, 3000);
-        await gone;
-        clearTimeout(timer);
-      }
+      await kill(started);
       fs.rmSync(workdir, { recursive: true, force: true });
     },
   };
-  try {
-    await poll('the login window', opts.startTimeoutMs ?? 30_000, async () => {
-      alive();
-      return (await windowNames()).includes(LOGIN_WINDOW) ? true : undefined;
-    });
-  } catch (err) {
-    const log = fs.existsSync(clientLog) ? fs.readFileSync(clientLog, 'utf8').slice(-2000) : '';
-    await kiosk.stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
-  }
-  return kiosk;
 }
