@@ -248,6 +248,18 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
   }
 }
 
+// Process groups still running: killed if the test process exits without stopping them.
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
 /** A display number with no X server (lock file) on it; random so parallel test files rarely collide. */
 function freeDisplay(): number {
   for (;;) {
@@ -336,7 +348,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     });
     fs.closeSync(logFd);
     const proc: Proc = { child, env: { ...baseEnv, DISPLAY: `:${display}`, XAUTHORITY: xauthority } };
-    child.once('exit', (code, signal) => (proc.exited = `exited (${signal ?? code})`));
+    running.add(child.pid!);
+    child.once('exit', (code, signal) => {
+      proc.exited = `exited (${signal ?? code})`;
+      running.delete(child.pid!);
+    });
     try {
       await poll('the login window', opts.startTimeoutMs ?? 30_000, async () => {
         if (proc.exited) assert.fail(`Libki kiosk: the client ${proc.exited} on display :${display}`);
