@@ -223,6 +223,11 @@ export interface Kiosk {
   waitForLoginScreen(opts?: { timeoutMs?: number }): Promise<void>;
   /** Waits for a message or confirmation box ("Libki Kiosk Management System"); returns its id. */
   waitForDialog(opts?: { timeoutMs?: number }): Promise<string>;
+  /**
+   * Closes the message or confirmation box `id` with Return (its default button: OK, or No on
+   * "Log Out?") and waits until it is gone.
+   */
+  closeDialog(id: string, opts?: { timeoutMs?: number }): Promise<void>;
   /** Presses a key (xdotool key name, e.g. "Return") in the focused window. */
   key(name: string): Promise<void>;
   /** Runs xdotool on the kiosk's display; its output ('' when it finds nothing). */
@@ -440,6 +445,16 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
           if (width > 150) return id;
         }
         return undefined;
+      });
+    },
+    async closeDialog(id, { timeoutMs = 5000 } = {}) {
+      alive();
+      // No window manager: the pointer inside the box gives it the keyboard.
+      await xdotool('mousemove', '--window', id, '10', '10');
+      await xdotool('key', 'Return');
+      await poll('the box to close', timeoutMs, async () => {
+        const visible = (await xdotool('search', '--onlyvisible', '--name', '.*')).split('\n');
+        return visible.includes(id) ? undefined : true;
       });
     },
     xdotool,
