@@ -18,7 +18,6 @@ export function clockTime(isoText: string, timeZone: string): string {
   }).format(new Date(isoText));
 }
 
-
 export function ComputersPage(
   p: PageFrame & {
     branch: string;
