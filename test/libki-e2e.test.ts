@@ -306,9 +306,12 @@ describe('issue 14 end to end: the real Libki kiosk client against Carrel', { sk
     await kiosk!.login(passCodes[0]!, '');
     assert.equal((await kiosk!.waitForCountdown({ minutes: 30 })).title, 'Libki 0:30');
     const guestFrom = env.clock.now().getTime();
+    const upAt = Date.now();
     env.clock.advance(30 * MINUTE);
     used(guestFrom);
     await kiosk!.waitForLoginScreen({ timeoutMs: 15_000 });
+    // At 0 minutes the client signs out by itself (the server had already ended the session).
+    await seenAfter('the logout at 0 minutes', upAt, (s) => s.action === 'logout', 5000);
     const guest = await env.ctx.db.selectFrom('pc_sessions').select('id').execute();
     assert.equal(guest.length, 1, 'only the other computer is still in use');
   });
