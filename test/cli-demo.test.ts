@@ -34,6 +34,11 @@ for (const dialect of dialects) {
       assert.match(first.stdout, /circ\s+[a-z2-9-]{19}\s+\(circulation\)/);
       assert.match(first.stdout, /shown only now\. Each must be changed at first sign-in\./);
       assert.match(first.stdout, /Demo catalog: \d+ records, \d+ copies\. Try \/catalog\./);
+      assert.match(first.stdout, /pcstaff\s+[a-z2-9-]{19}\s+\(pc-staff\)/);
+      assert.match(
+        first.stdout,
+        /Demo public computers: 3 groups, 9 computers\. Try \/staff\/pcs and \/computers\/MAIN\./,
+      );
       assert.match(first.stdout, /^\s*│?\s*\d{6,20}\s+PIN \S+\s+\(Dana/m);
       assert.match(first.stdout, /3 demo loans and 2 demo holds \(one ready on the hold shelf\)\./);
       const again = await carrel(['demo', 'seed'], env);

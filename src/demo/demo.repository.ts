@@ -4,8 +4,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 /** True when `table` has at least one row (a demo part is only added to an empty table). */
-export const existsAnyRow = async (db: Kysely<DB>, table: 'bib_records' | 'patrons'): Promise<boolean> =>
-  (await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) !== undefined;
+export const existsAnyRow = async (
+  db: Kysely<DB>,
+  table: 'bib_records' | 'patrons' | 'pc_groups',
+): Promise<boolean> => (await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) !== undefined;
 
 /** True when the website statistics hold any daily count. */
 export const existsDailyStats = async (db: Kysely<DB>): Promise<boolean> =>

@@ -1,7 +1,7 @@
 // Demo data for a new installation, so a library can try every screen: one staff account per role
 // besides the administrator, the demo catalog with copies in two branches, demo patrons with PINs,
-// and a few loans and holds (one of them waiting on the hold shelf). Each part is added only when
-// its tables are empty, so running it again changes nothing.
+// a few loans and holds (one of them waiting on the hold shelf), and public computers at every
+// branch. Each part is added only when its tables are empty, so running it again changes nothing.
 import type { AppContext } from '../context.ts';
 import { checkIn, checkOut } from '../features/circulation/circulation.service.ts';
 import { placeHold } from '../features/circulation/holds.service.ts';
@@ -9,6 +9,7 @@ import { createStaff } from '../features/staff/staff.service.ts';
 import { findStaffByUsername } from '../features/staff/staff.repository.ts';
 import type { Role } from '../features/staff/roles.ts';
 import { seedDemoCatalog } from './catalog.ts';
+import { seedDemoComputers, type SeededComputers } from './computers.ts';
 import { existsAnyRow, findAvailableItems } from './demo.repository.ts';
 import { seedDemoPatrons, type SeededPatron } from './patrons.ts';
 import { seedDemoTraffic } from './traffic.ts';
@@ -19,6 +20,7 @@ const demoStaff: Array<{ username: string; displayName: string; roles: Role[] }>
   { username: 'webmaster', displayName: 'Wren Webmaster (demo)', roles: ['webmaster'] },
   { username: 'privacy', displayName: 'Pat Privacy Officer (demo)', roles: ['privacy-officer'] },
   { username: 'counsel', displayName: 'Morgan Counsel (demo)', roles: ['counsel'] },
+  { username: 'pcstaff', displayName: 'Parker Public Computers (demo)', roles: ['pc-staff'] },
 ];
 
 export interface SeededAccount {
@@ -34,6 +36,8 @@ export interface DemoSeed {
   patrons: SeededPatron[];
   loans: number;
   holds: number;
+  /** Null when the library already had groups of public computers. */
+  computers: SeededComputers | null;
   /** Simulated page views added to the website statistics (0 when there were some already). */
   pageViews: number;
 }
@@ -50,8 +54,9 @@ export async function seedDemo(ctx: AppContext): Promise<DemoSeed> {
   const patrons = !(await existsAnyRow(ctx.db, 'patrons')) ? await seedDemoPatrons(ctx) : [];
   const { loans, holds } =
     catalog && patrons.length >= 4 ? await seedDemoCirculation(ctx, patrons) : { loans: 0, holds: 0 };
+  const computers = !(await existsAnyRow(ctx.db, 'pc_groups')) ? await seedDemoComputers(ctx) : null;
   const pageViews = await seedDemoTraffic(ctx);
-  return { staff, catalog, patrons, loans, holds, pageViews };
+  return { staff, catalog, patrons, loans, holds, computers, pageViews };
 }
 
 /**

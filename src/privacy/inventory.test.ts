@@ -63,3 +63,16 @@ test('checkInventory reports rules and columns that do not line up', () => {
   assert.ok(problems.some((p) => p.includes('hold subject column who')));
   assert.deepEqual(checkInventory([...bad.slice(0, 0)]), []);
 });
+
+describeEachDialect('the inventory reads well on the privacy page (G3)', (env) => {
+  test('no description or retention rule repeats a word ("Deleted deleted")', () => {
+    const texts = env().ctx.inventory.flatMap((t) => [
+      t.description,
+      ...t.retention.map((r) => r.description),
+      ...Object.values(t.columns).map((c) => c.description),
+    ]);
+    assert.ok(texts.length > 50);
+    const doubled = texts.filter((s) => /\b(\w+) \1\b/i.test(s));
+    assert.deepEqual(doubled, []);
+  });
+});

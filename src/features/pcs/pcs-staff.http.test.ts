@@ -80,6 +80,13 @@ describeEachDialect('public computers: staff screens', (env) => {
     assert.equal(res.statusCode, 200);
     assert.doesNotMatch(res.body, /http-equiv="refresh"/, 'no reload unless asked (WCAG 2.2.1)');
     assert.match(res.body, /href="\/staff\/pcs\?branch=MAIN&amp;live=1">Reload every 30 seconds/);
+    assert.match(
+      res.body,
+      /href="\/staff\/pcs\/stats\?branch=MAIN"[^>]*>Statistics</,
+      'a tab to the statistics',
+    );
+    const home = await browser.get('/staff');
+    assert.match(home.body, /href="\/staff\/pcs\/stats"/, 'the staff home links the statistics');
     const live = await browser.get('/staff/pcs?branch=MAIN&live=1');
     assert.match(live.body, /<meta http-equiv="refresh" content="30"/);
     assert.match(live.body, /Stop reloading/);

@@ -1,13 +1,14 @@
 // Pieces every public-computer staff page shares: the links between its pages and between branches.
 import type { LibraryIdentity } from '../../library.ts';
 
-export type PcsPage = 'map' | 'waitlist' | 'passes' | 'admin';
+export type PcsPage = 'map' | 'waitlist' | 'passes' | 'admin' | 'stats';
 
 const pages: Array<[PcsPage, string, string]> = [
   ['map', '/staff/pcs', 'Live map'],
   ['waitlist', '/staff/pcs/waitlist', 'Waiting list'],
   ['passes', '/staff/pcs/passes', 'Guest passes'],
   ['admin', '/staff/pcs/groups', 'Groups and computers'],
+  ['stats', '/staff/pcs/stats', 'Statistics'],
 ];
 
 /** Tabs between the pages and, when the library has several, between branches. */

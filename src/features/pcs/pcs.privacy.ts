@@ -23,7 +23,7 @@ const cardKey = (retention: string, purpose: string): ColumnEntry => ({
 const rollover = (table: string, what: string, staleAfter: string): TableEntry['retention'] => [
   {
     id: `${table}.rollover`,
-    description: `${what} deleted shortly after the library day ends.`,
+    description: `${what} shortly after the library day ends.`,
     event: 'day rollover',
   },
   {
@@ -199,7 +199,7 @@ export function pcsInventory(config: Config): TableEntry[] {
       retention: [
         ...rollover(
           'pc_waitlist',
-          'Tickets are deleted when served, skipped or removed, and all are',
+          'Tickets are deleted when served, skipped or removed, and all are deleted',
           'joined_at',
         ),
       ],
@@ -225,7 +225,7 @@ export function pcsInventory(config: Config): TableEntry[] {
       description: 'How long served tickets waited today (no ticket, no card); summed at the day’s end.',
       primaryKey: 'id',
       columns: { id: plain('Identifier.'), ...where, seconds: plain('Seconds waited.') },
-      retention: rollover('pc_waits', 'Summed into statistics and', 'day'),
+      retention: rollover('pc_waits', 'Summed into statistics and deleted', 'day'),
     },
     {
       table: 'pc_stats',

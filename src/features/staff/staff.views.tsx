@@ -139,6 +139,12 @@ export function StaffHomePage({
       'Public computers',
       'Live map of the computers (never who uses them), waiting list, guest passes, groups and computers.',
     ]);
+  if (canManagePcs(a))
+    links.push([
+      '/staff/pcs/stats',
+      'Public computer statistics',
+      'Sessions, minutes, waits and refusals per branch, group and hour, with no person in them.',
+    ]);
   if (canViewPatron(a))
     links.push([
       '/staff/patrons',
