@@ -12,7 +12,7 @@ import { makeCard, makeGroup } from './pcs.test-support.ts';
 
 // Monday 2 March 2026, 10:00 in Chicago: MAIN is open.
 const MON_10 = '2026-03-02T16:00:00.000Z';
-const TICKET_LINK = /href="(\/computers\/MAIN\/ticket\/[0-9a-f-]{36})"/;
+const TICKET_LINK = /href="(\/computers\/MAIN\/ticket\/[0-9a-f-]{36})\?live=1"/;
 
 function noCookie(res: LightMyRequestResponse): void {
   assert.equal(res.headers['set-cookie'], undefined, 'a public computer page sets no cookie');
@@ -43,13 +43,16 @@ describeEachDialect('public computers: public pages', (env) => {
     assert.ok(link, 'the answer links to the ticket by its random id');
     const ticket = /Your ticket: <strong>(B-\d+)</.exec(joined.body)![1]!;
     assert.ok(!link.endsWith(ticket), 'the link is not the ticket number');
-    assert.match(joined.body, new RegExp(`<meta http-equiv="refresh" content="30;url=${link}"`));
+    // Nothing reloads unasked (WCAG 2.2.1): the answer offers the link that follows the ticket live.
+    assert.doesNotMatch(joined.body, /http-equiv="refresh"/);
 
-    const follow = await visitor.get(link);
+    const follow = await visitor.get(`${link}?live=1`);
     assert.equal(follow.statusCode, 200);
     noCookie(follow);
     assert.match(follow.body, /You are next in line/);
     assert.match(follow.body, /<meta http-equiv="refresh" content="30"/);
+    assert.match(follow.body, new RegExp(`<a href="${link}">Stop reloading</a>`));
+    assert.doesNotMatch((await visitor.get(link)).body, /http-equiv="refresh"/);
     assert.match((await visitor.get('/computers/MAIN')).body, /1 ticket waiting/);
 
     // The computer is freed: the ticket is called to it and held (MAIN's group holds 5 minutes).
@@ -57,7 +60,8 @@ describeEachDialect('public computers: public pages', (env) => {
     const called = await visitor.get(link);
     assert.match(called.body, /Go to <strong>PC-\d+-0<\/strong> now, held for you until 10:05\./);
 
-    const board = await visitor.get('/computers/MAIN/board');
+    assert.doesNotMatch((await visitor.get('/computers/MAIN/board')).body, /http-equiv="refresh"/);
+    const board = await visitor.get('/computers/MAIN/board?live=1');
     assert.equal(board.statusCode, 200);
     noCookie(board);
     assert.match(board.body, /<meta http-equiv="refresh" content="15"/);

@@ -6,7 +6,14 @@ import { formAction } from '../../http/form-action.ts';
 import { sendPage } from '../../http/render.tsx';
 import type { App } from '../../http/types.ts';
 import { branchBoard, branchComputers, followTicket, joinFromPage } from './pcs-public.service.ts';
-import { branchParams, isTicketId, joinSchema, joinSummary, ticketParams } from './pcs-public.schemas.ts';
+import {
+  branchParams,
+  isTicketId,
+  joinSchema,
+  joinSummary,
+  liveQuery,
+  ticketParams,
+} from './pcs-public.schemas.ts';
 import { BoardPage, ComputersPage, TicketGonePage, TicketPage } from './pcs-public.views.tsx';
 import { ticketStatus } from './pcs-waitlist.service.ts';
 
@@ -60,21 +67,29 @@ export function registerPcsPublicRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/computers/:branch/ticket/:ticketId',
-    { schema: { params: ticketParams } },
+    { schema: { params: ticketParams, querystring: liveQuery } },
     async (request, reply) => {
       const { branch, ticketId } = request.params;
+      const { live } = request.query;
       const status = isTicketId(ticketId) ? await followTicket(ctx, branch, ticketId) : undefined;
       if (!status) return sendPage(reply, <TicketGonePage library={library} branch={branch} />, 404);
       return sendPage(
         reply,
-        <TicketPage library={library} branch={branch} ticketId={ticketId} status={status} />,
+        <TicketPage library={library} branch={branch} ticketId={ticketId} status={status} live={live} />,
       );
     },
   );
 
-  app.get('/computers/:branch/board', { schema: { params: branchParams } }, async (request, reply) => {
-    const { branch } = request.params;
-    const board = await branchBoard(ctx, branch);
-    return sendPage(reply, <BoardPage library={library} branch={branch} board={board} />);
-  });
+  app.get(
+    '/computers/:branch/board',
+    { schema: { params: branchParams, querystring: liveQuery } },
+    async (request, reply) => {
+      const { branch } = request.params;
+      const board = await branchBoard(ctx, branch);
+      return sendPage(
+        reply,
+        <BoardPage library={library} branch={branch} board={board} live={request.query.live} />,
+      );
+    },
+  );
 }

@@ -9,6 +9,10 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const branchParams = z.object({ branch: z.string().max(40) });
 /** The ticket link: its unguessable id, never the ticket number. */
 export const ticketParams = z.object({ branch: z.string().max(40), ticketId: z.string().max(40) });
+/** `?live=1`: the page reloads itself (turned on by the reader: WCAG 2.2.1); anything else: it does not. */
+export const liveQuery = z
+  .object({ live: z.string().max(8).optional() })
+  .transform((q) => ({ live: q.live === '1' }));
 export const isTicketId = (s: string): boolean => uuid.test(s);
 
 export const joinSchema = z

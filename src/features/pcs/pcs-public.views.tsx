@@ -1,6 +1,8 @@
 // Public computer pages of a branch (issue 14 item 4; P1, P2): free computers and the waiting list,
-// taking a ticket, following it, and the wall board. No JavaScript: pages refresh themselves with a
-// meta refresh. They show ticket numbers and computer names, never a name or a card.
+// taking a ticket, following it, and the wall board. No JavaScript: the ticket page and the board
+// reload themselves with a meta refresh only when the reader turns that on (`?live=1`, a link on
+// the page): a page that reloads unasked fails WCAG 2.2.1. They show ticket numbers and computer
+// names, never a name or a card.
 import type { FieldErrors } from '../../errors.ts';
 import { TextInput } from '../../http/fields.tsx';
 import { ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
@@ -124,23 +126,49 @@ function TicketView(p: { status: TicketStatus; timeZone: string }) {
   );
 }
 
+export const TICKET_REFRESH_SECONDS = 30;
+export const BOARD_REFRESH_SECONDS = 15;
+
+/** "Reload every N seconds" / "Stop reloading": the reader turns the reloading on and off. */
+function LiveToggle(p: { url: string; live: boolean; seconds: number; what: string }) {
+  return (
+    <p class="no-print">
+      {p.live ? (
+        <>
+          {p.what} reloads every {p.seconds} seconds. <a href={p.url}>Stop reloading</a>
+        </>
+      ) : (
+        <>
+          <a href={`${p.url}?live=1`}>Reload every {p.seconds} seconds</a> to follow it without touching
+          anything, or <a href={p.url}>refresh now</a>.
+        </>
+      )}
+    </p>
+  );
+}
+
 export function TicketPage(
-  p: PageFrame & { branch: string; ticketId: string; status: TicketStatus; joined?: boolean },
+  p: PageFrame & { branch: string; ticketId: string; status: TicketStatus; joined?: boolean; live?: boolean },
 ) {
   const url = `/computers/${p.branch}/ticket/${p.ticketId}`;
+  const live = p.live === true;
   return (
     <Layout
       title={`Ticket ${p.status.ticket}`}
       library={p.library}
-      refreshSeconds={30}
-      refreshUrl={p.joined ? url : undefined}
+      {...(live && { refreshSeconds: TICKET_REFRESH_SECONDS })}
     >
       <h1>{p.joined ? 'You are on the waiting list' : `Ticket ${p.status.ticket}`}</h1>
       <TicketView status={p.status} timeZone={p.library.timezone} />
-      <p>
-        This page updates itself every 30 seconds. Keep it open, or keep this link to follow your ticket on
-        your phone: <a href={url}>follow ticket {p.status.ticket}</a>.
-      </p>
+      {p.joined ? (
+        <p>
+          Keep this link to follow your ticket, here or on your phone:{' '}
+          <a href={`${url}?live=1`}>follow ticket {p.status.ticket}</a> (the page reloads every{' '}
+          {TICKET_REFRESH_SECONDS} seconds).
+        </p>
+      ) : (
+        <LiveToggle url={url} live={live} seconds={TICKET_REFRESH_SECONDS} what="This page" />
+      )}
       <p class="small">The link works only for this ticket, today. It does not say who you are.</p>
       <p>
         <a href={`/computers/${p.branch}`}>Back to the computers</a>
@@ -164,10 +192,15 @@ export function TicketGonePage(p: PageFrame & { branch: string }) {
   );
 }
 
-export function BoardPage(p: PageFrame & { branch: string; board: Board }) {
+export function BoardPage(p: PageFrame & { branch: string; board: Board; live?: boolean }) {
   const b = p.board;
+  const live = p.live === true;
   return (
-    <Layout title={`Waiting list — ${b.branchName}`} library={p.library} refreshSeconds={15}>
+    <Layout
+      title={`Waiting list — ${b.branchName}`}
+      library={p.library}
+      {...(live && { refreshSeconds: BOARD_REFRESH_SECONDS })}
+    >
       <div class="pc-board">
         <h1>Computers — {b.branchName}</h1>
         <section aria-labelledby="called-title">
@@ -203,9 +236,15 @@ export function BoardPage(p: PageFrame & { branch: string; board: Board }) {
           )}
         </section>
         <p class="small">
-          Updated every 15 seconds. Take a ticket at{' '}
-          <a href={`/computers/${p.branch}`}>/computers/{p.branch}</a> or at any computer’s sign-in screen.
+          Take a ticket at <a href={`/computers/${p.branch}`}>/computers/{p.branch}</a> or at any computer’s
+          sign-in screen.
         </p>
+        <LiveToggle
+          url={`/computers/${p.branch}/board`}
+          live={live}
+          seconds={BOARD_REFRESH_SECONDS}
+          what="This board"
+        />
       </div>
     </Layout>
   );
