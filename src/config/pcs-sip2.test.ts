@@ -101,6 +101,17 @@ test('every mistake is one line naming its variable', () => {
       ps.some((p) => p.includes(name)),
       `${name} in:\n${ps.join('\n')}`,
     );
+  assert.deepEqual(
+    problemsOf({
+      PCS_SIP2_HOST: 'ils',
+      PCS_SIP2_AGE_FIELD: 'PB',
+      PCS_SIP2_AGE_BANDS: 'J=child,18+=adult,9-3=child',
+    }),
+    [
+      'PCS_SIP2_AGE_BANDS entry "J=child" is not AGES=BAND (13-17=teen, 18+=adult).',
+      'PCS_SIP2_AGE_BANDS entry "9-3=child" is not AGES=BAND (13-17=teen, 18+=adult).',
+    ],
+  );
   const unreadable = problemsOf({
     PCS_SIP2_HOST: 'ils.example.org',
     PCS_SIP2_LOGIN: 'carrel-pcs',

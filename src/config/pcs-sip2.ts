@@ -6,22 +6,16 @@ import fs from 'node:fs';
 import type { LibraryIdentity } from '../library.ts';
 import type { SipCharset } from '../sip2/charset.ts';
 import { PATRON_STATUS_FLAGS, type PatronStatusFlag } from '../sip2/status.ts';
-import {
-  boolSetting,
-  EnvReader,
-  intSetting,
-  listOf,
-  optionalSetting,
-  textSetting,
-  type Setting,
-} from './setting.ts';
+import { boolSetting, EnvReader, intSetting, listOf, optionalSetting, type Setting } from './setting.ts';
 
 /** How the age band is read from a 64 reply. */
 export interface AgeBandRule {
-  /** The two-letter field id holding the patron's category (Koha and Evergreen: `PC`). */
+  /** The two-letter field id: a patron category (Koha and Evergreen: `PC`), or `PB` birth date. */
   field: string;
-  /** Field value → Carrel age band (values compared without case). */
+  /** Category value (lower case) → Carrel age band; used unless the field is `PB`. */
   map: ReadonlyMap<string, string>;
+  /** With `PB`: whole years of age, `from` to `to` inclusive → age band. */
+  ages: ReadonlyArray<{ from: number; to: number; band: string }>;
   /** The band for any other value (or a missing field); null: no band. */
   fallback: string | null;
 }
@@ -90,8 +84,8 @@ export const PCS_SIP2_LOCATION = optionalSetting('PCS_SIP2_LOCATION', {
   description: 'Location code (CP) sent with the SIP2 login.',
 });
 
-export const PCS_SIP2_INSTITUTION = textSetting('PCS_SIP2_INSTITUTION', {
-  default: '',
+export const PCS_SIP2_INSTITUTION = optionalSetting('PCS_SIP2_INSTITUTION', {
+  default: 'empty',
   description: 'Institution id (AO) sent with every SIP2 request.',
 });
 
@@ -123,7 +117,8 @@ export const PCS_SIP2_CHECKSUMS = boolSetting('PCS_SIP2_CHECKSUMS', {
 export const PCS_SIP2_AGE_FIELD: Setting<string> = {
   name: 'PCS_SIP2_AGE_FIELD',
   default: '`PC`',
-  description: 'Field of the 64 reply holding the patron category the age band is read from.',
+  description:
+    'Field of the 64 reply the age band is read from: a patron category (`PC`), or `PB`, the birth date (YYYYMMDD).',
   parse(v, r) {
     if (v === undefined) return 'PC';
     if (!/^[A-Z0-9]{2}$/.test(v))
@@ -132,20 +127,34 @@ export const PCS_SIP2_AGE_FIELD: Setting<string> = {
   },
 };
 
-export const PCS_SIP2_AGE_BANDS: Setting<AgeBandRule, LibraryIdentity> = {
+/** One key of PCS_SIP2_AGE_BANDS with PB: `13-17` or `18+`. */
+function ageRange(key: string): { from: number; to: number } | undefined {
+  const m = /^(\d{1,3})(?:-(\d{1,3})|(\+))$/.exec(key);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[3] ? Infinity : Number(m[2]);
+  return from <= to ? { from, to } : undefined;
+}
+
+export const PCS_SIP2_AGE_BANDS: Setting<AgeBandRule, { library: LibraryIdentity; field: string }> = {
   name: 'PCS_SIP2_AGE_BANDS',
   default: 'unset: no age band',
   description:
-    'Patron category → age band, e.g. `J=child,YA=teen,*=adult` (`*`: any other); a patron without a band is refused by groups limited to age bands.',
-  parse(v, r, library) {
+    'Patron category → age band, e.g. `J=child,YA=teen,*=adult` (`*`: any other); with `PCS_SIP2_AGE_FIELD=PB` (birth date) ages, e.g. `0-12=child,13-17=teen,18+=adult`. A patron without a band is refused by groups limited to age bands.',
+  parse(v, r, { library, field }) {
     const bands = library.circulation.ageBands;
+    const byBirthDate = field === 'PB';
     const map = new Map<string, string>();
+    const ages: Array<{ from: number; to: number; band: string }> = [];
     let fallback: string | null = null;
     for (const entry of listOf(v)) {
       const m = /^([^=]+)=([^=]+)$/.exec(entry);
       const [key, band] = m ? [m[1]!.trim(), m[2]!.trim()] : ['', ''];
-      if (!key || !band) {
-        r.problem(`PCS_SIP2_AGE_BANDS entry ${JSON.stringify(entry)} is not CATEGORY=BAND.`);
+      const range = byBirthDate && key !== '*' ? ageRange(key) : undefined;
+      if (!key || !band || (byBirthDate && key !== '*' && !range)) {
+        r.problem(
+          `PCS_SIP2_AGE_BANDS entry ${JSON.stringify(entry)} is not ${byBirthDate ? 'AGES=BAND (13-17=teen, 18+=adult)' : 'CATEGORY=BAND'}.`,
+        );
         continue;
       }
       if (!bands.includes(band)) {
@@ -155,9 +164,10 @@ export const PCS_SIP2_AGE_BANDS: Setting<AgeBandRule, LibraryIdentity> = {
         continue;
       }
       if (key === '*') fallback = band;
+      else if (range) ages.push({ ...range, band });
       else map.set(key.toLowerCase(), band);
     }
-    return { field: 'PC', map, fallback };
+    return { field, map, ages, fallback };
   },
 };
 
@@ -165,7 +175,7 @@ export const PCS_SIP2_DENY_ON: Setting<PatronStatusFlag[]> = {
   name: 'PCS_SIP2_DENY_ON',
   default: '`charge_privileges_denied,renewal_privileges_denied,card_reported_lost`',
   description:
-    'Patron-status flags that refuse a public-computer login (any of the 14, as Libki names them, e.g. `excessive_outstanding_fines`).',
+    'Patron-status flags that refuse a public-computer login (any of the 14 positions in snake case, e.g. `excessive_outstanding_fines`).',
   parse(v, r) {
     const names =
       v === undefined
@@ -226,7 +236,7 @@ export function readPcsSip2(r: EnvReader, library: LibraryIdentity): PcsSip2Conf
   const useTls = r.read(PCS_SIP2_TLS);
   const caFile = r.read(PCS_SIP2_CA);
   if (!useTls && caFile !== null) r.problem('PCS_SIP2_CA needs PCS_SIP2_TLS on.');
-  const ageBands = r.read(PCS_SIP2_AGE_BANDS, library);
+  const ageBands = r.read(PCS_SIP2_AGE_BANDS, { library, field: r.read(PCS_SIP2_AGE_FIELD) });
   return {
     host,
     port: r.read(PCS_SIP2_PORT),
@@ -235,11 +245,11 @@ export function readPcsSip2(r: EnvReader, library: LibraryIdentity): PcsSip2Conf
       userId !== undefined && passwordFile !== undefined
         ? { userId, password: readPassword(r, passwordFile), locationCode: location ?? null }
         : null,
-    institution: r.read(PCS_SIP2_INSTITUTION),
+    institution: r.read(PCS_SIP2_INSTITUTION) ?? '',
     charset: r.read(PCS_SIP2_CHARSET),
     timeoutMs: r.read(PCS_SIP2_TIMEOUT_SECONDS) * 1000,
     checksums: r.read(PCS_SIP2_CHECKSUMS),
-    ageBands: { ...ageBands, field: r.read(PCS_SIP2_AGE_FIELD) },
+    ageBands,
     denyOn: r.read(PCS_SIP2_DENY_ON),
   };
 }

@@ -6,7 +6,9 @@
 // word, never a field value.
 import fs from 'node:fs';
 import type { AppContext } from '../../context.ts';
+import { localDay } from '../../clock.ts';
 import type { PcsSip2Config } from '../../config.ts';
+import type { AgeBandRule } from '../../config/pcs-sip2.ts';
 import { connectSip2, Sip2ClientError, type Sip2Client, type Sip2ClientOptions } from '../../sip2/client.ts';
 import { MESSAGE_SPECS, type SipMessageOf } from '../../sip2/spec.ts';
 import { parsePatronStatus } from '../../sip2/status.ts';
@@ -33,7 +35,7 @@ export class Sip2PatronSource implements PatronSource {
       try {
         const c = await this.connection(ctx);
         const reply = await c.patronInformation({ patronIdentifier: card, patronPassword: pin });
-        return interpretReply(reply, card, this.cfg);
+        return interpretReply(reply, card, this.cfg, localDay(ctx.clock.now(), this.timeZone));
       } catch (err) {
         // A connection the server closed while idle fails at once: one fresh connection, one retry.
         if (attempt === 0 && err instanceof Sip2ClientError && err.code === 'closed' && !this.closed)
@@ -142,8 +144,35 @@ export function shownMessage(messages: readonly string[] | undefined): string | 
   return undefined;
 }
 
+/** Whole years from a birth date (YYYYMMDD…) to a day (YYYY-MM-DD); undefined when unreadable. */
+export function ageOn(birth: string, day: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})/.exec(birth.trim());
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  const [ty, tmo, td] = day.split('-').map(Number) as [number, number, number];
+  const age = ty - y - (tmo < mo || (tmo === mo && td < d) ? 1 : 0);
+  return age >= 0 ? age : undefined;
+}
+
+/** The age band the reply's configured field gives, or the fallback. */
+function ageBandOf(reply: SipMessageOf<'64'>, rule: AgeBandRule, day: string): string | null {
+  const value = fieldOf(reply, rule.field)?.trim();
+  if (!value) return rule.fallback;
+  if (rule.field === 'PB') {
+    const age = ageOn(value, day);
+    return (age !== undefined && rule.ages.find((a) => age >= a.from && age <= a.to)?.band) || rule.fallback;
+  }
+  return rule.map.get(value.toLowerCase()) ?? rule.fallback;
+}
+
 /** Reads a 64: accepted only with BL Y and CQ Y, refused on a configured status flag. */
-export function interpretReply(reply: SipMessageOf<'64'>, card: string, cfg: PcsSip2Config): PatronCheck {
+export function interpretReply(
+  reply: SipMessageOf<'64'>,
+  card: string,
+  cfg: PcsSip2Config,
+  day: string,
+): PatronCheck {
   if (reply.validPatron !== true || reply.validPatronPassword !== true)
     return { ok: false, reason: 'BAD_LOGIN' };
   const flags = parsePatronStatus(reply.patronStatus);
@@ -151,7 +180,5 @@ export function interpretReply(reply: SipMessageOf<'64'>, card: string, cfg: Pcs
     const message = shownMessage(reply.screenMessage);
     return { ok: false, reason: 'ACCOUNT_DISABLED', ...(message ? { message } : {}) };
   }
-  const category = fieldOf(reply, cfg.ageBands.field)?.trim().toLowerCase();
-  const ageBand = (category ? cfg.ageBands.map.get(category) : undefined) ?? cfg.ageBands.fallback;
-  return { ok: true, patron: { cardNumber: card, ageBand } };
+  return { ok: true, patron: { cardNumber: card, ageBand: ageBandOf(reply, cfg.ageBands, day) } };
 }
