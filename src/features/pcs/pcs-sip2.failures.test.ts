@@ -14,7 +14,7 @@ import { createTestEnv, dialects, type TestEnv } from '../../../test/support/env
 import { createTestApp } from '../../../test/support/http.ts';
 import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { startTestServer } from '../sip2/sip2.test-support.ts';
-import { closePatronSource } from './pcs.patron-source.ts';
+import { closePatronSource } from './pcs.patron-choice.ts';
 import { startSession } from './pcs.service.ts';
 import { createStation } from './pcs-stations.service.ts';
 import { ILS_PIN, startIls, withSip2, type Ils } from './pcs-sip2.test-support.ts';

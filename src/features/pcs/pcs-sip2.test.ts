@@ -11,7 +11,7 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { createTestApp } from '../../../test/support/http.ts';
 import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { pollCache } from './pcs.keys.ts';
-import { closePatronSource } from './pcs.patron-source.ts';
+import { closePatronSource } from './pcs.patron-choice.ts';
 import { pollSession, startSession } from './pcs.service.ts';
 import { createStation } from './pcs-stations.service.ts';
 import { ILS_PIN, startIls, type Ils } from './pcs-sip2.test-support.ts';

@@ -1,6 +1,6 @@
-// Who checks the card and PIN of a public-computer login (issue 14 item 9; P1, P3): Carrel's own
-// patrons, or another library system over SIP2 when PCS_SIP2_HOST is set. The choice is made once
-// per context from its configuration. Either way the services get back only what they need — the
+// Who checks the card and PIN of a public-computer login (issue 14 item 9; P1, P3): the interface,
+// and Carrel's own patrons behind it (another library system over SIP2 is in
+// pcs-sip2.patron-source.ts; pcs.patron-choice.ts picks one). Either way the services get back only what they need — the
 // card number for the day key, and the age band — never a name or a patron id. Guest passes are
 // always Carrel's own and never come here.
 import type { AppContext } from '../../context.ts';
@@ -8,7 +8,6 @@ import { iso } from '../../clock.ts';
 import { verifySecret } from '../../auth/passwords.ts';
 import { normalizeCardNumber } from '../patrons/card-numbers.ts';
 import * as repo from './pcs.repository.ts';
-import { Sip2PatronSource } from './pcs-sip2.patron-source.ts';
 
 /** A card that may sign in: its normalized number (for the day key only) and its age band. */
 export interface PcPatron {
@@ -49,30 +48,3 @@ export const carrelPatrons: PatronSource = {
   warmUp: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };
-
-const sources = new WeakMap<AppContext, PatronSource>();
-
-/** The context's patron source, made on first use from its configuration. */
-export function patronSource(ctx: AppContext): PatronSource {
-  let s = sources.get(ctx);
-  if (!s) {
-    const cfg = ctx.config.pcs.sip2;
-    s = cfg ? new Sip2PatronSource(cfg, ctx.config.library.timezone) : carrelPatrons;
-    sources.set(ctx, s);
-  }
-  return s;
-}
-
-/** Closes the context's patron source (its SIP2 connection); the next login opens a new one. */
-export async function closePatronSource(ctx: AppContext): Promise<void> {
-  const s = sources.get(ctx);
-  sources.delete(ctx);
-  await s?.close();
-}
-
-/** Where the web server runs: connects to the library system at start, closes at stop. */
-export async function startPatronSource(ctx: AppContext): Promise<{ stop(): Promise<void> } | null> {
-  if (!ctx.config.pcs.sip2) return null;
-  await patronSource(ctx).warmUp(ctx);
-  return { stop: () => closePatronSource(ctx) };
-}
