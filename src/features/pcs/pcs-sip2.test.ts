@@ -11,10 +11,10 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { createTestApp } from '../../../test/support/http.ts';
 import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { pollCache } from './pcs.keys.ts';
-import { closePatronSource } from './pcs.patron-choice.ts';
+import { closePatronSource, startPatronSource } from './pcs.patron-choice.ts';
 import { pollSession, startSession } from './pcs.service.ts';
 import { createStation } from './pcs-stations.service.ts';
-import { ILS_PIN, startIls, type Ils } from './pcs-sip2.test-support.ts';
+import { ILS_PIN, startIls, withSip2, type Ils } from './pcs-sip2.test-support.ts';
 import { makeGroup } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
@@ -135,6 +135,27 @@ for (const dialect of dialects)
         status: 'refused',
         reason: 'BAD_LOGIN',
       });
+    });
+
+    test('where the web server runs, the connection is opened at start and closed at stop', async () => {
+      assert.equal(await startPatronSource(withSip2(pcs.ctx, {})), null, 'nothing to start without a host');
+      const ctx = withSip2(pcs.ctx, ils.vars);
+      const logins = () => ils.env.logs.filter((l) => l.includes('"sip2":"93"')).length;
+      const before = logins();
+      const service = await startPatronSource(ctx);
+      assert.ok(service);
+      const connected = () => pcs.logs.some((l) => l.includes('connected to the library system (SIP2)'));
+      for (let i = 0; i < 100 && !connected(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(connected(), 'the start-up service says it is connected');
+      assert.equal(logins(), before + 1, 'signed in (93) before any login');
+      await service.stop();
+      pcs.clock.set(MON_10);
+      const p = await ils.patron();
+      const { stationId } = await kiosk();
+      const credentials = { kind: 'card' as const, cardNumber: p.cardNumber, pin: ILS_PIN };
+      assert.ok((await startSession(ctx, { stationId, credentials })).ok);
+      assert.equal(logins(), before + 2, 'after stop, a login opens a new connection');
+      await closePatronSource(ctx);
     });
 
     test('no card number, PIN or name in any log line or table of the computers (P1, P3, G4)', async () => {

@@ -26,8 +26,9 @@ export async function closePatronSource(ctx: AppContext): Promise<void> {
 }
 
 /** Where the web server runs: connects to the library system at start, closes at stop. */
-export async function startPatronSource(ctx: AppContext): Promise<{ stop(): Promise<void> } | null> {
-  if (!ctx.config.pcs.sip2) return null;
-  await patronSource(ctx).warmUp(ctx);
-  return { stop: () => closePatronSource(ctx) };
+export function startPatronSource(ctx: AppContext): Promise<{ stop(): Promise<void> } | null> {
+  if (!ctx.config.pcs.sip2) return Promise.resolve(null);
+  // Not awaited: a library system that is slow to answer must not hold up the web server's start.
+  void patronSource(ctx).warmUp(ctx);
+  return Promise.resolve({ stop: () => closePatronSource(ctx) });
 }
