@@ -23,6 +23,7 @@ import {
   type NoticesConfig,
 } from './mail.ts';
 import { pcsSettings, readPcs, type PcsConfig } from './pcs.ts';
+import { pcsSip2Settings } from './pcs-sip2.ts';
 import { privacySettings, readPatrons, readPurge, STATS_K } from './privacy.ts';
 import { readReference, referenceSettings, type ReferenceConfig } from './reference.ts';
 import {
@@ -46,6 +47,7 @@ import { readWebstats, statsSettings, type WebstatsConfig } from './stats.ts';
 export type { DatabaseConfig } from './database.ts';
 export type { AnnouncementsConfig, MailConfig, NoticesConfig } from './mail.ts';
 export type { PcsConfig } from './pcs.ts';
+export type { PcsSip2Config } from './pcs-sip2.ts';
 export type { ReferenceConfig } from './reference.ts';
 export type { Sip2Config } from './sip2.ts';
 export type { LogLevel } from './server.ts';
@@ -141,7 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     announcements: readAnnouncements(r, publicUrl),
     reference: readReference(r, publicUrl),
     webstats: readWebstats(r),
-    pcs: readPcs(r),
+    pcs: readPcs(r, library),
     sip2: readSip2(r, host),
   };
   checkStaffSession(r, config.staffSession);
@@ -165,6 +167,10 @@ export const configAreas: ReadonlyArray<{ title: string; settings: readonly Sett
   { title: 'Ask a Librarian', settings: referenceSettings },
   { title: 'Website statistics', settings: statsSettings },
   { title: 'Public computers', settings: pcsSettings },
+  {
+    title: 'Public computers: logins checked by another library system (SIP2 client)',
+    settings: pcsSip2Settings,
+  },
   { title: 'SIP2 (self-check machines)', settings: sip2Settings },
 ];
 

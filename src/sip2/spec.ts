@@ -139,6 +139,8 @@ export const MESSAGE_SPECS = {
       ['BD', 'homeAddress', 'opt'],
       ['BE', 'emailAddress', 'opt'],
       ['BF', 'homePhoneNumber', 'opt'],
+      // Not in the 3M guide: the patron category, as Koha and Evergreen send it.
+      ['PC', 'patronCategory', 'opt'],
       AF,
       AG,
     ],

@@ -8,6 +8,7 @@ import { registerPcsStaffRoutes } from './pcs-staff.routes.tsx';
 import { rollOverPcsJob, settlePcsJob } from './pcs.jobs.ts';
 import { registerLibkiRoutes } from './libki.routes.ts';
 import { pcsCommand } from './pcs.cli.ts';
+import { startPatronSource } from './pcs.patron-choice.ts';
 import { pcsInventory } from './pcs.privacy.ts';
 import { registerPcsPublicRoutes } from './pcs-public.routes.tsx';
 import { registerPcsStatsRoutes } from './pcs-stats.routes.tsx';
@@ -29,4 +30,6 @@ export const pcs: Feature = {
     registerPcsStatsRoutes(app, ctx);
   },
   commands: (deps) => [pcsCommand(deps)],
+  // Where the web server runs, when PCS_SIP2_HOST is set: the connection to the library system.
+  services: [startPatronSource],
 };

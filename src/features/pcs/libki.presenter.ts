@@ -26,6 +26,8 @@ export const libkiCode = (reason: RefusalReason): string =>
     STATION_NOT_APPROVED: 'INVALID_CLIENT',
     ALREADY_IN_USE: 'ACCOUNT_IN_USE',
     STATION_BUSY: 'STATION_BUSY',
+    // The client's own text: "Login Failed: Unable to connect to ILS".
+    ILS_UNAVAILABLE: 'CONNECTION_FAILURE',
   })[reason];
 
 /** The settings every register_node reply carries (copied by the client into its `[session]`). */

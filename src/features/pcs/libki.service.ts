@@ -90,7 +90,8 @@ export async function libkiLogin(
       if (t.ok) return { ok: false, waiting: t.ticket };
     }
   }
-  return { ok: false, code: libkiCode(started.reason) };
+  // A short text from the library system is shown as is ("Login Failed: …").
+  return { ok: false, code: started.message ?? libkiCode(started.reason) };
 }
 
 /** get_user_data: the session's state for the poll (no argon2 once verified in this process). */

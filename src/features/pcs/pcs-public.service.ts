@@ -46,6 +46,8 @@ const cardRefusals: Record<string, string> = {
   BAD_LOGIN: 'Wrong card number or PIN.',
   ACCOUNT_DISABLED: 'This card cannot be used for the computers now; please ask at the desk.',
   ACCOUNT_EXPIRED: 'This card has expired; please ask at the desk to renew it.',
+  ILS_UNAVAILABLE:
+    'Cards cannot be checked right now; please try again in a few minutes, or ask at the desk.',
 };
 const withoutCard = ' You can also take a ticket without a card: leave both card fields empty.';
 
@@ -83,8 +85,10 @@ export async function joinFromPage(
 
 function ok(r: Awaited<ReturnType<typeof joinWaitlist>>): Ticket {
   if (r.ok) return r;
-  const message = (cardRefusals[r.reason] ?? 'This card cannot take a ticket now.') + withoutCard;
-  throw new ValidationError(message, { cardNumber: cardRefusals[r.reason] ?? message });
+  // A short text from the library system (SIP2) says more than Carrel's own words for the reason.
+  const why = r.message ?? cardRefusals[r.reason];
+  const message = (why ?? 'This card cannot take a ticket now.') + withoutCard;
+  throw new ValidationError(message, { cardNumber: why ?? message });
 }
 
 /** One ticket of this branch, for the link its holder follows; undefined once it is gone. */

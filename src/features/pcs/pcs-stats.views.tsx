@@ -19,6 +19,7 @@ const minutesOf = (seconds: number | null): string =>
 export const refusalWords: Record<string, string> = {
   ACCOUNT_DISABLED: 'Card blocked',
   ACCOUNT_EXPIRED: 'Card expired',
+  ILS_UNAVAILABLE: 'Library system not answering',
   BAD_LOGIN: 'Wrong card number, PIN or pass',
   NO_TIME: 'No time left today',
   CLOSED: 'Branch closed or closing',

@@ -33,8 +33,8 @@ export async function joinWaitlist(
   let cardKey: string | null = null;
   if (input.card) {
     const c = await checkCard(ctx, input.card.cardNumber, input.card.pin);
-    if (!c.ok) return refuse(ctx, { branch: group.branch, groupId: group.id }, c.reason);
-    cardKey = await cardKeyFor(ctx, ctx.db, day, c.card.card_number);
+    if (!c.ok) return refuse(ctx, { branch: group.branch, groupId: group.id }, c.reason, c.message);
+    cardKey = await cardKeyFor(ctx, ctx.db, day, c.patron.cardNumber);
     const held = await queue.findTicketByCardKey(ctx.db, cardKey);
     if (held)
       return { ok: true, ticketId: held.id, ticket: held.ticket, position: await positionOf(ctx, held) };

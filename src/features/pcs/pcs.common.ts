@@ -4,9 +4,10 @@ import { iso, localDay } from '../../clock.ts';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Branch } from '../../library.ts';
-import { verifySecret } from '../../auth/passwords.ts';
 import { normalizeCardNumber } from '../patrons/card-numbers.ts';
 import { dayHmac, newDayKey } from './pcs.keys.ts';
+import { patronSource } from './pcs.patron-choice.ts';
+import type { PatronCheck } from './pcs.patron-source.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { localHour } from './pcs.rules.ts';
@@ -25,12 +26,15 @@ export const refusalReasons = [
   'STATION_NOT_APPROVED',
   'ALREADY_IN_USE',
   'STATION_BUSY',
+  'ILS_UNAVAILABLE',
 ] as const;
 export type RefusalReason = (typeof refusalReasons)[number];
 
 export interface Refused {
   ok: false;
   reason: RefusalReason;
+  /** A short text from the library system (SIP2 AF) to show instead of the reason's own. */
+  message?: string;
 }
 
 /** The library day now, in the library's time zone. */
@@ -57,11 +61,12 @@ export async function cardKeyFor(
   return dayHmac(await dayKey(ctx, db, day), normalizeCardNumber(cardNumber));
 }
 
-/** Counts a refusal in pc_refusals (never who) and returns it. */
+/** Counts a refusal in pc_refusals (never who, never the message) and returns it. */
 export async function refuse(
   ctx: AppContext,
   where: { branch: string; groupId: string | null },
   reason: RefusalReason,
+  message?: string,
 ): Promise<Refused> {
   const now = ctx.clock.now();
   await queue.addRefusal(ctx.db, {
@@ -71,26 +76,17 @@ export async function refuse(
     group_id: where.groupId ?? '',
     reason,
   });
-  return { ok: false, reason };
+  return { ok: false, reason, ...(message ? { message } : {}) };
 }
 
 /** What a client sends to sign in: a Carrel card and PIN, or a guest-pass code. */
 export type PcCredentials =
   { kind: 'card'; cardNumber: string; pin: string } | { kind: 'pass'; code: string };
 
-export type CardCheck =
-  | { ok: true; card: repo.PcsCard }
-  | { ok: false; reason: 'BAD_LOGIN' | 'ACCOUNT_DISABLED' | 'ACCOUNT_EXPIRED' };
-
 /**
- * One argon2 verification of card + PIN (an unknown card costs the same, A2), then the card's
- * state. Nothing of the card leaves this function but the row the caller needs.
+ * Card + PIN checked by the configured patron source (Carrel's own patrons or another library
+ * system over SIP2). Nothing of the card leaves this function but its number and age band.
  */
-export async function checkCard(ctx: AppContext, cardNumber: string, pin: string): Promise<CardCheck> {
-  const card = await repo.findCardForPcs(ctx.db, normalizeCardNumber(cardNumber));
-  const ok = await verifySecret(card?.pin_hash ?? null, pin);
-  if (!card || !ok) return { ok: false, reason: 'BAD_LOGIN' };
-  if (card.block_reason !== null) return { ok: false, reason: 'ACCOUNT_DISABLED' };
-  if (card.card_expires_at <= iso(ctx.clock.now())) return { ok: false, reason: 'ACCOUNT_EXPIRED' };
-  return { ok: true, card };
+export function checkCard(ctx: AppContext, cardNumber: string, pin: string): Promise<PatronCheck> {
+  return patronSource(ctx).check(ctx, cardNumber, pin);
 }

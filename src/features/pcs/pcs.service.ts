@@ -75,9 +75,9 @@ export async function startSession(
   let sessionMinutes = group.session_minutes;
   if (input.credentials.kind === 'card') {
     const c = await checkCard(ctx, input.credentials.cardNumber, input.credentials.pin);
-    if (!c.ok) return refuse(ctx, where, c.reason);
-    ageBand = c.card.age_band;
-    cardKey = await cardKeyFor(ctx, ctx.db, day, c.card.card_number);
+    if (!c.ok) return refuse(ctx, where, c.reason, c.message);
+    ageBand = c.patron.ageBand;
+    cardKey = await cardKeyFor(ctx, ctx.db, day, c.patron.cardNumber);
     allowanceLeft = group.daily_minutes - (await repo.findUsageMinutes(ctx.db, day, cardKey));
   } else {
     const codeHash = dayHmac(await dayKey(ctx, ctx.db, day), normalizePassCode(input.credentials.code));
@@ -238,7 +238,7 @@ async function sameCredentials(
   let ok: boolean;
   if (cred.kind === 'card') {
     const c = await checkCard(ctx, cred.cardNumber, cred.pin);
-    ok = c.ok && s.card_key === (await cardKeyFor(ctx, ctx.db, s.day, c.card.card_number));
+    ok = c.ok && s.card_key === (await cardKeyFor(ctx, ctx.db, s.day, c.patron.cardNumber));
   } else {
     const key = await repo.findDayKey(ctx.db, s.day);
     const pass = key ? await queue.findPassByHash(ctx.db, dayHmac(key, id)) : undefined;

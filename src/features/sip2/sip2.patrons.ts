@@ -164,6 +164,8 @@ export async function patronInformation(
     chargedItemsCount: loans.length,
     unavailableHoldsCount: waiting.length,
     personalName: patron.name,
+    // The age band as the patron category (PC), for PC-booking systems (issue 14 item 9).
+    ...(patron.age_band ? { patronCategory: patron.age_band } : {}),
     holdItemsLimit: String(policy.maxHoldsPerPatron),
     chargedItemsLimit: String(policy.maxLoansPerPatron),
     ...list,
