@@ -36,6 +36,11 @@ const rollover = (table: string, what: string, staleAfter: string): TableEntry['
 
 export function pcsInventory(config: Config): TableEntry[] {
   const keep = `Deleted after ${plural(config.pcs.statsDays, 'day')}.`;
+  // With PCS_SIP2_HOST the card and PIN typed at a computer are checked by the library's
+  // circulation system over SIP2 (issue 14 item 9): the policy says so where the card is used.
+  const checkedBy = config.pcs.sip2
+    ? ` The card number and PIN you type at a computer are checked by the library's circulation system (${config.pcs.sip2.host}); Carrel keeps nothing of its answer except whether you may sign in and your age band, for the session only.`
+    : '';
   const statsRule = (table: string) => [
     { id: `${table}.old`, description: keep, after: 'day', period: { days: config.pcs.statsDays } },
   ];
@@ -108,7 +113,8 @@ export function pcsInventory(config: Config): TableEntry[] {
     {
       table: 'pc_usage',
       description:
-        'How many minutes each card has used today, kept under the day’s code of the card (never the card number), so that everyone gets a fair share (P2). Deleted when the day ends.',
+        'How many minutes each card has used today, kept under the day’s code of the card (never the card number), so that everyone gets a fair share (P2). Deleted when the day ends.' +
+        checkedBy,
       primaryKey: 'key',
       columns: {
         key: cardKey('pc_usage.rollover', 'Keeping the daily time allowance fair.'),
