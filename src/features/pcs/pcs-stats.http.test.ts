@@ -72,6 +72,9 @@ describeEachDialect('public computers: statistics pages', (env) => {
     assert.match(html, /No time left today<\/td><td>5 or fewer/);
     assert.match(html, /<svg/, 'a chart');
     assert.doesNotMatch(html, />14</, 'no sum that would give the suppressed row away');
+    // The day's bar sums the shown group only, and says so instead of passing 12 off as the whole.
+    assert.match(html, /<th scope="row">2026-02-20 \*<\/th>/);
+    assert.match(html, /A \* marks a day that leaves out groups with 5 or fewer sessions/);
 
     const csv = await browser.get(`/staff/pcs/stats.csv?from=${day}&to=${day}`);
     assert.equal(csv.statusCode, 200);

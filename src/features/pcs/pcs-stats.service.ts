@@ -70,9 +70,15 @@ export interface PcStatsReport {
   refusals: Array<{ branch: string; reason: string; count: Suppressed }>;
   /**
    * For the charts: sums per day or hour over the groups whose count is shown (0 or above k). A
-   * suppressed row is left out, or the sum less the shown rows would give it away (G7).
+   * suppressed row is left out, or the sum less the shown rows would give it away (G7); `partial`
+   * says one was left out, so the page does not pass a sum of shown rows off as the whole.
    */
-  chart: Array<{ when: string; sessions: number; waits: number }>;
+  chart: Array<{
+    when: string;
+    sessions: number;
+    waits: number;
+    partial: { sessions: boolean; waits: boolean };
+  }>;
 }
 
 const median = (xs: number[]): number => {
@@ -143,12 +149,20 @@ export async function pcStatsReport(ctx: AppContext, actor: Actor, q: PcStatsQue
     reason: r.reason,
     count: suppress(Number(r.n), k),
   }));
-  const chart = new Map<string, { when: string; sessions: number; waits: number }>();
-  const shownValue = (n: number) => (n >= 1 && n <= k ? 0 : n);
+  const chart = new Map<string, PcStatsReport['chart'][number]>();
+  const hidden = (n: number) => n >= 1 && n <= k;
+  const shownValue = (n: number) => (hidden(n) ? 0 : n);
   for (const c of cells.values()) {
-    const e = chart.get(c.when) ?? { when: c.when, sessions: 0, waits: 0 };
+    const e = chart.get(c.when) ?? {
+      when: c.when,
+      sessions: 0,
+      waits: 0,
+      partial: { sessions: false, waits: false },
+    };
     e.sessions += shownValue(c.n[0]!) + shownValue(c.n[1]!);
     e.waits += shownValue(c.n[3]!);
+    if (hidden(c.n[0]!) || hidden(c.n[1]!)) e.partial.sessions = true;
+    if (hidden(c.n[3]!)) e.partial.waits = true;
     chart.set(c.when, e);
   }
   const byWhen = [...chart.values()].sort((a, b) => a.when.localeCompare(b.when));

@@ -32,6 +32,12 @@ export const refusalWords: Record<string, string> = {
   STATION_BUSY: 'Computer already in use',
 };
 
+/** The caption's note when a bar leaves out groups whose count is withheld (G7). */
+const partialNote = (r: PcStatsReport, what: 'sessions' | 'waits'): string =>
+  r.chart.some((c) => c.partial[what])
+    ? ` A * marks a ${r.by} that leaves out groups with ${r.k} or fewer ${what}: their counts are withheld, so its bar shows less than all.`
+    : '';
+
 export function statsQuery(r: PcStatsReport): string {
   return `?from=${r.from}&to=${r.to}&by=${r.by}${r.branch ? `&branch=${encodeURIComponent(r.branch)}` : ''}`;
 }
@@ -150,19 +156,22 @@ export function PcStatsPage(
             title={r.by === 'day' ? 'Sessions per day' : 'Sessions per hour of the day'}
             id="pc-sessions"
             unit="sessions"
-            rows={r.chart.map((c) => ({ label: c.when, value: c.sessions }))}
+            rows={r.chart.map((c) => ({
+              label: c.when + (c.partial.sessions ? ' *' : ''),
+              value: c.sessions,
+            }))}
             k={r.k}
             labelHeading={r.by === 'day' ? 'Day' : 'Hour'}
-            caption="Sessions with a card and with a guest pass, over the groups whose count is shown below."
+            caption={`Sessions with a card and with a guest pass, over the groups whose count is shown below.${partialNote(r, 'sessions')}`}
           />
           <BarChart
             title={r.by === 'day' ? 'Waits per day' : 'Waits per hour of the day'}
             id="pc-waits"
             unit="waits"
-            rows={r.chart.map((c) => ({ label: c.when, value: c.waits }))}
+            rows={r.chart.map((c) => ({ label: c.when + (c.partial.waits ? ' *' : ''), value: c.waits }))}
             k={r.k}
             labelHeading={r.by === 'day' ? 'Day' : 'Hour'}
-            caption="Tickets served at a computer, over the groups whose count is shown below."
+            caption={`Tickets served at a computer, over the groups whose count is shown below.${partialNote(r, 'waits')}`}
           />
           <h3>By branch and group</h3>
           {r.lines.length === 0 ? (
