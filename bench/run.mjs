@@ -16,6 +16,8 @@ const benchmarks = {
   circulation: 'bench/circulation.ts',
   announce: 'bench/announce.ts',
   webstats: 'bench/webstats.ts',
+  pcs: 'bench/pcs.ts',
+  sip2: 'bench/sip2.ts',
 };
 
 const args = process.argv.slice(2);

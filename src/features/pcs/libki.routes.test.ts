@@ -268,6 +268,51 @@ describeEachDialect('Libki client API', (env) => {
     );
   });
 
+  test('a station calling every 10 s stays online, its last-seen time written at most every 30 s', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { stationId, client } = await keyedClient();
+    const card = await makeCard(ctx);
+    assert.equal(await client.login(card.cardNumber, TEST_PIN), true);
+    const seen = async () => (await repo.findStation(ctx.db, stationId))?.last_seen_at;
+    const first = await seen();
+    assert.equal(first, MON_10);
+    const states: string[] = [];
+    for (let i = 1; i <= 9; i++) {
+      clock.advance(10_000);
+      await client.registerNode();
+      await client.poll();
+      // 10 and 20 s after the stored time nothing is written; at 30 s it is.
+      assert.equal(
+        await seen(),
+        i < 3
+          ? first
+          : i < 6
+            ? '2026-03-02T16:00:30.000Z'
+            : i < 9
+              ? '2026-03-02T16:01:00.000Z'
+              : '2026-03-02T16:01:30.000Z',
+      );
+      await client.logout();
+      states.push((await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === stationId)!.state);
+      assert.equal(await client.login(card.cardNumber, TEST_PIN), true);
+    }
+    assert.deepEqual(new Set(states), new Set(['free']), 'never offline while it calls every 10 s');
+    clock.advance(61_000);
+    await client.logout();
+    assert.equal(
+      (await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === stationId)!.state,
+      'free',
+      'the logout was a call',
+    );
+    clock.advance(61_000);
+    assert.equal(
+      (await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === stationId)!.state,
+      'offline',
+      'a minute without a call',
+    );
+  });
+
   test('malformed escapes, unknown actions and a long name still get 200 JSON', async () => {
     const urls = [
       '/api/client/v1_0?node=%E0%A4%A&location=MAIN&action=register_node',

@@ -133,8 +133,23 @@ export async function approveStation(
 }
 
 /**
+ * last_seen_at is written only when the stored value is older than this: a station is offline
+ * after a minute unseen, and a client calling every 10 s then never looks older than 40 s. A write
+ * on every call (two per poll of 1,000 stations) made the database's checkpoints stall polls for
+ * seconds on a busy disk (bench/HISTORY.md, pcs).
+ */
+export const SEEN_RESOLUTION_MS = 30_000;
+
+/** Records that a station called, when the stored time is stale (see SEEN_RESOLUTION_MS). */
+async function markSeen(ctx: AppContext, station: repo.PcStationRow, now: Date): Promise<void> {
+  if (station.last_seen_at && now.getTime() - Date.parse(station.last_seen_at) < SEEN_RESOLUTION_MS) return;
+  await repo.updateStation(ctx.db, station.id, { last_seen_at: iso(now) });
+}
+
+/**
  * A client says who it is: its station key (always wins), else branch + name. An unknown name is
- * recorded as waiting for approval. Refusals are counted; the station's last_seen_at is updated.
+ * recorded as waiting for approval. Refusals are counted; the station's last_seen_at is updated
+ * (at most every SEEN_RESOLUTION_MS).
  */
 export async function identifyStation(
   ctx: AppContext,
@@ -145,7 +160,7 @@ export async function identifyStation(
   const station = await repo.findStationByName(ctx.db, input.branch, input.name);
   const where = { branch: input.branch, groupId: station?.group_id ?? null };
   if (station && input.stationKey && station.key_hash === sha256(input.stationKey)) {
-    await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
+    await markSeen(ctx, station, ctx.clock.now());
     return { ok: true, stationId: station.id };
   }
   if (!station) {
@@ -165,7 +180,7 @@ export async function identifyStation(
     });
     return refuse(ctx, where, 'UNKNOWN_STATION');
   }
-  await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
+  await markSeen(ctx, station, ctx.clock.now());
   // A keyed station must present its key; one approved by name alone may sign in by name.
   if (!station.is_approved || station.key_hash !== null) return refuse(ctx, where, 'STATION_NOT_APPROVED');
   return { ok: true, stationId: station.id };

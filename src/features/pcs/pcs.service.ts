@@ -183,7 +183,7 @@ export async function pollSession(
   input: { stationId: string; credentials: PcCredentials },
 ): Promise<PollResult> {
   const now = ctx.clock.now();
-  await repo.updateStation(ctx.db, input.stationId, { last_seen_at: iso(now) });
+  // The station's last_seen_at is kept by identifyStation, which every client request goes through.
   const s = await repo.findSessionByStation(ctx.db, input.stationId);
   if (!s) return { status: 'ended', kicked: await repo.clearKicked(ctx.db, input.stationId) };
   const same = await sameCredentials(ctx, s, input.credentials);
