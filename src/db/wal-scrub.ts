@@ -18,6 +18,14 @@ const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2000;
 
 /**
+ * Ends an UPDATE whose overwritten values are none of them personal (a computer's last contact
+ * time, polled by a thousand kiosks): it asks for no scrub, so bookkeeping writes do not force a
+ * TRUNCATE checkpoint (an fsync on the event loop) every few seconds. Use it only where the
+ * inventory marks every column the UPDATE sets as not personal; each use has a test saying so.
+ */
+export const NO_PERSONAL_OVERWRITE = '/* carrel: overwrites no personal data */';
+
+/**
  * Whether a statement can remove or overwrite stored values: DELETE, UPDATE, REPLACE, upserts,
  * schema changes. A plain INSERT only adds, and reads and transaction control change nothing.
  */
@@ -26,6 +34,7 @@ export function mayOverwrite(stmt: Pick<Database.Statement, 'readonly'>, sqlText
   const text = sqlText.trimStart();
   if (/^(begin|commit|end|rollback|savepoint|release|pragma)\b/i.test(text)) return false;
   if (/^insert\b/i.test(text)) return /^insert\s+or\s+replace\b|\bon\s+conflict\b/i.test(text);
+  if (/^update\b/i.test(text) && text.trimEnd().endsWith(NO_PERSONAL_OVERWRITE)) return false;
   return true;
 }
 

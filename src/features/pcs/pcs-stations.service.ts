@@ -143,7 +143,7 @@ export const SEEN_RESOLUTION_MS = 30_000;
 /** Records that a station called, when the stored time is stale (see SEEN_RESOLUTION_MS). */
 async function markSeen(ctx: AppContext, station: repo.PcStationRow, now: Date): Promise<void> {
   if (station.last_seen_at && now.getTime() - Date.parse(station.last_seen_at) < SEEN_RESOLUTION_MS) return;
-  await repo.updateStation(ctx.db, station.id, { last_seen_at: iso(now) });
+  await repo.touchStation(ctx.db, station.id, iso(now));
 }
 
 /**

@@ -2,6 +2,7 @@
 // the narrow card look-up the login needs (pcs-queue.repository.ts has the rest).
 import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { NO_PERSONAL_OVERWRITE } from '../../db/wal-scrub.ts';
 import type { PcGroupTable, PcSessionTable, PcStationTable } from './pcs.table.ts';
 
 export type Db = Kysely<DB> | Transaction<DB>;
@@ -121,6 +122,22 @@ export function findFreeStations(db: Db, groupId: string): Promise<PcStationRow[
 export async function updateStation(db: Db, id: string, patch: Updateable<PcStationTable>): Promise<void> {
   await db.updateTable('pc_stations').set(patch).where('id', '=', id).execute();
 }
+
+/**
+ * Records when a computer last contacted Carrel. Not personal (the inventory says so), so it asks
+ * for no WAL scrub: kiosks call every 10 s (NO_PERSONAL_OVERWRITE).
+ */
+export async function touchStation(db: Db, id: string, at: string): Promise<void> {
+  await touchStationQuery(db, id, at).execute();
+}
+
+/** touchStation's statement, for its test. */
+export const touchStationQuery = (db: Db, id: string, at: string) =>
+  db
+    .updateTable('pc_stations')
+    .set({ last_seen_at: at })
+    .where('id', '=', id)
+    .modifyEnd(sql.raw(NO_PERSONAL_OVERWRITE));
 
 /** Deletes a computer (its sessions and holds must be gone first). */
 export async function deleteStation(db: Db, id: string): Promise<number> {
