@@ -4,13 +4,13 @@
 // legal.states.test.ts.
 //
 // Paths (every arrow is an event; every event needs a reason):
-//   intake ─triage→ triage ─decline→ declined                      (no legal process, e.g. informal)
+//   intake ─triage→ triage ─decline→ declined | ─withdraw→ withdrawn (no process, e.g. informal)
 //   triage ─refer→ legal_review ─approve→ approved ─confirm→ producing ─complete_production→ produced
 //   legal_review ─request_cure→ cure_requested ─cure→ legal_review   (the requester fixed or narrowed it)
 //                                cure_requested ─decline | withdraw→  (never cured / gave up)
 //   legal_review ─challenge→ challenged ─uphold→ legal_review         (court upheld it; review again)
 //                             challenged ─quash | withdraw→
-//   legal_review ─decline | quash | withdraw→
+//   legal_review ─decline | quash | withdraw→  (the instrument decides the path: `instrumentPaths`)
 //   search warrant:  intake|triage ─execute_warrant→ warrant_executing ─record_warrant→ warrant_recorded
 //                    (inside warrant_executing counsel may approve and a second person confirm a release)
 //   emergency:       intake|triage ─open_emergency→ emergency_review ─release (director and counsel)→
