@@ -1,6 +1,7 @@
 // `carrel pcs libki-ini`'s work (issue 14 item 1): the station (and the branch's default group)
 // made if new, a new station key every time (an old key is never shown again), and the complete
-// Libki client configuration file for it (PROTOCOL.md §4).
+// Libki client configuration file for it (the settings the vendored client reads, see
+// test/fixtures/libki-client/ and docs/public-computers.md, step 3).
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { carrelLabels } from './libki.presenter.ts';

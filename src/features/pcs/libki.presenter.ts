@@ -1,4 +1,6 @@
-// What leaves Carrel for the Libki kiosk client, field by field (PROTOCOL.md §3, §5). Never `null`
+// What leaves Carrel for the Libki kiosk client, field by field, as the vendored client 2.4.0 reads
+// it (test/fixtures/libki-client/, networkclient.cpp: processRegisterNodeReply,
+// processAttemptLoginReply, processGetUserDataUpdateReply; docs/public-computers.md). Never `null`
 // (the client shows "null"), always strings or numbers; refusals as codes the client knows.
 import type { RefusalReason } from './pcs.common.ts';
 import type { PollResult } from './pcs.service.ts';

@@ -1,5 +1,6 @@
-// The Libki kiosk client's API (issue 14 item 2; PROTOCOL.md): one GET path with the action in the
-// query string, and the two print paths. Always HTTP 200 with JSON, refusals included, because the
+// The Libki kiosk client's API (issue 14 item 2; the vendored client source in
+// test/fixtures/libki-client/, networkclient.cpp, and docs/public-computers.md): one GET path with
+// the action in the query string, and the two print paths. Always HTTP 200 with JSON, refusals included, because the
 // client shows the whole URL — card number and PIN — on its login screen after any other status.
 // The query is decoded here without the `+`→space rule; nothing of it is logged (G4, P3).
 import type { AppContext } from '../../context.ts';
