@@ -25,7 +25,11 @@ async function answer(ctx: AppContext, url: string, stationKey: string | undefin
     case 'logout':
       await libkiLogout(ctx, station, r);
       return logoutReply();
-    case 'acknowledge_reservation': // the hold's own timer runs from the call; nothing to record
+    // Client 2.4.0 sends this whenever its visible login screen shows "Reserved: …", i.e. after
+    // every register_node of a held computer, and drops the reply unread (ignoreNetworkReply in
+    // networkclient.cpp). Nothing to record: the hold runs from the call, not from the kiosk
+    // showing it, and a flag "the kiosk showed it" would change nothing that staff or patrons do.
+    case 'acknowledge_reservation':
     case 'clear_message': // never sent by client 2.4.0; messages are cleared when delivered
       return {};
     default:
