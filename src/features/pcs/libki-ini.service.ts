@@ -75,7 +75,8 @@ export function libkiIni(ctx: AppContext, input: IniInput, stationKey: string): 
     'age_limit=""',
     'logoutAction=no_action',
     'no_passwords=0',
-    'showTimeRemainingInSplash=1',
+    // Off (also in register_node): the client leaves this box on screen after the session ends.
+    'showTimeRemainingInSplash=0',
     '',
     '[logging]',
     '; "debug" (the client\'s default) writes card numbers and PINs into its log file.',

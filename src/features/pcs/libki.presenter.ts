@@ -52,7 +52,11 @@ const settings = {
   InternetConnectivityURLs: '',
   // Guests sign in with a printed pass typed as the card number, not by self-registration.
   EnableGuestSelfRegistration: '',
-  ShowTimeRemainingInSplash: '1',
+  // Off: client 2.4.0 never hides its small "time left" box when a session ends (TimerWindow::
+  // stopTimer in timerwindow.cpp hides the window and tray icon but not the TimeSplash), so the
+  // last session's minutes would stay on the login screen. The countdown stays visible in the
+  // timer window and the tray icon (ShowTimeRemainingInTray) while a session runs.
+  ShowTimeRemainingInSplash: '0',
   ShowTimeRemainingInTray: '1',
   ClientTimeNotificationFrequency: '5',
   ClientTimeWarningThreshold: '5',

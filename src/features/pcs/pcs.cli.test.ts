@@ -44,6 +44,7 @@ describeEachDialect('carrel pcs', (env) => {
       'location="MAIN"',
       '[logging]',
       'level="warning"',
+      'showTimeRemainingInSplash=0',
       '[labels]',
       'TOO_MANY_ATTEMPTS="Too many failed attempts. Please wait a few minutes, or ask staff."',
     ])
