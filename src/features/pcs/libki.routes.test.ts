@@ -62,6 +62,31 @@ describeEachDialect('Libki client API', (env) => {
     assert.equal((await unknownBranch.registerNode()).registered, 0);
   });
 
+  test('a computer waiting for approval, or with a wrong key, adds no refusal to the statistics', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const stationRefusals = async () =>
+      (
+        await ctx.db
+          .selectFrom('pc_refusals')
+          .select('count')
+          .where('reason', 'in', ['UNKNOWN_STATION', 'STATION_NOT_APPROVED'])
+          .execute()
+      ).reduce((a, r) => a + Number(r.count), 0);
+    const before = await stationRefusals();
+    const asking = new LibkiClient(base, { name: 'POLLING-1', location: 'MAIN' });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await asking.registerNode()).status, 'suspended');
+      clock.advance(10_000);
+    }
+    assert.equal(await asking.login('123', '456'), 'INVALID_CLIENT');
+    const { client } = await keyedClient();
+    const forged = new LibkiClient(base, { ...client.node, stationKey: 'not-the-key' });
+    assert.equal((await forged.registerNode()).status, 'suspended');
+    assert.equal(await forged.login('123', '456'), 'INVALID_CLIENT');
+    assert.equal(await stationRefusals(), before, 'listed as waiting for approval, not counted');
+  });
+
   test('a station approved by staff after asking by name comes online without a key', async () => {
     const { ctx, clock } = env();
     clock.set(MON_10);

@@ -6,7 +6,7 @@ import type { Actor } from '../../auth/actors.ts';
 import type { AppContext } from '../../context.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { branchOf, refuse, type Refused } from './pcs.common.ts';
+import { branchOf, type Refused } from './pcs.common.ts';
 import { newToken, sha256 } from './pcs.keys.ts';
 import { assertCanManagePcs } from './pcs.policy.ts';
 import * as queue from './pcs-queue.repository.ts';
@@ -132,9 +132,14 @@ export async function approveStation(
   await repo.updateStation(ctx.db, stationId, { is_approved: 1, group_id: groupId });
 }
 
+/** Refused without counting: a computer not yet approved asks every 10 s (register_node). */
+const uncounted = (reason: 'UNKNOWN_STATION' | 'STATION_NOT_APPROVED'): Refused => ({ ok: false, reason });
+
 /**
  * A client says who it is: its station key (always wins), else branch + name. An unknown name is
- * recorded as waiting for approval. Refusals are counted; the station's last_seen_at is updated.
+ * recorded as waiting for approval. Refusals here are not counted in pc_refusals: such a computer
+ * is listed as waiting for approval already, and counting its polls would add one refusal every
+ * 10 seconds. The station's last_seen_at is updated.
  */
 export async function identifyStation(
   ctx: AppContext,
@@ -143,13 +148,12 @@ export async function identifyStation(
   branchOf(ctx, input.branch);
   const now = iso(ctx.clock.now());
   const station = await repo.findStationByName(ctx.db, input.branch, input.name);
-  const where = { branch: input.branch, groupId: station?.group_id ?? null };
   if (station && input.stationKey && station.key_hash === sha256(input.stationKey)) {
     await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
     return { ok: true, stationId: station.id };
   }
   if (!station) {
-    if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(input.name)) return refuse(ctx, where, 'UNKNOWN_STATION');
+    if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(input.name)) return uncounted('UNKNOWN_STATION');
     await repo.insertStation(ctx.db, {
       id: newId(ctx.clock.now().getTime()),
       branch: input.branch,
@@ -163,11 +167,11 @@ export async function identifyStation(
       last_seen_at: now,
       created_at: now,
     });
-    return refuse(ctx, where, 'UNKNOWN_STATION');
+    return uncounted('UNKNOWN_STATION');
   }
   await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
   // A keyed station must present its key; one approved by name alone may sign in by name.
-  if (!station.is_approved || station.key_hash !== null) return refuse(ctx, where, 'STATION_NOT_APPROVED');
+  if (!station.is_approved || station.key_hash !== null) return uncounted('STATION_NOT_APPROVED');
   return { ok: true, stationId: station.id };
 }
 

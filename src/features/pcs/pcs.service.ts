@@ -57,7 +57,8 @@ export async function startSession(
   const station = await repo.findStation(ctx.db, input.stationId);
   if (!station) throw new NotFoundError('There is no such computer.');
   const where = { branch: station.branch, groupId: station.group_id };
-  if (!station.is_approved || !station.group_id) return refuse(ctx, where, 'STATION_NOT_APPROVED');
+  // Not counted: a computer waiting for approval is listed as such (and asks every 10 s).
+  if (!station.is_approved || !station.group_id) return { ok: false, reason: 'STATION_NOT_APPROVED' };
   if (station.is_out_of_order) return refuse(ctx, where, 'OUT_OF_ORDER');
   if (await repo.findSessionByStation(ctx.db, station.id)) return refuse(ctx, where, 'STATION_BUSY');
   const group = await repo.findGroup(ctx.db, station.group_id);
