@@ -4,7 +4,7 @@
 import { iso, MINUTE } from '../../clock.ts';
 import type { Actor } from '../../auth/actors.ts';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { branchOf, type Refused } from './pcs.common.ts';
 import { newToken, sha256 } from './pcs.keys.ts';
@@ -12,6 +12,7 @@ import { assertCanManagePcs } from './pcs.policy.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { minutesLeft } from './pcs.service.ts';
+import { offerFreeStations } from './pcs-waitlist.service.ts';
 
 export interface GroupInput {
   branch: string;
@@ -175,7 +176,12 @@ export async function identifyStation(
   return { ok: true, stationId: station.id };
 }
 
-/** Staff take a computer out of order (or back); a session on it runs to its end. */
+/**
+ * Staff take a computer out of order (or back); a session on it runs to its end. A ticket the
+ * computer is held for goes back to the front of its line (it keeps its place) and is called to
+ * another free computer of the group if there is one: neither skipping it (which would call the
+ * next ticket to this same computer) nor releasing it (the hold stays) would free the computer.
+ */
 export async function setOutOfOrder(
   ctx: AppContext,
   actor: Actor,
@@ -184,10 +190,19 @@ export async function setOutOfOrder(
 ): Promise<void> {
   assertCanManagePcs(actor);
   if (!(await repo.findStation(ctx.db, stationId))) throw new NotFoundError('There is no such computer.');
-  if (outOfOrder && (await queue.findTicketForStation(ctx.db, stationId)))
-    throw new ConflictError('The computer is held for a ticket; skip or release it first.');
-  await repo.updateStation(ctx.db, stationId, { is_out_of_order: outOfOrder ? 1 : 0 });
+  const held = outOfOrder ? await queue.findTicketForStation(ctx.db, stationId) : undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    if (held) await queue.updateTicket(trx, held.id, { ...uncalled });
+    await repo.updateStation(trx, stationId, { is_out_of_order: outOfOrder ? 1 : 0 });
+  });
+  if (held) await offerFreeStations(ctx, held.group_id);
+  // A computer back in order may be the free one a waiting ticket needs.
+  const station = await repo.findStation(ctx.db, stationId);
+  if (!outOfOrder && station?.group_id) await offerFreeStations(ctx, station.group_id);
 }
+
+/** A ticket no longer called to any computer (it keeps its place: joined_at and number). */
+const uncalled = { called_station_id: null, called_at: null, hold_until: null, is_released: 0 } as const;
 
 export type StationState =
   | { state: 'unapproved' }
