@@ -1,6 +1,7 @@
 // The Libki client API over real HTTP, spoken as networkclient.cpp does (test/support/libki-client.ts),
 // on both databases, driven by the test clock (issue 14 items 1–4; P1–P3, G4).
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { MINUTE } from '../../clock.ts';
 import { hashSecret, verifications } from '../../auth/passwords.ts';
@@ -10,6 +11,7 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { createTestApp } from '../../../test/support/http.ts';
 import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { TEST_PIN } from '../../../test/support/patrons.ts';
+import { PRINT_BODY_LIMIT } from './libki.routes.ts';
 import { createPasses } from './pcs-passes.service.ts';
 import { endSession, sendMessage } from './pcs.service.ts';
 import { approveStation, createStation, setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
@@ -256,6 +258,37 @@ describeEachDialect('Libki client API', (env) => {
     const up = await fetch(`${base}/api/client/v1_0/print`, { method: 'POST', body: form });
     assert.equal(up.status, 200);
     assert.deepEqual(await up.json(), { success: 0, error: 'PRINTING_NOT_OFFERED' });
+  });
+
+  test('a print upload over the limit is answered at once, without reading it all', async () => {
+    const { port } = new URL(base);
+    // 50 MB declared, 1 MB sent: without a cap the server would wait for the other 49 MB.
+    for (const declared of [50_000_000, undefined]) {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      const head = declared
+        ? `Content-Type: application/pdf\r\nContent-Length: ${declared}\r\n`
+        : 'Content-Type: application/pdf\r\nTransfer-Encoding: chunked\r\n';
+      socket.write(`POST /api/client/v1_0/print HTTP/1.1\r\nHost: x\r\n${head}\r\n`);
+      const chunk = Buffer.alloc(PRINT_BODY_LIMIT * 16);
+      socket.write(
+        declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk]),
+      );
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error('no answer within 5 s'));
+        }, 5_000);
+        socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+        socket.on('error', () => undefined); // the server closes while the client still sends
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
+      });
+      assert.match(answer, /^HTTP\/1\.1 200 /, String(declared));
+      assert.ok(answer.endsWith('{"success":0,"error":"PRINTING_NOT_OFFERED"}'), answer);
+    }
   });
 
   test('guesses from one station are throttled across cards', async () => {
