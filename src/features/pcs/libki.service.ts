@@ -11,7 +11,7 @@ import { libkiCode, type LoginOutcome } from './libki.presenter.ts';
 import * as repo from './pcs.repository.ts';
 import { logout, pollSession, startSession, type PollResult } from './pcs.service.ts';
 import { identifyStation } from './pcs-stations.service.ts';
-import { holdOn, joinWaitlist } from './pcs-waitlist.service.ts';
+import { freeStations, holdOn, joinWaitlist } from './pcs-waitlist.service.ts';
 
 /** A printed guest pass as typed, e.g. "K7DP-9XQ2-MH4T" (the PIN field is ignored). */
 const PASS = /^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/;
@@ -84,7 +84,7 @@ export async function libkiLogin(
     await attemptSucceeded(ctx.db, ctx.database.ops, keys.clear, keys.giveBack);
   if (started.ok) return { ok: true, minutesLeft: started.minutesLeft };
   if (started.reason === 'RESERVED' && credentials.kind === 'card' && station.group_id) {
-    const free = await repo.findFreeStations(ctx.db, station.group_id);
+    const free = await freeStations(ctx, station.group_id);
     if (free.length === 0) {
       const t = await joinWaitlist(ctx, { groupId: station.group_id, card: credentials });
       if (t.ok) return { ok: false, waiting: t.ticket };

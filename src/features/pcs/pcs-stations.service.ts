@@ -1,7 +1,7 @@
 // Groups and stations (issue 14 item 1): staff create groups and stations (a station key shown
 // once, stored as SHA-256), a client identifies itself by key or by name (unknown names wait for
 // approval), staff mark computers out of order, and the status list never shows who (P1).
-import { iso, MINUTE } from '../../clock.ts';
+import { iso } from '../../clock.ts';
 import type { Actor } from '../../auth/actors.ts';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
@@ -13,6 +13,7 @@ import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { minutesLeft } from './pcs.service.ts';
 import { offerFreeStations } from './pcs-waitlist.service.ts';
+import { isOffline } from './pcs.rules.ts';
 
 export interface GroupInput {
   branch: string;
@@ -150,7 +151,7 @@ export async function identifyStation(
   const now = iso(ctx.clock.now());
   const station = await repo.findStationByName(ctx.db, input.branch, input.name);
   if (station && input.stationKey && station.key_hash === sha256(input.stationKey)) {
-    await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
+    await seen(ctx, station, now);
     return { ok: true, stationId: station.id };
   }
   if (!station) {
@@ -170,10 +171,20 @@ export async function identifyStation(
     });
     return uncounted('UNKNOWN_STATION');
   }
-  await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
   // A keyed station must present its key; one approved by name alone may sign in by name.
-  if (!station.is_approved || station.key_hash !== null) return uncounted('STATION_NOT_APPROVED');
+  if (!station.is_approved || station.key_hash !== null) {
+    await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
+    return uncounted('STATION_NOT_APPROVED');
+  }
+  await seen(ctx, station, now);
   return { ok: true, stationId: station.id };
+}
+
+/** Notes that a known computer asked; one back from offline may be the free one a ticket waits for. */
+async function seen(ctx: AppContext, station: repo.PcStationRow, now: string): Promise<void> {
+  await repo.updateStation(ctx.db, station.id, { last_seen_at: now });
+  if (station.group_id && isOffline(station.last_seen_at, ctx.clock.now()))
+    await offerFreeStations(ctx, station.group_id);
 }
 
 /**
@@ -212,7 +223,7 @@ export type StationState =
   | { state: 'reserved'; ticket: string; holdUntil: string | null }
   | { state: 'in-use'; sessionId: string; minutesLeft: number };
 
-/** Every computer of a branch with its state; never who uses it. Offline: not seen for 60 s. */
+/** Every computer of a branch with its state; never who uses it. Offline: see OFFLINE_AFTER_MS. */
 export async function stationStatus(
   ctx: AppContext,
   actor: Actor,
@@ -230,8 +241,7 @@ export async function stationStatus(
     else if (session) st = { state: 'in-use', sessionId: session.id, minutesLeft: minutesLeft(session, now) };
     else if (s.is_out_of_order) st = { state: 'out-of-order' };
     else if (held) st = { state: 'reserved', ticket: held.ticket, holdUntil: held.hold_until };
-    else if (!s.last_seen_at || now.getTime() - Date.parse(s.last_seen_at) > MINUTE)
-      st = { state: 'offline' };
+    else if (isOffline(s.last_seen_at, now)) st = { state: 'offline' };
     else st = { state: 'free' };
     out.push({ ...base, ...st });
   }

@@ -11,7 +11,7 @@ import { assertCanManagePcs } from './pcs.policy.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { cardKeyFor } from './pcs.common.ts';
-import { localHour } from './pcs.rules.ts';
+import { localHour, onlineSince } from './pcs.rules.ts';
 
 export interface Ticket {
   ok: true;
@@ -108,11 +108,15 @@ export async function waitlistBoard(
   }));
 }
 
+/** The free computers of a group now: in service, online (seen lately), nobody on it, not held. */
+export const freeStations = (ctx: AppContext, groupId: string) =>
+  repo.findFreeStations(ctx.db, groupId, onlineSince(ctx.clock.now()));
+
 /** Calls the first waiting tickets of a group to its free reservable computers; returns how many. */
 export async function offerFreeStations(ctx: AppContext, groupId: string): Promise<number> {
   const group = await repo.findGroup(ctx.db, groupId);
   if (!group) return 0;
-  const free = await repo.findFreeStations(ctx.db, groupId);
+  const free = await freeStations(ctx, groupId);
   if (!free.length) return 0;
   const waiting = (await queue.findGroupTickets(ctx.db, groupId)).filter((t) => t.called_station_id === null);
   const now = ctx.clock.now();
@@ -173,9 +177,7 @@ export async function callTicket(
 ): Promise<string> {
   const t = await staffTicket(ctx, actor, ticketId);
   const group = await repo.findGroup(ctx.db, t.group_id);
-  const free = (await repo.findFreeStations(ctx.db, t.group_id)).filter(
-    (s) => !stationId || s.id === stationId,
-  );
+  const free = (await freeStations(ctx, t.group_id)).filter((s) => !stationId || s.id === stationId);
   const station = free[0];
   if (!group || !station) throw new ConflictError('No computer of that group is free.');
   const now = ctx.clock.now();

@@ -2,11 +2,13 @@
 // both databases, driven by the test clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MINUTE } from '../../clock.ts';
 import { describeEachDialect } from '../../../test/support/env.ts';
+import { branchComputers } from './pcs-public.service.ts';
 import { logout, startSession } from './pcs.service.ts';
-import { setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
-import { joinWaitlist, ticketStatus } from './pcs-waitlist.service.ts';
-import { makeCard, makeGroup } from './pcs.test-support.ts';
+import { createStation, identifyStation, setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
+import { callTicket, joinWaitlist, ticketStatus } from './pcs-waitlist.service.ts';
+import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
 // Monday 2 March 2026, 10:00 in Chicago (CST): MAIN is open 09:00–20:00.
@@ -41,5 +43,29 @@ describeEachDialect('public computers: waiting list', (env) => {
     assert.ok(called?.calledTo, 'called to the other computer when it is freed');
     const other = states.find((s) => s.stationId === stationIds[1]);
     assert.equal(called.calledTo.stationName, other?.name);
+  });
+
+  test('a switched-off computer is not free: not on the public page, no ticket called to it', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId, stationIds } = await makeGroup(ctx, 1);
+    const name = `OFF-${stationIds[0]}`.slice(0, 20);
+    const off = await createStation(ctx, system, { branch: 'MAIN', groupId, name });
+    await seeStations(ctx, [off.stationId]);
+    const card = await makeCard(ctx);
+    assert.ok((await startSession(ctx, { stationId: stationIds[0]!, credentials: card.credentials })).ok);
+    clock.advance(2 * MINUTE);
+    await seeStations(ctx, stationIds); // the busy computer's client polls; the other is switched off
+    const state = (await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === off.stationId);
+    assert.equal(state?.state, 'offline', 'the map (and `carrel pcs status`) say offline');
+    const page = (await branchComputers(ctx, 'MAIN')).groups.find((g) => g.groupId === groupId);
+    assert.equal(page?.free, 0, 'the public page does not count it free');
+    const t = await joinWaitlist(ctx, { groupId });
+    assert.ok(t.ok);
+    assert.equal((await ticketStatus(ctx, t.ticketId))?.calledTo, null, 'not called to it');
+    await assert.rejects(callTicket(ctx, system, t.ticketId), /No computer of that group is free/);
+    // Switched on again: its first request calls the waiting ticket to it.
+    assert.ok((await identifyStation(ctx, { branch: 'MAIN', name, stationKey: off.stationKey })).ok);
+    assert.equal((await ticketStatus(ctx, t.ticketId))?.calledTo?.stationName, name);
   });
 });
