@@ -74,10 +74,15 @@ export function registerReply(r: { registered: boolean; online: boolean; reserve
 }
 
 export type LoginOutcome =
-  { ok: true; minutesLeft: number } | { ok: false; code: string } | { ok: false; waiting: string };
+  | { ok: true; minutesLeft: number }
+  | { ok: false; code: string }
+  | { ok: false; waiting: string }
+  /** A sentence of Carrel's own; the client shows it after "Login Failed: ". */
+  | { ok: false; text: string };
 
 export function loginReply(o: LoginOutcome) {
   if (o.ok) return { authenticated: 1, units: o.minutesLeft, hold_items_count: 0 };
+  if ('text' in o) return { authenticated: 0, error: o.text };
   if ('waiting' in o)
     return {
       authenticated: 0,

@@ -15,7 +15,7 @@ import { PRINT_BODY_LIMIT } from './libki.routes.ts';
 import { createPasses } from './pcs-passes.service.ts';
 import { endSession, sendMessage } from './pcs.service.ts';
 import { approveStation, createStation, setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
-import { joinWaitlist } from './pcs-waitlist.service.ts';
+import { joinWaitlist, ticketStatus } from './pcs-waitlist.service.ts';
 import { makeCard, makeGroup } from './pcs.test-support.ts';
 import * as repo from './pcs.repository.ts';
 
@@ -246,6 +246,69 @@ describeEachDialect('Libki client API', (env) => {
     assert.ok(!String(refused).includes(t.ticket), 'a new ticket of its own');
     assert.equal(await client.login(waiting.cardNumber, TEST_PIN), true, 'the ticket holder gets it');
     await client.logout();
+  });
+
+  test('a ticket taken without a card is confirmed at its computer with its claim code, then served', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId, stationId, client } = await keyedClient();
+    const first = await makeCard(ctx);
+    assert.equal(await client.login(first.cardNumber, TEST_PIN), true);
+    const t = await joinWaitlist(ctx, { groupId });
+    assert.ok(t.ok);
+    const code = (await ticketStatus(ctx, t.ticketId))?.claimCode;
+    assert.match(String(code), /^\d{4}$/, 'a card-less ticket has a 4-digit claim code');
+    await client.logout();
+    assert.equal((await client.registerNode()).reserved_for, t.ticket);
+    const walkUp = await makeCard(ctx);
+    const held = /held for someone else/; // and, no other computer being free, on the list itself
+    assert.match(String(await client.login(walkUp.cardNumber, TEST_PIN)), held, 'still held');
+    // Another computer of the group (switched on just now) is not the one the ticket is called to.
+    const name = `LK-${++n}`;
+    const other = await createStation(ctx, system, { branch: 'MAIN', groupId, name });
+    const elsewhere = new LibkiClient(base, { name, location: 'MAIN', stationKey: other.stationKey });
+    assert.match(String(await elsewhere.login(t.ticket, code!)), /^Ticket B-\d+: wrong code, or not called/);
+    const wrong = String((Number(code) + 1) % 10_000).padStart(4, '0');
+    assert.match(String(await client.login(t.ticket, wrong)), /wrong code, or not called to this computer/);
+    assert.match(
+      String(await client.login(walkUp.cardNumber, TEST_PIN)),
+      held,
+      'a wrong code claims nothing',
+    );
+    assert.equal(
+      await client.login(t.ticket.toLowerCase(), code!),
+      `Ticket ${t.ticket} confirmed. Now sign in with your card and PIN, or a guest pass.`,
+    );
+    assert.equal(
+      (await ticketStatus(ctx, t.ticketId))?.calledTo?.stationName,
+      client.node.name,
+      'still held',
+    );
+    const holder = await makeCard(ctx);
+    assert.equal(await client.login(holder.cardNumber, TEST_PIN), true, 'the next sign-in there is accepted');
+    assert.equal(await ticketStatus(ctx, t.ticketId), undefined, 'the ticket is served');
+    assert.equal(
+      (await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === stationId)?.state,
+      'in-use',
+    );
+    await client.logout();
+  });
+
+  test('wrong claim codes are throttled like card guesses', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId, client } = await keyedClient();
+    const first = await makeCard(ctx);
+    assert.equal(await client.login(first.cardNumber, TEST_PIN), true);
+    const t = await joinWaitlist(ctx, { groupId });
+    assert.ok(t.ok);
+    await client.logout();
+    const code = (await ticketStatus(ctx, t.ticketId))!.claimCode!;
+    const answers = [];
+    for (let i = 1; i <= 12; i++)
+      answers.push(await client.login(t.ticket, String((Number(code) + i) % 10_000).padStart(4, '0')));
+    assert.ok(answers.includes('TOO_MANY_ATTEMPTS'), answers.join(' | '));
+    assert.equal(await client.login(t.ticket, code), 'TOO_MANY_ATTEMPTS', 'even the right code waits');
   });
 
   test('printing is not offered, with HTTP 200', async () => {

@@ -213,7 +213,13 @@ export async function setOutOfOrder(
 }
 
 /** A ticket no longer called to any computer (it keeps its place: joined_at and number). */
-const uncalled = { called_station_id: null, called_at: null, hold_until: null, is_released: 0 } as const;
+const uncalled = {
+  called_station_id: null,
+  called_at: null,
+  hold_until: null,
+  is_released: 0,
+  is_claimed: 0,
+} as const;
 
 export type StationState =
   | { state: 'unapproved' }
