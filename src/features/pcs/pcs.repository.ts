@@ -76,6 +76,17 @@ export function findStationByName(db: Db, branch: string, name: string): Promise
     .executeTakeFirst();
 }
 
+/** The computers of that name at any branch (a name is unique within a branch only). */
+export function findStationsNamed(db: Db, name: string): Promise<PcStationRow[]> {
+  return db
+    .selectFrom('pc_stations')
+    .selectAll()
+    .where('name', '=', name)
+    .orderBy('branch')
+    .limit(LIST_LIMIT)
+    .execute();
+}
+
 export function findStations(db: Db, branch: string): Promise<PcStationRow[]> {
   return db
     .selectFrom('pc_stations')
