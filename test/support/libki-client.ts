@@ -1,5 +1,5 @@
 // A test client that speaks to Carrel exactly as the Libki kiosk client 2.4.0 does
-// (networkclient.cpp; /work/notes/libki-PROTOCOL.md): one GET path, the common parameters in
+// (networkclient.cpp in test/fixtures/libki-client/; docs/public-computers.md): one GET path, the common parameters in
 // their order, QUrlQuery's encoding (`+ / ? :` literal), the custom station-key header, the
 // credentials repeated in every poll, and the replies read as the client reads them.
 

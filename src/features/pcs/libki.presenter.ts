@@ -1,4 +1,6 @@
-// What leaves Carrel for the Libki kiosk client, field by field (PROTOCOL.md §3, §5). Never `null`
+// What leaves Carrel for the Libki kiosk client, field by field, as the vendored client 2.4.0 reads
+// it (test/fixtures/libki-client/, networkclient.cpp: processRegisterNodeReply,
+// processAttemptLoginReply, processGetUserDataUpdateReply; docs/public-computers.md). Never `null`
 // (the client shows "null"), always strings or numbers; refusals as codes the client knows.
 import type { RefusalReason } from './pcs.common.ts';
 import type { PollResult } from './pcs.service.ts';
@@ -52,7 +54,11 @@ const settings = {
   InternetConnectivityURLs: '',
   // Guests sign in with a printed pass typed as the card number, not by self-registration.
   EnableGuestSelfRegistration: '',
-  ShowTimeRemainingInSplash: '1',
+  // Off: client 2.4.0 never hides its small "time left" box when a session ends (TimerWindow::
+  // stopTimer in timerwindow.cpp hides the window and tray icon but not the TimeSplash), so the
+  // last session's minutes would stay on the login screen. The countdown stays visible in the
+  // timer window and the tray icon (ShowTimeRemainingInTray) while a session runs.
+  ShowTimeRemainingInSplash: '0',
   ShowTimeRemainingInTray: '1',
   ClientTimeNotificationFrequency: '5',
   ClientTimeWarningThreshold: '5',
@@ -70,10 +76,15 @@ export function registerReply(r: { registered: boolean; online: boolean; reserve
 }
 
 export type LoginOutcome =
-  { ok: true; minutesLeft: number } | { ok: false; code: string } | { ok: false; waiting: string };
+  | { ok: true; minutesLeft: number }
+  | { ok: false; code: string }
+  | { ok: false; waiting: string }
+  /** A sentence of Carrel's own; the client shows it after "Login Failed: ". */
+  | { ok: false; text: string };
 
 export function loginReply(o: LoginOutcome) {
   if (o.ok) return { authenticated: 1, units: o.minutesLeft, hold_items_count: 0 };
+  if ('text' in o) return { authenticated: 0, error: o.text };
   if ('waiting' in o)
     return {
       authenticated: 0,

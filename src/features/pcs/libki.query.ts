@@ -1,6 +1,7 @@
-// The Libki client's query string, decoded as the client encodes it (docs: PROTOCOL.md, "Query
-// string encoding"): QUrlQuery leaves `+` literal, so a `+` is a plus, never a space. A standard
-// form decoder would turn a PIN or pass code with `+` into one that never matches.
+// The Libki client's query string, decoded as the client encodes it (QUrlQuery in networkclient.cpp
+// of the vendored client, test/fixtures/libki-client/): QUrlQuery leaves `+` literal, so a `+` is
+// a plus, never a space. A standard form decoder would turn a PIN or pass code with `+` into one
+// that never matches.
 import { z } from 'zod';
 
 /** Decodes one part with %-escapes only; a malformed escape leaves the part as sent. */

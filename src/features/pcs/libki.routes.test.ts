@@ -1,6 +1,7 @@
 // The Libki client API over real HTTP, spoken as networkclient.cpp does (test/support/libki-client.ts),
 // on both databases, driven by the test clock (issue 14 items 1–4; P1–P3, G4).
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { MINUTE } from '../../clock.ts';
 import { hashSecret, verifications } from '../../auth/passwords.ts';
@@ -10,10 +11,11 @@ import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { createTestApp } from '../../../test/support/http.ts';
 import { LibkiClient } from '../../../test/support/libki-client.ts';
 import { TEST_PIN } from '../../../test/support/patrons.ts';
+import { PRINT_BODY_LIMIT } from './libki.routes.ts';
 import { createPasses } from './pcs-passes.service.ts';
 import { endSession, sendMessage } from './pcs.service.ts';
 import { approveStation, createStation, setOutOfOrder, stationStatus } from './pcs-stations.service.ts';
-import { joinWaitlist } from './pcs-waitlist.service.ts';
+import { joinWaitlist, ticketStatus } from './pcs-waitlist.service.ts';
 import { makeCard, makeGroup } from './pcs.test-support.ts';
 import * as repo from './pcs.repository.ts';
 
@@ -62,6 +64,31 @@ describeEachDialect('Libki client API', (env) => {
     assert.equal((await unknownBranch.registerNode()).registered, 0);
   });
 
+  test('a computer waiting for approval, or with a wrong key, adds no refusal to the statistics', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const stationRefusals = async () =>
+      (
+        await ctx.db
+          .selectFrom('pc_refusals')
+          .select('count')
+          .where('reason', 'in', ['UNKNOWN_STATION', 'STATION_NOT_APPROVED'])
+          .execute()
+      ).reduce((a, r) => a + Number(r.count), 0);
+    const before = await stationRefusals();
+    const asking = new LibkiClient(base, { name: 'POLLING-1', location: 'MAIN' });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await asking.registerNode()).status, 'suspended');
+      clock.advance(10_000);
+    }
+    assert.equal(await asking.login('123', '456'), 'INVALID_CLIENT');
+    const { client } = await keyedClient();
+    const forged = new LibkiClient(base, { ...client.node, stationKey: 'not-the-key' });
+    assert.equal((await forged.registerNode()).status, 'suspended');
+    assert.equal(await forged.login('123', '456'), 'INVALID_CLIENT');
+    assert.equal(await stationRefusals(), before, 'listed as waiting for approval, not counted');
+  });
+
   test('a station approved by staff after asking by name comes online without a key', async () => {
     const { ctx, clock } = env();
     clock.set(MON_10);
@@ -85,7 +112,9 @@ describeEachDialect('Libki client API', (env) => {
     assert.equal(r.registered, 1);
     assert.equal(r.status, 'online');
     assert.equal(r.reserved_for, '');
-    assert.equal(r.ShowTimeRemainingInSplash, '1');
+    // The client's time box outlives the session (timerwindow.cpp); the tray shows the minutes.
+    assert.equal(r.ShowTimeRemainingInSplash, '0');
+    assert.equal(r.ShowTimeRemainingInTray, '1');
     assert.equal(r.EnableGuestSelfRegistration, '');
   });
 
@@ -219,6 +248,69 @@ describeEachDialect('Libki client API', (env) => {
     await client.logout();
   });
 
+  test('a ticket taken without a card is confirmed at its computer with its claim code, then served', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId, stationId, client } = await keyedClient();
+    const first = await makeCard(ctx);
+    assert.equal(await client.login(first.cardNumber, TEST_PIN), true);
+    const t = await joinWaitlist(ctx, { groupId });
+    assert.ok(t.ok);
+    const code = (await ticketStatus(ctx, t.ticketId))?.claimCode;
+    assert.match(String(code), /^\d{4}$/, 'a card-less ticket has a 4-digit claim code');
+    await client.logout();
+    assert.equal((await client.registerNode()).reserved_for, t.ticket);
+    const walkUp = await makeCard(ctx);
+    const held = /held for someone else/; // and, no other computer being free, on the list itself
+    assert.match(String(await client.login(walkUp.cardNumber, TEST_PIN)), held, 'still held');
+    // Another computer of the group (switched on just now) is not the one the ticket is called to.
+    const name = `LK-${++n}`;
+    const other = await createStation(ctx, system, { branch: 'MAIN', groupId, name });
+    const elsewhere = new LibkiClient(base, { name, location: 'MAIN', stationKey: other.stationKey });
+    assert.match(String(await elsewhere.login(t.ticket, code!)), /^Ticket B-\d+: wrong code, or not called/);
+    const wrong = String((Number(code) + 1) % 10_000).padStart(4, '0');
+    assert.match(String(await client.login(t.ticket, wrong)), /wrong code, or not called to this computer/);
+    assert.match(
+      String(await client.login(walkUp.cardNumber, TEST_PIN)),
+      held,
+      'a wrong code claims nothing',
+    );
+    assert.equal(
+      await client.login(t.ticket.toLowerCase(), code!),
+      `Ticket ${t.ticket} confirmed. Now sign in with your card and PIN, or a guest pass.`,
+    );
+    assert.equal(
+      (await ticketStatus(ctx, t.ticketId))?.calledTo?.stationName,
+      client.node.name,
+      'still held',
+    );
+    const holder = await makeCard(ctx);
+    assert.equal(await client.login(holder.cardNumber, TEST_PIN), true, 'the next sign-in there is accepted');
+    assert.equal(await ticketStatus(ctx, t.ticketId), undefined, 'the ticket is served');
+    assert.equal(
+      (await stationStatus(ctx, system, 'MAIN')).find((s) => s.stationId === stationId)?.state,
+      'in-use',
+    );
+    await client.logout();
+  });
+
+  test('wrong claim codes are throttled like card guesses', async () => {
+    const { ctx, clock } = env();
+    clock.set(MON_10);
+    const { groupId, client } = await keyedClient();
+    const first = await makeCard(ctx);
+    assert.equal(await client.login(first.cardNumber, TEST_PIN), true);
+    const t = await joinWaitlist(ctx, { groupId });
+    assert.ok(t.ok);
+    await client.logout();
+    const code = (await ticketStatus(ctx, t.ticketId))!.claimCode!;
+    const answers = [];
+    for (let i = 1; i <= 12; i++)
+      answers.push(await client.login(t.ticket, String((Number(code) + i) % 10_000).padStart(4, '0')));
+    assert.ok(answers.includes('TOO_MANY_ATTEMPTS'), answers.join(' | '));
+    assert.equal(await client.login(t.ticket, code), 'TOO_MANY_ATTEMPTS', 'even the right code waits');
+  });
+
   test('printing is not offered, with HTTP 200', async () => {
     const price = await fetch(`${base}/api/client/v1_0/print_price_check?client_name=a&username=b&printer=c`);
     assert.equal(price.status, 200);
@@ -229,6 +321,37 @@ describeEachDialect('Libki client API', (env) => {
     const up = await fetch(`${base}/api/client/v1_0/print`, { method: 'POST', body: form });
     assert.equal(up.status, 200);
     assert.deepEqual(await up.json(), { success: 0, error: 'PRINTING_NOT_OFFERED' });
+  });
+
+  test('a print upload over the limit is answered at once, without reading it all', async () => {
+    const { port } = new URL(base);
+    // 50 MB declared, 1 MB sent: without a cap the server would wait for the other 49 MB.
+    for (const declared of [50_000_000, undefined]) {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      const head = declared
+        ? `Content-Type: application/pdf\r\nContent-Length: ${declared}\r\n`
+        : 'Content-Type: application/pdf\r\nTransfer-Encoding: chunked\r\n';
+      socket.write(`POST /api/client/v1_0/print HTTP/1.1\r\nHost: x\r\n${head}\r\n`);
+      const chunk = Buffer.alloc(PRINT_BODY_LIMIT * 16);
+      socket.write(
+        declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk]),
+      );
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error('no answer within 5 s'));
+        }, 5_000);
+        socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+        socket.on('error', () => undefined); // the server closes while the client still sends
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
+      });
+      assert.match(answer, /^HTTP\/1\.1 200 /, String(declared));
+      assert.ok(answer.endsWith('{"success":0,"error":"PRINTING_NOT_OFFERED"}'), answer);
+    }
   });
 
   test('guesses from one station are throttled across cards', async () => {

@@ -5,16 +5,19 @@ import { TooManyRequestsError } from '../../errors.ts';
 import { attemptSucceeded, reserveAttempt, signInKeys, type ThrottleKey } from '../../auth/throttle.ts';
 import type { AppContext } from '../../context.ts';
 import { normalizeCardNumber } from '../patrons/card-numbers.ts';
-import type { PcCredentials } from './pcs.common.ts';
+import { today, type PcCredentials } from './pcs.common.ts';
 import type { LibkiRequest } from './libki.query.ts';
 import { libkiCode, type LoginOutcome } from './libki.presenter.ts';
 import * as repo from './pcs.repository.ts';
 import { logout, pollSession, startSession, type PollResult } from './pcs.service.ts';
 import { identifyStation } from './pcs-stations.service.ts';
-import { holdOn, joinWaitlist } from './pcs-waitlist.service.ts';
+import { claimHold, freeStations, holdOn, joinWaitlist } from './pcs-waitlist.service.ts';
 
 /** A printed guest pass as typed, e.g. "K7DP-9XQ2-MH4T" (the PIN field is ignored). */
 const PASS = /^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/;
+
+/** A waiting-list ticket typed as the card number, e.g. "I-17" (card numbers are digits only). */
+const TICKET = /^[A-Za-z]-\d{1,6}$/;
 
 /** What the user name and password fields hold: a guest pass, or a card and its PIN. */
 export function credentialsOf(r: LibkiRequest): PcCredentials {
@@ -70,6 +73,7 @@ export async function libkiLogin(
   r: LibkiRequest,
 ): Promise<LoginOutcome> {
   if (!station) return { ok: false, code: 'INVALID_CLIENT' };
+  if (TICKET.test(r.username.trim())) return libkiClaim(ctx, station, r.username, r.password);
   const credentials = credentialsOf(r);
   const keys = throttleKeys(ctx, station.id, credentials);
   try {
@@ -84,7 +88,7 @@ export async function libkiLogin(
     await attemptSucceeded(ctx.db, ctx.database.ops, keys.clear, keys.giveBack);
   if (started.ok) return { ok: true, minutesLeft: started.minutesLeft };
   if (started.reason === 'RESERVED' && credentials.kind === 'card' && station.group_id) {
-    const free = await repo.findFreeStations(ctx.db, station.group_id);
+    const free = await freeStations(ctx, station.group_id);
     if (free.length === 0) {
       const t = await joinWaitlist(ctx, { groupId: station.group_id, card: credentials });
       if (t.ok) return { ok: false, waiting: t.ticket };
@@ -92,6 +96,48 @@ export async function libkiLogin(
   }
   // A short text from the library system is shown as is ("Login Failed: …").
   return { ok: false, code: started.message ?? libkiCode(started.reason) };
+}
+
+/**
+ * Ticket number in the card field and its claim code in the PIN field, at the computer a card-less
+ * ticket is called to: confirms it there (the next sign-in serves it). Wrong codes are throttled as
+ * card guesses are: per station, per ticket, and per both.
+ */
+async function libkiClaim(
+  ctx: AppContext,
+  station: repo.PcStationRow,
+  typed: string,
+  code: string,
+): Promise<LoginOutcome> {
+  const ticket = typed.trim().toUpperCase();
+  const k = signInKeys(
+    ctx.config.secret,
+    'patron',
+    `ticket:${today(ctx)}:${ticket}`,
+    `station:${station.id}`,
+  );
+  try {
+    await reserveAttempt(
+      ctx.db,
+      ctx.database.ops,
+      [k.pair, k.source, k.account],
+      ctx.clock.now(),
+      ctx.logger,
+    );
+  } catch (err) {
+    if (err instanceof TooManyRequestsError) return { ok: false, code: 'TOO_MANY_ATTEMPTS' };
+    throw err;
+  }
+  if (!(await claimHold(ctx, station.id, ticket, code)))
+    return {
+      ok: false,
+      text: `Ticket ${ticket}: wrong code, or not called to this computer. Your ticket page names the computer and the code.`,
+    };
+  await attemptSucceeded(ctx.db, ctx.database.ops, [k.pair], [k.source, k.account]);
+  return {
+    ok: false,
+    text: `Ticket ${ticket} confirmed. Now sign in with your card and PIN, or a guest pass.`,
+  };
 }
 
 /** get_user_data: the session's state for the poll (no argon2 once verified in this process). */

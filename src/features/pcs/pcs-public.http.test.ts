@@ -59,6 +59,9 @@ describeEachDialect('public computers: public pages', (env) => {
     assert.equal(await logout(ctx, { stationId: stationIds[0]!, credentials: user.credentials }), true);
     const called = await visitor.get(link);
     assert.match(called.body, /Go to <strong>PC-\d+-0<\/strong> now, held for you until 10:05\./);
+    const code = /Your code: <strong>(\d{4})<\/strong>/.exec(called.body)?.[1];
+    assert.ok(code, 'a ticket without a card shows its claim code');
+    assert.match(called.body, new RegExp(`type your ticket <strong>${ticket}</strong>`), 'and the steps');
 
     assert.doesNotMatch((await visitor.get('/computers/MAIN/board')).body, /http-equiv="refresh"/);
     const board = await visitor.get('/computers/MAIN/board?live=1');
@@ -70,6 +73,7 @@ describeEachDialect('public computers: public pages', (env) => {
       new RegExp(`<strong>${ticket}</strong>.*go to</span> <strong>PC-\\d+-0</strong>`),
     );
     assert.ok(!board.body.includes(link), 'the board shows no ticket link');
+    assert.ok(!board.body.includes(`<strong>${code}</strong>`), 'nor the claim code');
     assert.ok(!logs.join('\n').includes(link.split('/').pop()!), 'no ticket id in the logs');
   });
 
@@ -119,6 +123,7 @@ describeEachDialect('public computers: public pages', (env) => {
     assert.ok(number(first.body));
     assert.equal(number(again.body), number(first.body), 'one ticket per card');
     assert.ok(!first.body.includes(card.cardNumber), 'the ticket page does not show the card');
+    assert.doesNotMatch(first.body, /Your code:/, 'a card needs no claim code');
     const board = await visitor.get('/computers/MAIN/board');
     assert.ok(board.body.includes(number(first.body)!));
     assert.ok(!board.body.includes(card.cardNumber));

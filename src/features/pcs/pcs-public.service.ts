@@ -8,7 +8,13 @@ import { branchOf } from './pcs.common.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import type { JoinValues } from './pcs-public.schemas.ts';
-import { joinWaitlist, ticketStatus, type Ticket, type TicketStatus } from './pcs-waitlist.service.ts';
+import {
+  freeStations,
+  joinWaitlist,
+  ticketStatus,
+  type Ticket,
+  type TicketStatus,
+} from './pcs-waitlist.service.ts';
 
 export interface GroupNow {
   groupId: string;
@@ -35,7 +41,7 @@ export async function branchComputers(
       groupId: g.id,
       name: g.name,
       computers: stations.filter((s) => s.group_id === g.id && s.is_approved && !s.is_out_of_order).length,
-      free: (await repo.findFreeStations(ctx.db, g.id)).length,
+      free: (await freeStations(ctx, g.id)).length,
       waiting: tickets.filter((t) => t.called_station_id === null).length,
     });
   }

@@ -122,6 +122,29 @@ function TicketView(p: { status: TicketStatus; timeZone: string }) {
           {s.position <= 1 ? 'You are next in line.' : `You are number ${s.position} in line.`}
         </p>
       )}
+      {s.claimCode !== null ? <ClaimSteps ticket={s.ticket} code={s.claimCode} /> : null}
+    </div>
+  );
+}
+
+/** How a ticket taken without a card gets its computer: the computer cannot recognise it otherwise. */
+function ClaimSteps(p: { ticket: string; code: string }) {
+  return (
+    <div class="pc-claim">
+      <p>
+        Your code: <strong>{p.code}</strong>
+      </p>
+      <p>When a computer is named for you above:</p>
+      <ol>
+        <li>Go to that computer.</li>
+        <li>
+          Where it asks for the card number, type your ticket <strong>{p.ticket}</strong>; where it asks for
+          the PIN, type your code <strong>{p.code}</strong>. Then sign in. The computer answers that your
+          ticket is confirmed.
+        </li>
+        <li>Now sign in there with your library card and PIN, or with a guest pass from the desk.</li>
+      </ol>
+      <p class="small">Keep the code to yourself: anyone with it could take the computer called for you.</p>
     </div>
   );
 }

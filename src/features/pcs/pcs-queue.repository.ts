@@ -27,7 +27,10 @@ export async function nextTicketNumber(db: Db, day: string, branch: string): Pro
   return Number(row.last_number);
 }
 
-export async function insertTicket(db: Db, row: Omit<PcTicketRow, 'is_released'>): Promise<void> {
+export async function insertTicket(
+  db: Db,
+  row: Omit<PcTicketRow, 'is_released' | 'is_claimed'>,
+): Promise<void> {
   await db.insertInto('pc_waitlist').values(row).execute();
 }
 

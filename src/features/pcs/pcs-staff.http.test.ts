@@ -7,7 +7,7 @@ import { signedInStaff, useTestApp } from '../../../test/support/http.ts';
 import { identifyStation, setOutOfOrder } from './pcs-stations.service.ts';
 import { joinWaitlist } from './pcs-waitlist.service.ts';
 import { pollSession, startSession } from './pcs.service.ts';
-import { makeCard, makeGroup } from './pcs.test-support.ts';
+import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
 // Monday 2 March 2026, 10:00 in Chicago: MAIN is open.
@@ -75,6 +75,11 @@ describeEachDialect('public computers: staff screens', (env) => {
       .where('id', '=', stationIds[2]!)
       .executeTakeFirstOrThrow();
     await identifyStation(e.ctx, { branch: 'MAIN', name: third.name }); // seen just now
+    await e.ctx.db
+      .updateTable('pc_stations')
+      .set({ last_seen_at: null })
+      .where('id', '=', stationIds[3]!)
+      .execute(); // never seen
     const { browser } = await signedInStaff(e, app(), ['pc-staff']);
     const res = await browser.get('/staff/pcs?branch=MAIN');
     assert.equal(res.statusCode, 200);
@@ -200,6 +205,7 @@ describeEachDialect('public computers: staff screens', (env) => {
       tickets.push(t);
       e.clock.advance(60_000);
     }
+    await seeStations(e.ctx, stationIds); // its client polls every 10 s
     const { browser } = await signedInStaff(e, app(), ['pc-staff']);
     const list = '/staff/pcs/waitlist?branch=MAIN';
     const page = await browser.get(list);

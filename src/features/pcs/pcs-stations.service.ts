@@ -1,17 +1,19 @@
 // Groups and stations (issue 14 item 1): staff create groups and stations (a station key shown
 // once, stored as SHA-256), a client identifies itself by key or by name (unknown names wait for
 // approval), staff mark computers out of order, and the status list never shows who (P1).
-import { iso, MINUTE } from '../../clock.ts';
+import { iso } from '../../clock.ts';
 import type { Actor } from '../../auth/actors.ts';
 import type { AppContext } from '../../context.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { branchOf, refuse, type Refused } from './pcs.common.ts';
+import { branchOf, type Refused } from './pcs.common.ts';
 import { newToken, sha256 } from './pcs.keys.ts';
 import { assertCanManagePcs } from './pcs.policy.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { minutesLeft } from './pcs.service.ts';
+import { offerFreeStations } from './pcs-waitlist.service.ts';
+import { isOffline } from './pcs.rules.ts';
 
 export interface GroupInput {
   branch: string;
@@ -132,6 +134,9 @@ export async function approveStation(
   await repo.updateStation(ctx.db, stationId, { is_approved: 1, group_id: groupId });
 }
 
+/** Refused without counting: a computer not yet approved asks every 10 s (register_node). */
+const uncounted = (reason: 'UNKNOWN_STATION' | 'STATION_NOT_APPROVED'): Refused => ({ ok: false, reason });
+
 /**
  * last_seen_at is written only when the stored value is older than this: a station is offline
  * after a minute unseen, and a client calling every 10 s then never looks older than 40 s. A write
@@ -148,8 +153,9 @@ async function markSeen(ctx: AppContext, station: repo.PcStationRow, now: Date):
 
 /**
  * A client says who it is: its station key (always wins), else branch + name. An unknown name is
- * recorded as waiting for approval. Refusals are counted; the station's last_seen_at is updated
- * (at most every SEEN_RESOLUTION_MS).
+ * recorded as waiting for approval. Refusals here are not counted in pc_refusals: such a computer
+ * is listed as waiting for approval already, and counting its polls would add one refusal every
+ * 10 seconds. The station's last_seen_at is updated (at most every SEEN_RESOLUTION_MS).
  */
 export async function identifyStation(
   ctx: AppContext,
@@ -158,13 +164,12 @@ export async function identifyStation(
   branchOf(ctx, input.branch);
   const now = iso(ctx.clock.now());
   const station = await repo.findStationByName(ctx.db, input.branch, input.name);
-  const where = { branch: input.branch, groupId: station?.group_id ?? null };
   if (station && input.stationKey && station.key_hash === sha256(input.stationKey)) {
-    await markSeen(ctx, station, ctx.clock.now());
+    await seen(ctx, station, ctx.clock.now());
     return { ok: true, stationId: station.id };
   }
   if (!station) {
-    if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(input.name)) return refuse(ctx, where, 'UNKNOWN_STATION');
+    if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(input.name)) return uncounted('UNKNOWN_STATION');
     await repo.insertStation(ctx.db, {
       id: newId(ctx.clock.now().getTime()),
       branch: input.branch,
@@ -178,15 +183,30 @@ export async function identifyStation(
       last_seen_at: now,
       created_at: now,
     });
-    return refuse(ctx, where, 'UNKNOWN_STATION');
+    return uncounted('UNKNOWN_STATION');
   }
-  await markSeen(ctx, station, ctx.clock.now());
   // A keyed station must present its key; one approved by name alone may sign in by name.
-  if (!station.is_approved || station.key_hash !== null) return refuse(ctx, where, 'STATION_NOT_APPROVED');
+  if (!station.is_approved || station.key_hash !== null) {
+    await markSeen(ctx, station, ctx.clock.now());
+    return uncounted('STATION_NOT_APPROVED');
+  }
+  await seen(ctx, station, ctx.clock.now());
   return { ok: true, stationId: station.id };
 }
 
-/** Staff take a computer out of order (or back); a session on it runs to its end. */
+/** Notes that a known computer asked; one back from offline may be the free one a ticket waits for. */
+async function seen(ctx: AppContext, station: repo.PcStationRow, now: Date): Promise<void> {
+  await markSeen(ctx, station, now);
+  if (station.group_id && isOffline(station.last_seen_at, now))
+    await offerFreeStations(ctx, station.group_id);
+}
+
+/**
+ * Staff take a computer out of order (or back); a session on it runs to its end. A ticket the
+ * computer is held for goes back to the front of its line (it keeps its place) and is called to
+ * another free computer of the group if there is one: neither skipping it (which would call the
+ * next ticket to this same computer) nor releasing it (the hold stays) would free the computer.
+ */
 export async function setOutOfOrder(
   ctx: AppContext,
   actor: Actor,
@@ -195,10 +215,25 @@ export async function setOutOfOrder(
 ): Promise<void> {
   assertCanManagePcs(actor);
   if (!(await repo.findStation(ctx.db, stationId))) throw new NotFoundError('There is no such computer.');
-  if (outOfOrder && (await queue.findTicketForStation(ctx.db, stationId)))
-    throw new ConflictError('The computer is held for a ticket; skip or release it first.');
-  await repo.updateStation(ctx.db, stationId, { is_out_of_order: outOfOrder ? 1 : 0 });
+  const held = outOfOrder ? await queue.findTicketForStation(ctx.db, stationId) : undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    if (held) await queue.updateTicket(trx, held.id, { ...uncalled });
+    await repo.updateStation(trx, stationId, { is_out_of_order: outOfOrder ? 1 : 0 });
+  });
+  if (held) await offerFreeStations(ctx, held.group_id);
+  // A computer back in order may be the free one a waiting ticket needs.
+  const station = await repo.findStation(ctx.db, stationId);
+  if (!outOfOrder && station?.group_id) await offerFreeStations(ctx, station.group_id);
 }
+
+/** A ticket no longer called to any computer (it keeps its place: joined_at and number). */
+const uncalled = {
+  called_station_id: null,
+  called_at: null,
+  hold_until: null,
+  is_released: 0,
+  is_claimed: 0,
+} as const;
 
 export type StationState =
   | { state: 'unapproved' }
@@ -208,7 +243,7 @@ export type StationState =
   | { state: 'reserved'; ticket: string; holdUntil: string | null }
   | { state: 'in-use'; sessionId: string; minutesLeft: number };
 
-/** Every computer of a branch with its state; never who uses it. Offline: not seen for 60 s. */
+/** Every computer of a branch with its state; never who uses it. Offline: see OFFLINE_AFTER_MS. */
 export async function stationStatus(
   ctx: AppContext,
   actor: Actor,
@@ -226,8 +261,7 @@ export async function stationStatus(
     else if (session) st = { state: 'in-use', sessionId: session.id, minutesLeft: minutesLeft(session, now) };
     else if (s.is_out_of_order) st = { state: 'out-of-order' };
     else if (held) st = { state: 'reserved', ticket: held.ticket, holdUntil: held.hold_until };
-    else if (!s.last_seen_at || now.getTime() - Date.parse(s.last_seen_at) > MINUTE)
-      st = { state: 'offline' };
+    else if (isOffline(s.last_seen_at, now)) st = { state: 'offline' };
     else st = { state: 'free' };
     out.push({ ...base, ...st });
   }

@@ -7,11 +7,12 @@ import type { AppContext } from '../../context.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { checkCard, refuse, today, type Refused } from './pcs.common.ts';
+import { claimCodeFor, sameText } from './pcs.keys.ts';
 import { assertCanManagePcs } from './pcs.policy.ts';
 import * as queue from './pcs-queue.repository.ts';
 import * as repo from './pcs.repository.ts';
 import { cardKeyFor } from './pcs.common.ts';
-import { localHour } from './pcs.rules.ts';
+import { localHour, onlineSince } from './pcs.rules.ts';
 
 export interface Ticket {
   ok: true;
@@ -77,6 +78,8 @@ async function positionOf(ctx: AppContext, t: queue.PcTicketRow): Promise<number
 export interface TicketStatus {
   ticket: string;
   position: number;
+  /** For a ticket taken without a card: the 4 digits that claim the computer it is called to. */
+  claimCode: string | null;
   /** The computer's name when the ticket is called, with the time the hold ends. */
   calledTo: { stationName: string; holdUntil: string | null } | null;
 }
@@ -89,6 +92,7 @@ export async function ticketStatus(ctx: AppContext, ticketId: string): Promise<T
   return {
     ticket: t.ticket,
     position: await positionOf(ctx, t),
+    claimCode: t.card_key === null ? claimCodeFor(ctx.config.secret, t.id) : null,
     calledTo: station ? { stationName: station.name, holdUntil: t.hold_until } : null,
   };
 }
@@ -108,11 +112,15 @@ export async function waitlistBoard(
   }));
 }
 
+/** The free computers of a group now: in service, online (seen lately), nobody on it, not held. */
+export const freeStations = (ctx: AppContext, groupId: string) =>
+  repo.findFreeStations(ctx.db, groupId, onlineSince(ctx.clock.now()));
+
 /** Calls the first waiting tickets of a group to its free reservable computers; returns how many. */
 export async function offerFreeStations(ctx: AppContext, groupId: string): Promise<number> {
   const group = await repo.findGroup(ctx.db, groupId);
   if (!group) return 0;
-  const free = await repo.findFreeStations(ctx.db, groupId);
+  const free = await freeStations(ctx, groupId);
   if (!free.length) return 0;
   const waiting = (await queue.findGroupTickets(ctx.db, groupId)).filter((t) => t.called_station_id === null);
   const now = ctx.clock.now();
@@ -173,9 +181,7 @@ export async function callTicket(
 ): Promise<string> {
   const t = await staffTicket(ctx, actor, ticketId);
   const group = await repo.findGroup(ctx.db, t.group_id);
-  const free = (await repo.findFreeStations(ctx.db, t.group_id)).filter(
-    (s) => !stationId || s.id === stationId,
-  );
+  const free = (await freeStations(ctx, t.group_id)).filter((s) => !stationId || s.id === stationId);
   const station = free[0];
   if (!group || !station) throw new ConflictError('No computer of that group is free.');
   const now = ctx.clock.now();
@@ -185,6 +191,7 @@ export async function callTicket(
     called_at: iso(now),
     hold_until: iso(addMs(now, group.hold_minutes * MINUTE)),
     is_released: 0,
+    is_claimed: 0,
   });
   return station.name;
 }
@@ -198,6 +205,25 @@ export async function skipTicket(ctx: AppContext, actor: Actor, ticketId: string
 
 /** Staff remove a ticket (asked to leave the list); same effect as a skip. */
 export const removeTicket = skipTicket;
+
+/**
+ * At the computer a card-less ticket is called to, its number and claim code confirm it there:
+ * the next sign-in at that computer while the hold lasts serves it. Returns the ticket, or
+ * undefined (wrong code, another computer, a card's ticket, or the hold ran out).
+ */
+export async function claimHold(
+  ctx: AppContext,
+  stationId: string,
+  ticket: string,
+  code: string,
+): Promise<string | undefined> {
+  const held = await holdOn(ctx, ctx.db, stationId);
+  if (!held || held.card_key !== null || held.ticket !== ticket.trim().toUpperCase()) return undefined;
+  if (held.hold_until !== null && held.hold_until <= iso(ctx.clock.now())) return undefined;
+  if (!sameText(code.trim(), claimCodeFor(ctx.config.secret, held.id))) return undefined;
+  await queue.updateTicket(ctx.db, held.id, { is_claimed: 1 });
+  return held.ticket;
+}
 
 /** Staff release a held computer: the next login there, whoever it is, serves the called ticket. */
 export async function releaseHold(ctx: AppContext, actor: Actor, stationId: string): Promise<void> {

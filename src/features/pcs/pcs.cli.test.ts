@@ -44,6 +44,7 @@ describeEachDialect('carrel pcs', (env) => {
       'location="MAIN"',
       '[logging]',
       'level="warning"',
+      'showTimeRemainingInSplash=0',
       '[labels]',
       'TOO_MANY_ATTEMPTS="Too many failed attempts. Please wait a few minutes, or ask staff."',
     ])
@@ -87,6 +88,42 @@ describeEachDialect('carrel pcs', (env) => {
     assert.equal((await repo.findGroups(ctx.db, 'MAIN')).length, 1, 'the same group');
   });
 
+  test('a computer of another branch keeps its branch unless --move is given', async () => {
+    const { ctx } = env();
+    const first = capture();
+    await runLibkiIni(ctx, { station: 'PC-MOVE', branch: 'MAIN' }, first.out);
+    const before = await repo.findStationByName(ctx.db, 'MAIN', 'PC-MOVE');
+    assert.ok(before);
+    const { out } = capture();
+    await assert.rejects(
+      runLibkiIni(ctx, { station: 'PC-MOVE', branch: 'EAST' }, out),
+      (e: ValidationError) =>
+        /^PC-MOVE is a computer of MAIN: give --move to move it to EAST\.$/.test(
+          Object.values(e.fields)[0] ?? '',
+        ),
+    );
+    assert.equal(await repo.findStationByName(ctx.db, 'EAST', 'PC-MOVE'), undefined, 'nothing made at EAST');
+    assert.ok(
+      (await identifyStation(ctx, { branch: 'MAIN', name: 'PC-MOVE', stationKey: keyOf(first.text.stdout)! }))
+        .ok,
+    );
+    const moved = capture();
+    await runLibkiIni(ctx, { station: 'PC-MOVE', branch: 'EAST', move: true }, moved.out);
+    assert.match(
+      moved.text.stderr,
+      /moved PC-MOVE from MAIN to EAST, group "Internet": it has a NEW station key/,
+    );
+    const after = await repo.findStationByName(ctx.db, 'EAST', 'PC-MOVE');
+    assert.equal(after?.id, before.id, 'the same computer, moved');
+    assert.equal(await repo.findStationByName(ctx.db, 'MAIN', 'PC-MOVE'), undefined);
+    const group = await repo.findGroup(ctx.db, after.group_id!);
+    assert.equal(group?.branch, 'EAST');
+    assert.ok(
+      (await identifyStation(ctx, { branch: 'EAST', name: 'PC-MOVE', stationKey: keyOf(moved.text.stdout)! }))
+        .ok,
+    );
+  });
+
   test('bad flags get one clear message', async () => {
     const { ctx } = env();
     const { out } = capture();
@@ -128,6 +165,12 @@ test('the real `carrel pcs libki-ini` and `carrel pcs status` commands (SQLite)'
     const bad = await carrel(['pcs', 'libki-ini', '--station', 'PC-7', '--branch', 'NOPE'], env);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr.trim(), 'carrel: There is no branch NOPE in the library file.');
+    const elsewhere = await carrel(['pcs', 'libki-ini', '--station', 'PC-7', '--branch', 'EAST'], env);
+    assert.equal(elsewhere.code, 2);
+    assert.equal(
+      elsewhere.stderr.trim(),
+      'carrel: PC-7 is a computer of MAIN: give --move to move it to EAST.',
+    );
     const status = await carrel(['pcs', 'status'], env);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /PC-7\s+offline/);

@@ -1,4 +1,4 @@
-// `carrel pcs libki-ini --station NAME --branch CODE [--group NAME]` prints a ready-to-use Libki
+// `carrel pcs libki-ini --station NAME --branch CODE [--group NAME] [--move]` prints a ready-to-use Libki
 // client configuration (a new station key each run); `carrel pcs status [--branch CODE]` lists
 // every computer with its state — never who is on it (P1). Exit 2: bad usage, one line saying why.
 import { Command } from 'commander';
@@ -30,13 +30,19 @@ const iniFlags = z.object({
     .min(1, '--group: name the group.')
     .max(64, '--group: at most 64 characters.')
     .optional(),
+  /** Move a computer of that name from another branch. */
+  move: z.boolean().optional(),
 });
 
 /** Runs libki-ini: the INI on stdout, a note on stderr when an existing station got a new key. */
 export async function runLibkiIni(ctx: AppContext, flags: unknown, out: Output): Promise<void> {
   const input: IniInput = parseInput(iniFlags, flags);
-  const { stationKey, existed, groupName } = await issueStationKey(ctx, input);
-  if (existed)
+  const { stationKey, existed, groupName, movedFrom } = await issueStationKey(ctx, input);
+  if (movedFrom)
+    out.stderr.write(
+      `carrel: moved ${printable(input.station)} from ${movedFrom} to ${input.branch}, group "${printable(groupName)}": it has a NEW station key; the old key no longer works. Install this file on that computer.\n`,
+    );
+  else if (existed)
     out.stderr.write(
       `carrel: ${printable(input.station)} at ${input.branch} already existed: it has a NEW station key; the old key no longer works. Install this file on that computer.\n`,
     );
@@ -101,7 +107,8 @@ export function pcsCommand(deps: CliDeps): Command {
     .requiredOption('--station <name>', "the computer's name (its [node] name)")
     .requiredOption('--branch <code>', 'its branch code from the library file')
     .option('--group <name>', 'the group of a new station (default "Internet")')
-    .action((opts: Record<string, string>) => run((ctx) => runLibkiIni(ctx, opts, out)));
+    .option('--move', 'move a computer of that name from another branch to this one')
+    .action((opts: Record<string, unknown>) => run((ctx) => runLibkiIni(ctx, opts, out)));
   pcs
     .command('status')
     .description('Every public computer with its state (offline, free, reserved, in use); never who.')

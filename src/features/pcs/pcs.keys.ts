@@ -14,6 +14,21 @@ export const dayHmac = (dayKeyHex: string, value: string): string =>
 export const sha256 = (value: string): string =>
   crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 
+/**
+ * The 4-digit claim code of a ticket taken without a card: HMAC-SHA256(server secret, ticket id),
+ * never stored; shown only on the ticket's own page (whose link carries the random id).
+ */
+export function claimCodeFor(secret: string, ticketId: string): string {
+  const mac = crypto.createHmac('sha256', secret).update(`pc-claim|${ticketId}`, 'utf8').digest();
+  return String(mac.readUInt32BE(0) % 10_000).padStart(4, '0');
+}
+
+/** Compares two short strings without an early exit. */
+export function sameText(a: string, b: string): boolean {
+  const [x, y] = [sha256(a), sha256(b)].map((h) => Buffer.from(h, 'hex')) as [Buffer, Buffer];
+  return crypto.timingSafeEqual(x, y);
+}
+
 /** A random token for a session or a station key: 32 bytes, base64url. */
 export const newToken = (): string => crypto.randomBytes(32).toString('base64url');
 

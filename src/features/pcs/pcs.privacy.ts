@@ -201,6 +201,7 @@ export function pcsInventory(config: Config): TableEntry[] {
         called_at: plain('When it was called.'),
         hold_until: plain('Until when the computer is held.'),
         is_released: plain('Whether staff released the held computer.'),
+        is_claimed: plain('Whether the ticket was confirmed at the computer it is called to.'),
       },
       retention: [
         ...rollover(

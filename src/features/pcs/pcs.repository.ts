@@ -77,6 +77,17 @@ export function findStationByName(db: Db, branch: string, name: string): Promise
     .executeTakeFirst();
 }
 
+/** The computers of that name at any branch (a name is unique within a branch only). */
+export function findStationsNamed(db: Db, name: string): Promise<PcStationRow[]> {
+  return db
+    .selectFrom('pc_stations')
+    .selectAll()
+    .where('name', '=', name)
+    .orderBy('branch')
+    .limit(LIST_LIMIT)
+    .execute();
+}
+
 export function findStations(db: Db, branch: string): Promise<PcStationRow[]> {
   return db
     .selectFrom('pc_stations')
@@ -87,12 +98,16 @@ export function findStations(db: Db, branch: string): Promise<PcStationRow[]> {
     .execute();
 }
 
-/** Approved, working, reservable stations of a group that nobody uses and no ticket holds. */
-export function findFreeStations(db: Db, groupId: string): Promise<PcStationRow[]> {
+/**
+ * Approved, working, reservable stations of a group, heard from at or after `seenSince` (ISO), that
+ * nobody uses and no ticket holds.
+ */
+export function findFreeStations(db: Db, groupId: string, seenSince: string): Promise<PcStationRow[]> {
   return db
     .selectFrom('pc_stations')
     .selectAll()
     .where('group_id', '=', groupId)
+    .where('last_seen_at', '>=', seenSince)
     .where('is_approved', '=', 1)
     .where('is_out_of_order', '=', 0)
     .where('is_reservable', '=', 1)

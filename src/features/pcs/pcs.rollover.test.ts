@@ -14,7 +14,7 @@ import { createPasses } from './pcs-passes.service.ts';
 import { pcStatistics, rollOverPcs } from './pcs-rollover.service.ts';
 import { logout, pollSession, settleAllSessions, startSession } from './pcs.service.ts';
 import { expireHolds, joinWaitlist, releaseHold, skipTicket, ticketStatus } from './pcs-waitlist.service.ts';
-import { makeCard, makeGroup } from './pcs.test-support.ts';
+import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
 const MON_10 = '2026-03-02T16:00:00.000Z';
@@ -59,6 +59,7 @@ describeEachDialect('public computers: waiting list, passes, rollover', (env) =>
       reason: 'RESERVED',
     });
     clock.advance(5 * MINUTE);
+    await seeStations(ctx, [st]); // its client polls every 10 s
     assert.equal(await expireHolds(ctx), 1, 'B did not come: skipped');
     assert.equal(await ticketStatus(ctx, tb.ticketId), undefined);
     assert.ok((await ticketStatus(ctx, tc.ticketId))?.calledTo, 'C is called now');

@@ -3,6 +3,20 @@
 import { MINUTE, localDay, startOfLocalDay } from '../../clock.ts';
 import { weekdays, type Branch } from '../../library.ts';
 
+/**
+ * A computer not heard from for longer than this is offline: a running Libki client registers
+ * every 10 s. The one threshold for the staff map, `carrel pcs status`, the public page's free
+ * count and calling tickets (a switched-off computer is never free).
+ */
+export const OFFLINE_AFTER_MS = MINUTE;
+
+/** Whether a computer last heard from at `lastSeenAt` counts as offline at `now`. */
+export const isOffline = (lastSeenAt: string | null, now: Date): boolean =>
+  lastSeenAt === null || now.getTime() - Date.parse(lastSeenAt) > OFFLINE_AFTER_MS;
+
+/** The earliest last_seen_at of a computer still online at `now` (ISO), for queries. */
+export const onlineSince = (now: Date): string => new Date(now.getTime() - OFFLINE_AFTER_MS).toISOString();
+
 const hm = (s: string): number => {
   const [h, m] = s.split(':').map(Number) as [number, number];
   return h * 60 + m;

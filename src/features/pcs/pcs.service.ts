@@ -47,17 +47,19 @@ export const minutesLeft = (s: repo.PcSessionRow, now: Date): number =>
 
 /**
  * Signs in at a station. Refusals are counted per reason (never who). A computer held for a called
- * ticket accepts only that ticket's card, the ticket's text for an anonymous ticket, or anyone
- * after staff released it.
+ * ticket accepts only that ticket's card, or anyone once staff released it or the holder of a
+ * card-less ticket confirmed it there with its claim code (the ticket number alone is on the
+ * board for all to see, so it proves nothing).
  */
 export async function startSession(
   ctx: AppContext,
-  input: { stationId: string; credentials: PcCredentials; ticket?: string },
+  input: { stationId: string; credentials: PcCredentials },
 ): Promise<Started | Refused> {
   const station = await repo.findStation(ctx.db, input.stationId);
   if (!station) throw new NotFoundError('There is no such computer.');
   const where = { branch: station.branch, groupId: station.group_id };
-  if (!station.is_approved || !station.group_id) return refuse(ctx, where, 'STATION_NOT_APPROVED');
+  // Not counted: a computer waiting for approval is listed as such (and asks every 10 s).
+  if (!station.is_approved || !station.group_id) return { ok: false, reason: 'STATION_NOT_APPROVED' };
   if (station.is_out_of_order) return refuse(ctx, where, 'OUT_OF_ORDER');
   if (await repo.findSessionByStation(ctx.db, station.id)) return refuse(ctx, where, 'STATION_BUSY');
   const group = await repo.findGroup(ctx.db, station.group_id);
@@ -95,10 +97,8 @@ export async function startSession(
   if (held) {
     const mine =
       held.is_released === 1 ||
-      (held.card_key !== null && held.card_key === cardKey) ||
-      (held.card_key === null &&
-        input.ticket !== undefined &&
-        input.ticket.trim().toUpperCase() === held.ticket);
+      held.is_claimed === 1 ||
+      (held.card_key !== null && held.card_key === cardKey);
     if (!mine) return refuse(ctx, where, 'RESERVED');
   }
   if (allowanceLeft <= 0) return refuse(ctx, where, 'NO_TIME');

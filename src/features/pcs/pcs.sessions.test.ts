@@ -18,7 +18,7 @@ import {
 } from './pcs.service.ts';
 import { stationStatus } from './pcs-stations.service.ts';
 import { joinWaitlist } from './pcs-waitlist.service.ts';
-import { makeCard, makeGroup } from './pcs.test-support.ts';
+import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
 // Monday 2 March 2026, 10:00 in Chicago (CST): MAIN is open 09:00–20:00.
@@ -68,6 +68,7 @@ describeEachDialect('public computers: sessions', (env) => {
     const t = await joinWaitlist(ctx, { groupId });
     assert.ok(t.ok);
     clock.advance(30 * MINUTE);
+    await seeStations(ctx, stationIds); // its client polls every 10 s
     await settleAllSessions(ctx);
     assert.equal(
       (await pollSession(ctx, { stationId: stationIds[0]!, credentials: card.credentials })).status,

@@ -110,6 +110,11 @@ export interface PcWaitlistTable {
   hold_until: string | null;
   /** 1 when staff released the held computer: any login there serves this ticket. */
   is_released: Generated<number>;
+  /**
+   * 1 when a ticket taken without a card was confirmed at the computer it is called to (ticket
+   * number + claim code): the next login there serves it while the hold lasts.
+   */
+  is_claimed: Generated<number>;
 }
 
 /** A one-day guest pass: only an HMAC of its code under the day key. */

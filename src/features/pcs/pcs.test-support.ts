@@ -24,7 +24,18 @@ export async function makeGroup(
     stationIds.push(
       (await createStation(ctx, system, { branch: 'MAIN', groupId, name: `PC-${n}-${i}` })).stationId,
     );
+  await seeStations(ctx, stationIds);
   return { groupId, stationIds };
+}
+
+/**
+ * Marks computers as heard from now, as a running client does every 10 s: only a computer seen
+ * within the offline threshold is free for the waiting list.
+ */
+export async function seeStations(ctx: AppContext, stationIds: string[]): Promise<void> {
+  if (!stationIds.length) return;
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.updateTable('pc_stations').set({ last_seen_at: now }).where('id', 'in', stationIds).execute();
 }
 
 /** A patron and the credentials a client would send. */
