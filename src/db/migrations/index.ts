@@ -12,6 +12,7 @@ import * as m0009 from './0009-session-desk-and-flash.ts';
 import * as m0010 from './0010-login-throttle-kind.ts';
 import * as m0011 from './0011-public-computers.ts';
 import * as m0012 from './0012-sip2-accounts.ts';
+import * as m0013 from './0013-legal-cases.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-login-throttle-kind': m0010,
   '0011-public-computers': m0011,
   '0012-sip2-accounts': m0012,
+  '0013-legal-cases': m0013,
 };
