@@ -11,6 +11,7 @@ import { admin } from '../features/admin/index.ts';
 import { announcements } from '../features/announcements/index.ts';
 import { catalog } from '../features/catalog/index.ts';
 import { circulation } from '../features/circulation/index.ts';
+import { legal } from '../features/legal/index.ts';
 import { mailbox } from '../features/mailbox/index.ts';
 import { notices } from '../features/notices/index.ts';
 import { patronSessions, patrons } from '../features/patrons/index.ts';
@@ -68,6 +69,7 @@ export function featureList(opts: FeatureOptions = {}): readonly Feature[] {
     webstatsFeature(opts),
     pcs,
     sip2,
+    legal,
   ];
 }
 

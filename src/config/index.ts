@@ -22,6 +22,7 @@ import {
   type MailConfig,
   type NoticesConfig,
 } from './mail.ts';
+import { legalSettings, readLegal, type LegalConfig } from './legal.ts';
 import { pcsSettings, readPcs, type PcsConfig } from './pcs.ts';
 import { pcsSip2Settings } from './pcs-sip2.ts';
 import { privacySettings, readPatrons, readPurge, STATS_K } from './privacy.ts';
@@ -46,6 +47,7 @@ import { readWebstats, statsSettings, type WebstatsConfig } from './stats.ts';
 
 export type { DatabaseConfig } from './database.ts';
 export type { AnnouncementsConfig, MailConfig, NoticesConfig } from './mail.ts';
+export type { LegalConfig } from './legal.ts';
 export type { PcsConfig } from './pcs.ts';
 export type { PcsSip2Config } from './pcs-sip2.ts';
 export type { ReferenceConfig } from './reference.ts';
@@ -98,6 +100,8 @@ export interface Config {
   pcs: PcsConfig;
   /** The SIP2 server for self-check machines (issue 14 item 8). */
   sip2: Sip2Config;
+  /** Law-enforcement requests (issue 15): the case-file key, who is told, retention. */
+  legal: LegalConfig;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     webstats: readWebstats(r),
     pcs: readPcs(r, library),
     sip2: readSip2(r, host),
+    legal: readLegal(r, dataDir),
   };
   checkStaffSession(r, config.staffSession);
   // The secret file is only created once everything else is right.
@@ -172,6 +177,7 @@ export const configAreas: ReadonlyArray<{ title: string; settings: readonly Sett
     settings: pcsSip2Settings,
   },
   { title: 'SIP2 (self-check machines)', settings: sip2Settings },
+  { title: 'Law-enforcement requests', settings: legalSettings },
 ];
 
 export const allSettings: readonly SettingDoc[] = configAreas.flatMap((a) => a.settings);

@@ -13,6 +13,7 @@ import * as m0010 from './0010-login-throttle-kind.ts';
 import * as m0011 from './0011-public-computers.ts';
 import * as m0012 from './0012-sip2-accounts.ts';
 import * as m0013 from './0013-pc-ticket-claim.ts';
+import * as m0014 from './0014-legal-cases.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-public-computers': m0011,
   '0012-sip2-accounts': m0012,
   '0013-pc-ticket-claim': m0013,
+  '0014-legal-cases': m0014,
 };
