@@ -9,9 +9,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { describeEachDialect, type TestEnv } from '../../../test/support/env.ts';
 import { MINUTE } from '../../clock.ts';
-import { ForbiddenError } from '../../errors.ts';
+import { ForbiddenError, type ValidationError } from '../../errors.ts';
 import { domainStatus } from '../../http/errors.tsx';
+import { parseInput } from '../../validation.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
+import { moveSchema } from './legal-case.schemas.ts';
 import { LegalKeyError } from './legal.crypto.ts';
 import type { EventKind, Findings, RefusalCode } from './legal.states.ts';
 import { openCase } from './legal.service.ts';
@@ -288,6 +290,29 @@ describeEachDialect('moving a case through its states', (env, dialect) => {
     assert.deepEqual([last.kind, last.actor_id, last.to_state], ['lapse', null, 'declined']);
     await refused(requireProduction(e.ctx, counsel, slow, 'Anyway?'), 'not_in_this_state');
     await assertChainSound(e, quick, slow);
+  });
+
+  test('a step as a page sends it: checked by moveSchema at the edge, blanks left to the machine', async () => {
+    const e = env();
+    await people(e);
+    const id = await open(e);
+    const fields = (raw: unknown): Record<string, string> => {
+      try {
+        parseInput(moveSchema, raw);
+      } catch (err) {
+        return (err as ValidationError).fields;
+      }
+      return {};
+    };
+    assert.match(fields({ event: 'teleport' }).event ?? '', /Choose a step/);
+    assert.match(fields({ event: 'triage', reason: 'x'.repeat(5001) }).reason ?? '', /at most 5000/);
+    assert.match(fields({ event: 'release', as: 'mayor' }).as ?? '', /director or as counsel/);
+    assert.ok(Object.keys(fields({ event: 'approve', findings: { mood: 'fine' } })).length > 0);
+    const v = parseInput(moveSchema, { event: 'triage', reason: '  Papers look real.  ' });
+    assert.equal((await moveCase(e.ctx, officer, id, v.event, v)).state, 'triage');
+    assert.equal((await caseHistory(e.ctx, officer, id)).at(-1)!.reason, 'Papers look real.');
+    const blank = parseInput(moveSchema, { event: 'refer' });
+    await refused(moveCase(e.ctx, officer, id, blank.event, blank), 'reason_required');
   });
 
   test('decisions put back from an older copy are refused; the chain alone does not cover them', async () => {
