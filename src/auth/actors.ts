@@ -11,6 +11,11 @@ export interface StaffActor {
   displayName: string;
   roles: readonly Role[];
   mustChangePassword: boolean;
+  /**
+   * An administrator flagged as the library's director: decides emergency requests (L2). Set from
+   * the account at sign-in and on every request; absent (as in actors made by hand) means not.
+   */
+  isDirector?: boolean;
 }
 
 /** An operator at the server's command line: already trusted with the whole installation. */

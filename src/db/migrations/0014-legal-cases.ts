@@ -18,6 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('details', bytes, (c) => c.notNull())
     .addColumn('closed_at', 'text')
     .addColumn('last_hash', 'text', (c) => c.notNull())
+    // What the state machine needs besides the state (findings, who approved and confirmed, the
+    // emergency's threat and decisions, what a warrant took): encrypted JSON, null until the first move.
+    .addColumn('decisions', bytes)
     .execute();
   await db.schema.createIndex('legal_cases_closed_at').on('legal_cases').column('closed_at').execute();
   await db.schema

@@ -14,6 +14,7 @@ import * as m0011 from './0011-public-computers.ts';
 import * as m0012 from './0012-sip2-accounts.ts';
 import * as m0013 from './0013-pc-ticket-claim.ts';
 import * as m0014 from './0014-legal-cases.ts';
+import * as m0015 from './0015-staff-director.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-sip2-accounts': m0012,
   '0013-pc-ticket-claim': m0013,
   '0014-legal-cases': m0014,
+  '0015-staff-director': m0015,
 };

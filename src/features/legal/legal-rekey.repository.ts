@@ -7,7 +7,7 @@ import type { Db } from './legal.repository.ts';
 export async function rewriteCaseCiphertext(
   db: Db,
   id: string,
-  set: { details: Buffer; last_hash: string },
+  set: { details: Buffer; decisions: Buffer | null; last_hash: string },
 ): Promise<void> {
   await db.updateTable('legal_cases').set(set).where('id', '=', id).execute();
 }

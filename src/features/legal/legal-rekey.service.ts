@@ -57,6 +57,7 @@ export async function rekeyCases(ctx: AppContext, newKeyFile: string): Promise<R
         }
         await rekeyRepo.rewriteCaseCiphertext(trx, id, {
           details: swap(from, to, row.details, aad.details(id)),
+          decisions: row.decisions === null ? null : swap(from, to, row.decisions, aad.decisions(id)),
           last_hash: prev,
         });
         result.cases++;

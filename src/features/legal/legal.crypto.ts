@@ -126,6 +126,7 @@ export function decrypt(k: LegalKey, data: Uint8Array, context: string): Buffer 
 /** Where each encrypted value lives, as associated data. */
 export const aad = {
   details: (caseId: string) => `legal_cases.details:${caseId}`,
+  decisions: (caseId: string) => `legal_cases.decisions:${caseId}`,
   reason: (eventId: string) => `legal_case_events.reason:${eventId}`,
   attachmentName: (id: string) => `legal_case_attachments.name:${id}`,
   attachmentContent: (id: string) => `legal_case_attachments.content:${id}`,

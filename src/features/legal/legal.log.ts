@@ -63,10 +63,11 @@ export async function appendEvent(
   };
   const hash = eventHash(last.hash, ev);
   await repo.insertEvent(trx, { ...ev, prev_hash: last.hash, hash });
+  // An entry that leaves the state as it was (a recorded refusal) leaves the closing time alone.
   await repo.updateCaseHead(trx, caseId, {
     state: e.toState,
     last_hash: hash,
-    closed_at: e.closes ? iso(now) : null,
+    ...(e.toState !== last.to_state && { closed_at: e.closes ? iso(now) : null }),
   });
   return ev.seq;
 }

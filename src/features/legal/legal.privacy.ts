@@ -43,6 +43,11 @@ export function legalInventory(config: Config): TableEntry[] {
           'Encrypted: the visitor’s name, agency, badge or ID and how it was checked, when they came, and what they asked for.',
           'legal_cases.closed',
         ),
+        decisions: caseData(
+          'Encrypted: what the case’s steps decided — counsel’s findings, who approved and who confirmed a release, the threat stated in an emergency and who decided it, what agents searched and took under a warrant.',
+          'legal_cases.closed',
+          ['L2', 'L6'],
+        ),
         closed_at: plain('When the case was closed.'),
         last_hash: plain('A fingerprint of the case’s last log entry, so a removed entry is noticed.'),
       },

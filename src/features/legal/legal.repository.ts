@@ -2,6 +2,7 @@
 // or DELETE of events. (The one sanctioned rewrite, re-encryption under a new key after the chain
 // was verified, is in legal-rekey.repository.ts; retention deletes closed cases with their events.)
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { DialectOps } from '../../db/dialects.ts';
 import type { DB } from '../../db/schema.ts';
 import type { LegalCaseAttachmentTable, LegalCaseEventTable, LegalCaseTable } from './legal.table.ts';
 
@@ -34,11 +35,33 @@ export async function findCaseIdsAfter(db: Db, afterId: string, limit: number): 
   return rows.map((r) => r.id);
 }
 
-/** Moves the case's head after an appended event: its state, last hash and closing time. */
+/** The case, its row locked until the transaction ends (one move at a time per case). */
+export function lockCase(db: Db, ops: DialectOps, id: string): Promise<LegalCaseRow | undefined> {
+  return db
+    .selectFrom('legal_cases')
+    .selectAll()
+    .where('id', '=', id)
+    .modifyEnd(ops.forUpdate())
+    .executeTakeFirst();
+}
+
+/** Stores the state machine's decisions (ciphertext) and the instrument after a move. */
+export async function updateCaseDecisions(
+  db: Db,
+  id: string,
+  set: { decisions: Buffer; instrument: string },
+): Promise<void> {
+  await db.updateTable('legal_cases').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * Moves the case's head after an appended event: its state, last hash and, when given, its
+ * closing time.
+ */
 export async function updateCaseHead(
   db: Db,
   id: string,
-  head: { state: string; last_hash: string; closed_at: string | null },
+  head: { state: string; last_hash: string; closed_at?: string | null },
 ): Promise<void> {
   await db.updateTable('legal_cases').set(head).where('id', '=', id).execute();
 }

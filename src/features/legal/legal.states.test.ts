@@ -55,22 +55,22 @@ const opened1150 = { openedAt: at('11:50:00.000').toISOString(), threat: 'A thre
 const fixtures: Record<CaseState, CaseSnapshot> = {
   intake: { state: 'intake', instrument: 'subpoena' },
   triage: { state: 'triage', instrument: 'subpoena' },
-  declined: { state: 'declined', instrument: 'informal_request' },
+  declined: { state: 'declined', instrument: 'informal-request' },
   legal_review: { state: 'legal_review', instrument: 'subpoena' },
   cure_requested: { state: 'cure_requested', instrument: 'subpoena' },
-  challenged: { state: 'challenged', instrument: 'national_security' },
-  approved: { state: 'approved', instrument: 'court_order', approvedBy: 'counsel-1', findings: fullFindings },
+  challenged: { state: 'challenged', instrument: 'nsl-or-fisa-order' },
+  approved: { state: 'approved', instrument: 'court-order', approvedBy: 'counsel-1', findings: fullFindings },
   quashed: { state: 'quashed', instrument: 'subpoena' },
   withdrawn: { state: 'withdrawn', instrument: 'subpoena' },
-  producing: { state: 'producing', instrument: 'court_order', approvedBy: 'counsel-1', confirmedBy: 'po-1' },
-  produced: { state: 'produced', instrument: 'court_order', approvedBy: 'counsel-1', confirmedBy: 'po-1' },
+  producing: { state: 'producing', instrument: 'court-order', approvedBy: 'counsel-1', confirmedBy: 'po-1' },
+  produced: { state: 'produced', instrument: 'court-order', approvedBy: 'counsel-1', confirmedBy: 'po-1' },
   closed: { state: 'closed', instrument: 'subpoena' },
-  warrant_executing: { state: 'warrant_executing', instrument: 'search_warrant' },
-  warrant_recorded: { state: 'warrant_recorded', instrument: 'search_warrant' },
-  emergency_review: { state: 'emergency_review', instrument: 'emergency_request', emergency: opened1150 },
-  emergency_released: { state: 'emergency_released', instrument: 'emergency_request' },
-  emergency_reviewed_after: { state: 'emergency_reviewed_after', instrument: 'emergency_request' },
-  preserving: { state: 'preserving', instrument: 'preservation_request' },
+  warrant_executing: { state: 'warrant_executing', instrument: 'search-warrant' },
+  warrant_recorded: { state: 'warrant_recorded', instrument: 'search-warrant' },
+  emergency_review: { state: 'emergency_review', instrument: 'emergency-request', emergency: opened1150 },
+  emergency_released: { state: 'emergency_released', instrument: 'emergency-request' },
+  emergency_reviewed_after: { state: 'emergency_reviewed_after', instrument: 'emergency-request' },
+  preserving: { state: 'preserving', instrument: 'preservation-request' },
 };
 
 /** Every refusal any test saw, checked at the end for a sentence a person understands. */
@@ -156,14 +156,14 @@ describe('the state × event matrix', () => {
 
 /** Which instrument may take which step out of triage; every other cell is wrong_instrument. */
 const paths = parseTable(`
-  informal_request                    decline=declined
+  informal-request                    decline=declined
   subpoena                            decline=declined refer=legal_review
-  court_order                         decline=declined refer=legal_review
-  national_security                   decline=declined refer=legal_review
-  administrative_immigration_warrant  decline=declined refer=legal_review
-  search_warrant                      decline=declined execute_warrant=warrant_executing
-  emergency_request                   decline=declined open_emergency=emergency_review
-  preservation_request                decline=declined preserve=preserving
+  court-order                         decline=declined refer=legal_review
+  nsl-or-fisa-order                   decline=declined refer=legal_review
+  administrative-immigration-warrant  decline=declined refer=legal_review
+  search-warrant                      decline=declined execute_warrant=warrant_executing
+  emergency-request                   decline=declined open_emergency=emergency_review
+  preservation-request                decline=declined preserve=preserving
 `) as Record<Instrument, Partial<Record<EventKind, string>>>;
 
 describe('instruments and their paths', () => {
@@ -176,15 +176,15 @@ describe('instruments and their paths', () => {
           paths[i][k] ?? 'wrong_instrument',
           `${i} ${k}`,
         );
-    const r = run({ state: 'triage', instrument: 'informal_request' }, ev('refer'), officer);
+    const r = run({ state: 'triage', instrument: 'informal-request' }, ev('refer'), officer);
     assert.match(r.ok ? '' : r.message, /informal request cannot be referred.*not legal process; decline it/);
   });
 
   test('a search warrant and an emergency start their paths straight from intake', () => {
     const desk = staff('desk-1', ['circulation']);
-    const w = run({ state: 'intake', instrument: 'search_warrant' }, ev('execute_warrant'), desk);
+    const w = run({ state: 'intake', instrument: 'search-warrant' }, ev('execute_warrant'), desk);
     assert.equal(outcome(w), 'warrant_executing');
-    const e = run({ state: 'intake', instrument: 'emergency_request' }, ev('open_emergency'), officer);
+    const e = run({ state: 'intake', instrument: 'emergency-request' }, ev('open_emergency'), officer);
     assert.deepEqual(okCase(e).emergency, {
       openedAt: NOW.toISOString(),
       threat: 'Caller says a patron threatened to harm someone today',
@@ -193,9 +193,9 @@ describe('instruments and their paths', () => {
 
   test('a preservation request converts into the process served, never into another preservation', () => {
     const to = (instrument: Instrument): CaseEvent => ({ kind: 'convert', reason: 'Served', instrument });
-    assert.equal(outcome(run(fixtures.preserving, to('preservation_request'), officer)), 'wrong_instrument');
-    const c = okCase(run(fixtures.preserving, to('search_warrant'), officer));
-    assert.deepEqual([c.state, c.instrument], ['triage', 'search_warrant']);
+    assert.equal(outcome(run(fixtures.preserving, to('preservation-request'), officer)), 'wrong_instrument');
+    const c = okCase(run(fixtures.preserving, to('search-warrant'), officer));
+    assert.deepEqual([c.state, c.instrument], ['triage', 'search-warrant']);
     assert.equal(outcome(run(c, ev('execute_warrant'), officer)), 'warrant_executing');
   });
 });
@@ -246,8 +246,8 @@ describe('roles', () => {
     const cells = who;
     const fixture = (key: string): CaseSnapshot => {
       const [s, k] = key.split(' ') as [CaseState, EventKind];
-      if (k === 'execute_warrant') return { state: s, instrument: 'search_warrant' };
-      if (k === 'open_emergency') return { state: s, instrument: 'emergency_request' };
+      if (k === 'execute_warrant') return { state: s, instrument: 'search-warrant' };
+      if (k === 'open_emergency') return { state: s, instrument: 'emergency-request' };
       if (k === 'confirm') return { ...fixtures[s], approvedBy: 'counsel-1' };
       return fixtures[s];
     };
@@ -410,7 +410,7 @@ describe('the emergency time box', () => {
   const opened = at('12:00:00.000').toISOString();
   const e: CaseSnapshot = {
     state: 'emergency_review',
-    instrument: 'emergency_request',
+    instrument: 'emergency-request',
     emergency: { openedAt: opened, threat: 'T' },
   };
   const both = staff('both', ['counsel', 'admin'], true);
@@ -461,7 +461,7 @@ describe('the emergency time box', () => {
   });
 
   test('the threat and what a warrant took must be written down', () => {
-    const triaged: CaseSnapshot = { state: 'triage', instrument: 'emergency_request' };
+    const triaged: CaseSnapshot = { state: 'triage', instrument: 'emergency-request' };
     const open = run(triaged, { kind: 'open_emergency', reason: 'Call', threat: ' ' }, officer);
     assert.equal(outcome(open), 'details_required');
     const rec = run(

@@ -20,6 +20,9 @@
 //   closing: declined, quashed, withdrawn, produced, warrant_recorded, emergency_reviewed_after and
 //   preserving (expired or released, L4) ─close→ closed. Nothing leaves closed.
 import type { Role } from '../../auth/roles.ts';
+import { instruments, type Instrument } from './legal.schemas.ts';
+
+export { instruments, type Instrument };
 
 /** How a state reads after "while the case is". */
 export const stateLabels = {
@@ -45,30 +48,32 @@ export const stateLabels = {
 export type CaseState = keyof typeof stateLabels;
 export const caseStates = Object.keys(stateLabels) as CaseState[];
 
-export const instrumentLabels = {
-  informal_request: 'informal request',
+/**
+ * How each instrument reads inside a sentence ("a case for a subpoena"); the list of instruments
+ * itself is the intake form's (legal.schemas.ts), the one stored on the case.
+ */
+export const instrumentNouns: Record<Instrument, string> = {
+  'informal-request': 'informal request',
   subpoena: 'subpoena',
-  court_order: 'court order',
-  search_warrant: 'search warrant',
-  national_security: 'national-security letter or FISA order',
-  administrative_immigration_warrant: 'administrative immigration warrant',
-  emergency_request: 'emergency request',
-  preservation_request: 'preservation request',
-} as const;
-export type Instrument = keyof typeof instrumentLabels;
-export const instruments = Object.keys(instrumentLabels) as Instrument[];
+  'court-order': 'court order',
+  'search-warrant': 'search warrant',
+  'nsl-or-fisa-order': 'national-security letter or FISA order',
+  'administrative-immigration-warrant': 'administrative immigration warrant',
+  'emergency-request': 'emergency request',
+  'preservation-request': 'preservation request',
+};
 
 type Path = 'none' | 'review' | 'warrant' | 'emergency' | 'preserve';
 /** The one path each instrument may take out of intake or triage (besides declining). */
 export const instrumentPaths: Record<Instrument, Path> = {
-  informal_request: 'none',
+  'informal-request': 'none',
   subpoena: 'review',
-  court_order: 'review',
-  search_warrant: 'warrant',
-  national_security: 'review',
-  administrative_immigration_warrant: 'review',
-  emergency_request: 'emergency',
-  preservation_request: 'preserve',
+  'court-order': 'review',
+  'search-warrant': 'warrant',
+  'nsl-or-fisa-order': 'review',
+  'administrative-immigration-warrant': 'review',
+  'emergency-request': 'emergency',
+  'preservation-request': 'preserve',
 };
 const pathSentences: Record<Path, string> = {
   none: 'it is not legal process; decline it and tell the requester that records are released only under a subpoena, court order or warrant',
@@ -337,7 +342,7 @@ function pathRefusal(c: CaseSnapshot, kind: EventKind): Refusal | undefined {
   const need = pathOf[kind];
   const has = instrumentPaths[c.instrument];
   if (need === undefined || need === has) return;
-  const what = article(instrumentLabels[c.instrument]);
+  const what = article(instrumentNouns[c.instrument]);
   return refuse(
     'wrong_instrument',
     `A case for ${what} cannot be ${eventLabels[kind]}: ${pathSentences[has]}.`,
@@ -451,7 +456,7 @@ export function transition(
         return refuse('time_box_open', 'The time for deciding this emergency has not run out yet.');
       break;
     case 'convert':
-      if (event.instrument === 'preservation_request')
+      if (event.instrument === 'preservation-request')
         return refuse('wrong_instrument', 'Convert the case into the legal process that was served.');
       next.instrument = event.instrument;
       break;

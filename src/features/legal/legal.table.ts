@@ -18,6 +18,12 @@ export interface LegalCaseTable {
   closed_at: string | null;
   /** The hash of the case's last event, so that removing the last event is detected too. */
   last_hash: string;
+  /**
+   * Ciphertext of what the state machine needs besides the state, as JSON (legal-case.service.ts):
+   * counsel's findings, who approved and confirmed, the emergency's threat and decisions, what a
+   * warrant took, and the log entry it is as of. Null until the first move.
+   */
+  decisions: Buffer | null;
 }
 
 /** One entry of a case's append-only, hash-chained log. */

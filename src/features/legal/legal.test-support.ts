@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TestEnv } from '../../../test/support/env.ts';
 import { parseInput } from '../../validation.ts';
 import { makeStaff } from '../staff/staff.fixtures.ts';
+import { setStaffDirector } from '../staff/staff.service.ts';
 import type { StaffActor } from '../staff/staff.policy.ts';
 import type { Role } from '../staff/roles.ts';
 import { appendEvent } from './legal.log.ts';
@@ -35,9 +36,17 @@ export const rawIntake = (env: TestEnv, over: Record<string, unknown> = {}): Rec
 export const intake = (env: TestEnv, over: Record<string, unknown> = {}): IntakeInput =>
   parseInput(intakeSchema, rawIntake(env, over));
 
-/** A staff member with `roles`, as the actor a signed-in session gives. */
-export async function staffActor(env: TestEnv, roles: Role[]): Promise<StaffActor> {
+/**
+ * A staff member with `roles`, as the actor a signed-in session gives; with `director`, an
+ * administrator flagged as the director the way `carrel staff director` does it.
+ */
+export async function staffActor(
+  env: TestEnv,
+  roles: Role[],
+  opts: { director?: boolean } = {},
+): Promise<StaffActor> {
   const s = await makeStaff(env, roles);
+  if (opts.director) await setStaffDirector(env.ctx, { kind: 'system' }, s.username, true);
   return {
     kind: 'staff',
     id: s.staff.id,
@@ -45,6 +54,7 @@ export async function staffActor(env: TestEnv, roles: Role[]): Promise<StaffActo
     displayName: `Name of ${s.username}`,
     roles,
     mustChangePassword: false,
+    isDirector: opts.director === true,
   };
 }
 

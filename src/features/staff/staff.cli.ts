@@ -1,4 +1,4 @@
-// `carrel staff create|reset-password|list`: staff accounts at the command line, for the first
+// `carrel staff create|reset-password|list|director`: staff accounts at the command line, for the first
 // administrator's colleagues and for a locked-out administrator. Another edge over the services the
 // web uses: the input is checked here with the same schema as the web form. Exit codes: 0 done,
 // 1 the operation failed (an unknown account), 2 bad usage (a bad name, role or password).
@@ -9,7 +9,7 @@ import { parseInput } from '../../validation.ts';
 import { roles } from './roles.ts';
 import type { Actor } from './staff.policy.ts';
 import { createStaffSchema } from './staff.schemas.ts';
-import { createStaff, listStaff, resetStaffPassword } from './staff.service.ts';
+import { createStaff, listStaff, resetStaffPassword, setStaffDirector } from './staff.service.ts';
 
 const system: Actor = { kind: 'system' };
 
@@ -71,6 +71,23 @@ export function staffCommand(deps: CliDeps): Command {
         printCredentials(`New password for ${username.toLowerCase()}:`, [
           { username: username.toLowerCase(), password },
         ]);
+      } finally {
+        await ctx.database.close();
+      }
+    });
+
+  staff
+    .command('director')
+    .description("Flag an administrator as the library's director (decides emergency requests), or clear it.")
+    .argument('<username>')
+    .addOption(new Option('--on', 'make this administrator the director').conflicts('off'))
+    .addOption(new Option('--off', 'clear the flag').conflicts('on'))
+    .action(async (username: string, opts: { on?: boolean; off?: boolean }) => {
+      if (!opts.on && !opts.off) throw deps.cliError('carrel: say --on or --off.', 2);
+      const ctx = await deps.openContext();
+      try {
+        const s = await setStaffDirector(ctx, system, username, opts.on === true);
+        say(s.isDirector ? `${s.username} is now the director.` : `${s.username} is not the director.`);
       } finally {
         await ctx.database.close();
       }

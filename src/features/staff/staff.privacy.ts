@@ -46,6 +46,11 @@ export function staffInventory(config: Config): TableEntry[] {
           personal: false,
           description: 'Whether a new password must be chosen at next sign-in.',
         },
+        is_director: {
+          personal: false,
+          description:
+            "Whether the account is the library's director, the administrator who decides emergency requests from law enforcement with counsel.",
+        },
         created_at: { personal: false, description: 'When the account was created.' },
         updated_at: {
           personal: false,

@@ -1,5 +1,5 @@
 // SQL for staff accounts, roles and sessions. Nothing else in the feature writes SQL.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DialectOps } from '../../db/dialects.ts';
 import { keepPrepared } from '../../db/pg-driver.ts';
 import type { DB } from '../../db/schema.ts';
@@ -15,6 +15,7 @@ export interface StaffMember {
   roles: Role[];
   isDisabled: boolean;
   mustChangePassword: boolean;
+  isDirector: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,6 +44,7 @@ const columns = [
   'password_hash',
   'is_disabled',
   'must_change_password',
+  'is_director',
   'created_at',
   'updated_at',
 ] as const;
@@ -64,7 +66,7 @@ export async function findStaffById(db: Db, id: string): Promise<StaffWithHash |
   return toStaff(row, (await rolesFor(db, [row.id])).get(row.id) ?? []);
 }
 
-function toStaff(row: Pick<StaffTable, (typeof columns)[number]>, roles: Role[]): StaffWithHash {
+function toStaff(row: Selectable<Pick<StaffTable, (typeof columns)[number]>>, roles: Role[]): StaffWithHash {
   return {
     id: row.id,
     username: row.username,
@@ -73,6 +75,7 @@ function toStaff(row: Pick<StaffTable, (typeof columns)[number]>, roles: Role[])
     roles,
     isDisabled: row.is_disabled === 1,
     mustChangePassword: row.must_change_password === 1,
+    isDirector: row.is_director === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -176,6 +179,15 @@ export async function updateStaff(
       }),
       ...(set.mustChangePassword !== undefined && { must_change_password: set.mustChangePassword ? 1 : 0 }),
     })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Sets or clears the director flag (the service checks that the account is an administrator). */
+export async function setDirector(db: Db, id: string, on: boolean, nowIso: string): Promise<void> {
+  await db
+    .updateTable('staff')
+    .set({ is_director: on ? 1 : 0, updated_at: nowIso })
     .where('id', '=', id)
     .execute();
 }

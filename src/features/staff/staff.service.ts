@@ -127,7 +127,30 @@ export async function updateStaffAccount(
     if (!data.roles.includes('admin')) await assertAdminRemains(ctx, trx, id);
     await repo.updateStaff(trx, id, { displayName: data.displayName, nowIso: iso(ctx.clock.now()) });
     await repo.replaceStaffRoles(trx, id, data.roles);
+    // Only an administrator can be the director (L2): losing the role clears the flag.
+    if (!data.roles.includes('admin')) await repo.setDirector(trx, id, false, iso(ctx.clock.now()));
   });
+}
+
+/**
+ * Flags an administrator as the library's director, who decides emergency requests with counsel
+ * (issue 15 item 2; L2), or clears the flag. Refuses an account that is not an administrator.
+ */
+export async function setStaffDirector(
+  ctx: AppContext,
+  actor: Actor,
+  username: string,
+  on: boolean,
+): Promise<repo.StaffMember> {
+  requireStaffManager(actor);
+  const s = await findByIdOrUsername(ctx, { username });
+  if (on && !s.roles.includes('admin'))
+    throw new ConflictError(
+      `${s.username} is not an administrator; only an administrator can be the director.`,
+    );
+  await repo.setDirector(ctx.db, s.id, on, iso(ctx.clock.now()));
+  const { passwordHash: _h, ...member } = s;
+  return { ...member, isDirector: on };
 }
 
 /** Disables or re-enables an account; disabling signs it out everywhere at once. */
@@ -259,6 +282,7 @@ const toActor = (s: repo.StaffMember): StaffActor => ({
   displayName: s.displayName,
   roles: s.roles,
   mustChangePassword: s.mustChangePassword,
+  isDirector: s.isDirector,
 });
 
 /** Session activity is written at most this often, to keep page views from becoming writes. */

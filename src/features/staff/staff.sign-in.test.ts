@@ -27,6 +27,7 @@ describeEachDialect('staff sign-in', (env) => {
       displayName: `Name of ${s.username}`,
       roles: ['reference', 'webmaster'],
       mustChangePassword: false,
+      isDirector: false,
     });
     // The session look-up joins the roles in (one statement): every role, in the same order.
     assert.deepEqual(await authenticateSession(ctx, res.token), res.actor);

@@ -1,4 +1,5 @@
 // Kysely row types for staff accounts, their roles, their sessions and login throttling.
+import type { Generated } from 'kysely';
 export interface StaffTable {
   id: string;
   username: string;
@@ -6,6 +7,8 @@ export interface StaffTable {
   password_hash: string;
   is_disabled: number;
   must_change_password: number;
+  /** 1 for an administrator who is the library's director (decides emergency requests, L2). */
+  is_director: Generated<number>;
   created_at: string;
   updated_at: string;
   password_changed_at: string;
