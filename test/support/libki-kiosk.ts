@@ -109,8 +109,9 @@ export function libkiCacheDir(): string {
 
 /**
  * Builds the client from the vendored tarball unless this tarball's build is cached; returns the
- * folder holding `libkiclient` and `libki.qss`. Concurrent callers each build in their own
- * temporary folder and the first rename wins.
+ * folder holding `libkiclient` and `libki.qss`. Test files running at the same time share one
+ * build: the first takes a lock folder and builds, the others wait for it (a build takes minutes
+ * of both cores; two at once would double that). A lock older than the build limit is stale.
  */
 export async function ensureLibkiClient(): Promise<string> {
   const dir = libkiCacheDir();
@@ -119,6 +120,27 @@ export async function ensureLibkiClient(): Promise<string> {
   const missing = missingOf(BUILD_NEEDS);
   failMissing(missing);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (fs.existsSync(path.join(built, 'libkiclient'))) return built;
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 15 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  try {
+    return await buildLibkiClient(dir, built);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function buildLibkiClient(dir: string, built: string): Promise<string> {
+  if (fs.existsSync(path.join(built, 'libkiclient'))) return built;
   const tmp = fs.mkdtempSync(`${dir}.building-`);
   const src = path.join(tmp, SOURCE_DIR);
   const log = path.join(tmp, 'build.log');
