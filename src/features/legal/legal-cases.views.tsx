@@ -9,7 +9,13 @@ export const CASES_PATH = '/staff/legal';
 
 export function CaseListPage(p: PageFrame & { rows: CaseListRow[]; more: boolean }) {
   return (
-    <Layout title="Law-enforcement cases" library={p.library} actor={p.actor ?? null} staffArea>
+    <Layout
+      title="Law-enforcement cases"
+      library={p.library}
+      actor={p.actor ?? null}
+      csrfToken={p.csrfToken}
+      staffArea
+    >
       <h1>Law-enforcement cases</h1>
       <p>
         <a href="/staff/legal/new">Record a new visit</a>
@@ -50,7 +56,7 @@ export function CasePage(p: PageFrame & { c: CaseView }) {
   const c = p.c;
   const title = `Case opened ${c.opened}`;
   return (
-    <Layout title={title} library={p.library} actor={p.actor ?? null} staffArea>
+    <Layout title={title} library={p.library} actor={p.actor ?? null} csrfToken={p.csrfToken} staffArea>
       <p>
         <a href={CASES_PATH}>All cases</a>
       </p>

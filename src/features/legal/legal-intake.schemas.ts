@@ -79,3 +79,12 @@ export const intakeFormSchema = (tz: string) =>
       }),
     })
     .transform((v): IntakeInput => ({ ...v, idCheck: idChecks[v.idCheck], attachments: [] }));
+
+/** The media type a file's first bytes show (PDF, JPEG or PNG), or octet-stream for anything else. */
+export function sniffMediaType(bytes: Uint8Array): string {
+  const starts = (sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts([0x25, 0x50, 0x44, 0x46])) return 'application/pdf';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts([0x89, 0x50, 0x4e, 0x47])) return 'image/png';
+  return 'application/octet-stream';
+}

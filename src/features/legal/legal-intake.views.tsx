@@ -5,7 +5,7 @@ import type { FieldErrors } from '../../errors.ts';
 import { controlAttributes, Field, FieldError, Select, TextArea, TextInput } from '../../http/fields.tsx';
 import { CsrfField, ErrorSummary, Layout, type PageFrame } from '../../http/layout.tsx';
 import { idChecks } from './legal-intake.schemas.ts';
-import { instrumentLabels, instruments } from './legal.schemas.ts';
+import { instrumentLabels, instruments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from './legal.schemas.ts';
 
 export const INTAKE_PATH = '/staff/legal/new';
 export const RECORDED_PATH = '/staff/legal/recorded';
@@ -29,7 +29,7 @@ function DoNot() {
   return (
     <ul>
       <li>Do not search for the patron or for any record, in Carrel or anywhere else.</li>
-      <li>Do not copy, print or hand over anything.</li>
+      <li>Do not copy, print or hand over any patron information.</li>
       <li>Do not tell the patron, or anyone outside the privacy officer and counsel, about the request.</li>
       <li>
         If they show a search warrant and will not wait, do not stand in their way: call your supervisor and
@@ -46,7 +46,13 @@ export function IntakePage(
   const f = p.fields ?? {};
   const when = controlAttributes({ name: 'arrivedAt', label: '', error: f.arrivedAt });
   return (
-    <Layout title="Law enforcement request" library={p.library} actor={p.actor ?? null} staffArea>
+    <Layout
+      title="Law enforcement request"
+      library={p.library}
+      actor={p.actor ?? null}
+      csrfToken={p.csrfToken}
+      staffArea
+    >
       <h1>Law enforcement at the desk</h1>
       <p>
         Record who came and what they asked for. The privacy officer and counsel take it from here.{' '}
@@ -54,7 +60,7 @@ export function IntakePage(
       </p>
       <WhatToSay />
       <ErrorSummary message={p.error} fields={f} />
-      <form method="post" action={INTAKE_PATH} class="stack" novalidate>
+      <form method="post" action={INTAKE_PATH} class="stack" enctype="multipart/form-data" novalidate>
         <CsrfField token={p.csrfToken ?? ''} />
         <fieldset aria-describedby={f.instrument ? 'instrument-error' : undefined}>
           <legend>What do they say they have?</legend>
@@ -132,9 +138,23 @@ export function IntakePage(
           error={f.request}
           required
         />
-        <p class="hint">
-          Keep any papers they leave with you and give them to the privacy officer; do not copy them.
-        </p>
+        <Field
+          name="files"
+          label="Scans or photos of their papers (optional)"
+          hint={`If they let you: PDF, JPEG or PNG, up to ${MAX_ATTACHMENT_BYTES / (1024 * 1024)} MB each, at most ${MAX_ATTACHMENTS} files. If the form comes back with a message, choose the files again.`}
+          error={f.files}
+        >
+          <input
+            id="files"
+            name="files"
+            type="file"
+            multiple
+            accept="application/pdf,image/jpeg,image/png"
+            aria-invalid={f.files ? 'true' : undefined}
+            aria-describedby={['files-hint', f.files && 'files-error'].filter(Boolean).join(' ')}
+          />
+        </Field>
+        <p class="hint">Keep any papers they leave with you and give them to the privacy officer.</p>
         <div>
           <button type="submit">Record the visit</button>
         </div>
@@ -146,7 +166,13 @@ export function IntakePage(
 /** After the visit is recorded: what to do and say, who was told. No case, no link to one. */
 export function RecordedPage(p: PageFrame & { notified: number }) {
   return (
-    <Layout title="Visit recorded" library={p.library} actor={p.actor ?? null} staffArea>
+    <Layout
+      title="Visit recorded"
+      library={p.library}
+      actor={p.actor ?? null}
+      csrfToken={p.csrfToken}
+      staffArea
+    >
       <h1>The visit is recorded</h1>
       <WhatToSay />
       <h2>What to do now</h2>

@@ -80,7 +80,9 @@ describe('law-enforcement pages in a real browser', { skip: browserSkip, timeout
             await page.keyboard.press('Tab');
           assert.equal(await page.locator('#request:focus').count(), 1, 'Tab reaches the request');
           await page.keyboard.type('The circulation history of a patron.');
+          await page.keyboard.press('Tab'); // the file chooser (left empty)
           await page.keyboard.press('Tab');
+          assert.equal(await page.locator('button[type=submit]:focus').count(), 1, 'Tab reaches the button');
           await page.keyboard.press('Enter');
           await page.waitForURL('**/staff/legal/recorded**');
           const main = (await page.textContent('main')) ?? '';
@@ -117,6 +119,11 @@ describe('law-enforcement pages in a real browser', { skip: browserSkip, timeout
         await page.fill('#idShown', 'ID 88');
         await page.selectOption('#idCheck', 'photo-id');
         await page.fill('#request', 'Who used computer 4 on Monday.');
+        await page.setInputFiles('#files', {
+          name: 'order.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from('%PDF-1.4 court order scan'),
+        });
         await page.click('main button[type=submit]');
         await page.waitForURL('**/staff/legal/recorded**');
         await assertAccessible(page, `recorded ${width}`);
@@ -137,7 +144,9 @@ describe('law-enforcement pages in a real browser', { skip: browserSkip, timeout
         await snap(page, `legal-cases-${width}`);
         await page.click('main table a >> nth=0');
         await page.waitForURL(/\/staff\/legal\/[0-9a-f-]{36}$/);
-        assert.match((await page.textContent('main')) ?? '', /Who used computer 4 on Monday\./);
+        const text = (await page.textContent('main')) ?? '';
+        assert.match(text, /Who used computer 4 on Monday\./);
+        assert.match(text, /order\.pdf \(application\/pdf, 25 bytes\)/);
         await assertAccessible(page, `case ${width}`);
         await snap(page, `legal-case-${width}`);
       } finally {

@@ -5,15 +5,42 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDialect } from '../../../test/support/env.ts';
-import { signedInStaff, useTestApp } from '../../../test/support/http.ts';
+import { csrfTokenOf, signedInStaff, useTestApp, type Browser } from '../../../test/support/http.ts';
 import { instantOfLocal, localDateTime } from './legal-intake.schemas.ts';
 import { WHAT_TO_SAY } from './legal-intake.views.tsx';
+import { MAX_ATTACHMENT_BYTES } from './legal.schemas.ts';
 import { openCase } from './legal.service.ts';
-import { AGENCY, intake, SCAN_TEXT, staffActor, VISITOR } from './legal.test-support.ts';
+import { AGENCY, intake, pngScan, SCAN_TEXT, staffActor, VISITOR } from './legal.test-support.ts';
 
 const BADGE = 'Badge QX-77120';
 const ASK = 'Every loan and computer session of the patron Ottoline Brackwater since March.';
 const escaped = (s: string) => s.replace(/&/g, '&amp;');
+
+type Upload = { name: string; type: string; bytes: Uint8Array };
+
+/** Loads the intake page and posts its form as a browser does: multipart, the token first. */
+async function postIntake(browser: Browser, fields: Record<string, string>, files: Upload[] = []) {
+  const token = csrfTokenOf((await browser.get('/staff/legal/new')).body);
+  const boundary = '----carrel-test-7f3a';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries({ _csrf: token, ...fields }))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files.length
+    ? files
+    : [{ name: '', type: 'application/octet-stream', bytes: new Uint8Array() }])
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      ),
+      Buffer.from(f.bytes),
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return browser.request('POST', '/staff/legal/new', {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
+}
 
 describeEachDialect(
   'law-enforcement intake and case pages',
@@ -35,15 +62,20 @@ describeEachDialect(
         new Date(e.clock.now().getTime() - 20 * 60_000),
         e.config.library.timezone,
       );
-      const res = await desk.browser.submit('/staff/legal/new', '/staff/legal/new', {
-        instrument: 'court-order',
-        visitorName: VISITOR,
-        agency: AGENCY,
-        idShown: BADGE,
-        idCheck: 'called-agency',
-        arrivedAt: arrived,
-        request: ASK,
-      });
+      const scan = { name: 'warrant page 1.png', type: 'image/png', bytes: pngScan() };
+      const res = await postIntake(
+        desk.browser,
+        {
+          instrument: 'court-order',
+          visitorName: VISITOR,
+          agency: AGENCY,
+          idShown: BADGE,
+          idCheck: 'called-agency',
+          arrivedAt: arrived,
+          request: ASK,
+        },
+        [scan],
+      );
       assert.equal(res.statusCode, 303, res.body.slice(0, 300));
       assert.equal(res.headers.location, '/staff/legal/recorded?notified=2');
       const rows = await e.ctx.db.selectFrom('legal_cases').selectAll().execute();
@@ -69,6 +101,11 @@ describeEachDialect(
       // The privacy officer sees the case with what was typed, and the log names the desk worker.
       const po = await signedInStaff(e, app(), ['privacy-officer']);
       const poHome = await po.browser.get('/staff');
+      assert.doesNotMatch(
+        (await po.browser.get('/staff/legal')).body,
+        /name="_csrf" value\/>/,
+        'the sign-out form has its token',
+      );
       assert.match(poHome.body, /href="\/staff\/legal"/);
       const list = await po.browser.get('/staff/legal');
       assert.equal(list.statusCode, 200);
@@ -81,8 +118,12 @@ describeEachDialect(
       for (const typed of [VISITOR, AGENCY, BADGE, ASK, 'Called the agency', 'Court order'])
         assert.ok(page.body.includes(escaped(typed)), `the case page shows ${typed}`);
       assert.ok(page.body.includes(desk.username), 'the log names who recorded it');
-      assert.match(page.body, /Recorded at the desk\./);
-      assert.match(page.body, /No scans or photos were recorded/);
+      assert.match(page.body, /Recorded at the desk with 1 file\(s\)/);
+      assert.match(page.body, /warrant page 1\.png/);
+      const href = /href="(\/staff\/legal\/[^"/]+\/files\/[^"]+)"/.exec(page.body)?.[1];
+      assert.ok(href, 'the uploaded scan is a download');
+      const file = await po.browser.get(href);
+      assert.ok(file.rawPayload.equals(Buffer.from(scan.bytes)), 'the file comes back as uploaded');
       const stored = await e.ctx.db
         .selectFrom('legal_cases')
         .select('details')
@@ -113,7 +154,7 @@ describeEachDialect(
         arrivedAt: '2026-02-30T10:00',
         request: ASK,
       };
-      const res = await desk.browser.submit('/staff/legal/new', '/staff/legal/new', typed);
+      const res = await postIntake(desk.browser, typed);
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /Agency: required\./);
       assert.match(res.body, /When they came: a date and time\./);
@@ -128,21 +169,35 @@ describeEachDialect(
         new Date(e.clock.now().getTime() + 3 * 3600_000),
         e.config.library.timezone,
       );
-      const res2 = await desk.browser.submit('/staff/legal/new', '/staff/legal/new', {
-        ...typed,
-        agency: AGENCY,
-        arrivedAt: later,
-      });
+      const res2 = await postIntake(desk.browser, { ...typed, agency: AGENCY, arrivedAt: later });
       assert.equal(res2.statusCode, 400);
       assert.match(res2.body, /not in the future/);
       assert.ok(res2.body.includes(`value="${later}"`));
       const { instrument: _i, ...noInstrument } = typed;
-      const res3 = await desk.browser.submit('/staff/legal/new', '/staff/legal/new', {
-        ...noInstrument,
-        agency: AGENCY,
-      });
+      const res3 = await postIntake(desk.browser, { ...noInstrument, agency: AGENCY });
       assert.equal(res3.statusCode, 400);
       assert.match(res3.body, /Choose what the visitor says they have/);
+      // A file that is not what a scan is (text named .png) is refused, with the form kept.
+      const fake = { name: 'scan.png', type: 'image/png', bytes: new TextEncoder().encode('not an image') };
+      const res4 = await postIntake(
+        desk.browser,
+        { ...typed, agency: AGENCY, arrivedAt: localDateTime(e.clock.now(), e.config.library.timezone) },
+        [fake],
+      );
+      assert.equal(res4.statusCode, 400);
+      assert.match(res4.body, /Attach a PDF, JPEG or PNG file\./);
+      assert.ok(res4.body.includes(`value="${escaped(VISITOR)}"`));
+      // A url-encoded post without the multipart form's token in a header is refused outright.
+      const plain = await desk.browser.submit('/staff/legal/new', '/staff/legal/new', {
+        ...typed,
+        agency: AGENCY,
+      });
+      assert.equal(plain.statusCode, 403);
+      // A file over the limit: a plain page (413) naming the limit, before the rest is read.
+      const big = { name: 'huge.png', type: 'image/png', bytes: new Uint8Array(MAX_ATTACHMENT_BYTES + 1) };
+      const res5 = await postIntake(desk.browser, { ...typed, agency: AGENCY }, [big]);
+      assert.equal(res5.statusCode, 413);
+      assert.match(res5.body, /A file may be at most 10 MB/);
       assert.equal(await count(), before, 'no half-written case');
       assert.ok(!e.logs.some((l) => l.includes(VISITOR) || l.includes(ASK)), 'no typed values in the logs');
     });
