@@ -29,6 +29,7 @@ import { canViewStaffCatalog } from '../catalog/catalog.policy.ts';
 import { canUseDesk, canViewCirculationCounts } from '../circulation/circulation.policy.ts';
 import { plural } from '../../plural.ts';
 import { canManagePcs } from '../pcs/pcs.policy.ts';
+import { canOpenCase, canReadCases } from '../legal/legal.policy.ts';
 import { TextInput } from '../../http/fields.tsx';
 
 interface FormState {
@@ -170,6 +171,19 @@ export function StaffHomePage({
       '/staff/announcements',
       'Announcements',
       'Write, preview and send announcements to the patrons who subscribed.',
+    ]);
+  if (canReadCases(a))
+    links.push([
+      '/staff/legal',
+      'Law-enforcement cases',
+      'Requests recorded at the desk: the papers, what was asked for and the case log.',
+    ]);
+  // Every role: whoever is at the desk when law enforcement comes records the visit (L1).
+  if (canOpenCase(a))
+    links.push([
+      '/staff/legal/new',
+      'Law enforcement request',
+      'Someone from the police or another agency asks for patron records: record it here and what to say.',
     ]);
   return (
     <Layout title="Staff home" library={library} actor={a} csrfToken={csrfToken} staffArea>

@@ -11,9 +11,11 @@ import { BodyTooLargeError, TooManyFieldsError } from '../../../http/forms.ts';
 export interface UploadedFile {
   field: string;
   filename: string;
-  /** Where the bytes were written (inside the `dir` the caller gave, which the caller removes). */
+  /** Where the bytes were written (inside the `dir` the caller gave, which the caller removes); '' in memory. */
   path: string;
   size: number;
+  /** The bytes, when the reader was asked to keep files in memory (never on disk). */
+  bytes?: Buffer;
 }
 
 export interface MultipartForm {
@@ -64,6 +66,10 @@ export async function readMultipart(
   opts: {
     /** The folder for files, made when the first file part is approved. */
     dir: () => Promise<string>;
+    /** Keep files in memory and never write them to disk (small files that must not touch it). */
+    memory?: boolean;
+    /** The message for a file over the limit (by default the catalog import's). */
+    tooLarge?: (bytes: number) => string;
     limits: MultipartLimits;
     beforeFile(fields: Record<string, string>): void;
   },
@@ -80,7 +86,7 @@ export async function readMultipart(
   let name: string | undefined;
   let fieldChunks: Buffer[] = [];
   let fieldSize = 0;
-  let file: { handle: fs.FileHandle; entry: UploadedFile } | null = null;
+  let file: { handle: fs.FileHandle | null; chunks: Buffer[]; entry: UploadedFile } | null = null;
   let fileCheckDone = false;
 
   const partData = async (data: Buffer) => {
@@ -91,18 +97,21 @@ export async function readMultipart(
       fieldChunks.push(data);
     } else if (file) {
       file.entry.size += data.length;
-      if (file.entry.size > limits.fileBytes) throw new BodyTooLargeError(uploadTooLarge(limits.fileBytes));
-      await file.handle.write(data);
+      if (file.entry.size > limits.fileBytes)
+        throw new BodyTooLargeError((opts.tooLarge ?? uploadTooLarge)(limits.fileBytes));
+      if (file.handle) await file.handle.write(data);
+      else file.chunks.push(Buffer.from(data));
     }
   };
   const endPart = async () => {
     if (state === 'field' && name !== undefined)
       form.fields[name] = Buffer.concat(fieldChunks).toString('utf8');
     if (file) {
-      await file.handle.close();
+      await file.handle?.close();
+      if (!file.handle) file.entry.bytes = Buffer.concat(file.chunks);
       // An empty file input is sent as a part with an empty name and no data: not an upload.
       if (file.entry.filename !== '' || file.entry.size > 0) form.files.push(file.entry);
-      else await fs.rm(file.entry.path, { force: true });
+      else if (file.handle) await fs.rm(file.entry.path, { force: true });
       file = null;
     }
     fieldChunks = [];
@@ -121,10 +130,10 @@ export async function readMultipart(
     const entry = {
       field: name,
       filename: params.filename,
-      path: path.join(await opts.dir(), `file-${parts}`),
+      path: opts.memory ? '' : path.join(await opts.dir(), `file-${parts}`),
       size: 0,
     };
-    file = { handle: await fs.open(entry.path, 'wx', 0o600), entry };
+    file = { handle: opts.memory ? null : await fs.open(entry.path, 'wx', 0o600), chunks: [], entry };
     return 'file';
   };
 
@@ -178,9 +187,10 @@ export async function readMultipart(
     if (state !== 'done') throw bad();
     return form;
   } catch (err) {
-    const open = file as { handle: fs.FileHandle; entry: UploadedFile } | null;
-    if (open) await open.handle.close().catch(() => undefined);
-    for (const f of [...form.files, ...(open ? [open.entry] : [])]) await fs.rm(f.path, { force: true });
+    const open = file as { handle: fs.FileHandle | null; entry: UploadedFile } | null;
+    if (open?.handle) await open.handle.close().catch(() => undefined);
+    for (const f of [...form.files, ...(open ? [open.entry] : [])])
+      if (f.path) await fs.rm(f.path, { force: true });
     throw err;
   }
 }

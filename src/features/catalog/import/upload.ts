@@ -17,7 +17,8 @@ import { checkCsrfToken, tokenOf } from '../../../http/csrf.ts';
 import { BodyTooLargeError } from '../../../http/forms.ts';
 import type { App } from '../../../http/types.ts';
 import { canImportCatalog } from '../catalog.policy.ts';
-import { readMultipart, uploadTooLarge, type UploadedFile } from './multipart.ts';
+import { readMultipart, uploadTooLarge, type MultipartLimits, type UploadedFile } from './multipart.ts';
+import type { Actor } from '../../../auth/actors.ts';
 import type { ImportSource } from './sources.ts';
 import { plural } from '../../../plural.ts';
 
@@ -99,6 +100,26 @@ async function tempDir(request: FastifyRequest): Promise<string> {
   return upload.dir;
 }
 
+/** Who may upload and how much, for a scope other than the catalog import (e.g. a case's papers). */
+export interface UploadGate {
+  permitted: (a: Actor) => boolean;
+  limits: MultipartLimits;
+  /** Uploads read at once in this scope; more get a 429 with `busyMessage`. */
+  maxConcurrent: number;
+  busyMessage: string;
+  /** Keep files in memory, never in a temporary file (what must not touch the disk unencrypted). */
+  memory?: boolean;
+  /** The message for a file over the limit. */
+  tooLarge?: (bytes: number) => string;
+}
+
+const catalogGate: UploadGate = {
+  permitted: canImportCatalog,
+  limits,
+  maxConcurrent: MAX_CONCURRENT_UPLOADS,
+  busyMessage: 'Another catalog upload is being read or imported. Please try again in a minute.',
+};
+
 async function streamToFile(stream: AsyncIterable<Buffer>, file: string): Promise<number> {
   const handle = await fs.open(file, 'wx', 0o600);
   let size = 0;
@@ -118,23 +139,21 @@ async function streamToFile(stream: AsyncIterable<Buffer>, file: string): Promis
  * Installs the gate, the body readers and the clean-up on an encapsulated scope holding only the
  * import routes (every other route keeps the global body limit and has no multipart reader).
  */
-export function installUploadHandling(scope: App, ctx: AppContext): void {
+export function installUploadHandling(scope: App, ctx: AppContext, gate: UploadGate = catalogGate): void {
   let active = 0;
+  const max = gate.limits.fileBytes;
 
   scope.addHook('onRequest', async (request, reply) => {
     // A refused upload's body is never read: the connection closes after the answer.
     void reply.header('Connection', 'close');
-    if (!requireStaff(request, reply, canImportCatalog)) return reply;
+    if (!requireStaff(request, reply, gate.permitted)) return reply;
     const length = Number(request.headers['content-length']);
-    if (length > limits.fileBytes + multipartOverhead)
-      throw new BodyTooLargeError(uploadTooLarge(limits.fileBytes));
+    // With several files, the most any of them may be, times the parts, plus room for the fields.
+    if (length > max * (gate === catalogGate ? 1 : gate.limits.parts) + multipartOverhead)
+      throw new BodyTooLargeError((gate.tooLarge ?? uploadTooLarge)(max));
     const token = headerToken(request);
     if (!isMultipart(request) || token !== undefined) checkCsrfToken(ctx, request, token);
-    if (active >= MAX_CONCURRENT_UPLOADS)
-      throw new TooManyRequestsError(
-        'Another catalog upload is being read or imported. Please try again in a minute.',
-        60,
-      );
+    if (active >= gate.maxConcurrent) throw new TooManyRequestsError(gate.busyMessage, 60);
     active++;
     let held = true;
     const upload: Upload = {
@@ -174,7 +193,9 @@ export function installUploadHandling(scope: App, ctx: AppContext): void {
         request.headers['content-type'],
         {
           dir: () => tempDir(request),
-          limits,
+          limits: gate.limits,
+          memory: gate.memory ?? false,
+          ...(gate.tooLarge ? { tooLarge: gate.tooLarge } : {}),
           beforeFile: (fields) =>
             checkCsrfToken(ctx, request, headerToken(request) ?? tokenOf(request, fields)),
         },
