@@ -11,7 +11,8 @@ import { describeEachDialect } from '../../../test/support/env.ts';
 import { findValueEverywhere } from '../../../test/support/find-value.ts';
 import { rollOverPcsJob } from './pcs.jobs.ts';
 import { createPasses } from './pcs-passes.service.ts';
-import { pcStatistics, rollOverPcs } from './pcs-rollover.service.ts';
+import { rollOverPcs } from './pcs-rollover.service.ts';
+import { pcStatsReport } from './pcs-stats.service.ts';
 import { logout, pollSession, settleAllSessions, startSession } from './pcs.service.ts';
 import { expireHolds, joinWaitlist, releaseHold, skipTicket, ticketStatus } from './pcs-waitlist.service.ts';
 import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
@@ -186,8 +187,14 @@ describeEachDialect('public computers: waiting list, passes, rollover', (env) =>
       'one wait, summed',
     );
 
-    const shown = await pcStatistics(ctx, system, { from: day, to: day });
-    const mine = shown.rows.filter((r) => r.groupId === groupId);
+    // The staff statistics page's own report (pcs-stats.service.ts), per hour.
+    const group = await ctx.db
+      .selectFrom('pc_groups')
+      .select('name')
+      .where('id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    const shown = await pcStatsReport(ctx, system, { from: day, to: day, by: 'hour', branch: undefined });
+    const mine = shown.lines.filter((r) => r.groupName === group.name);
     assert.ok(mine.length > 0);
     assert.ok(
       mine.every((r) => r.sessions.kind === 'at-most'),
