@@ -20,6 +20,7 @@ import type { AppContext } from '../src/context.ts';
 import { seedDemoPatrons, type SeededPatron } from '../src/demo/patrons.ts';
 import { createStaff } from '../src/features/staff/staff.service.ts';
 import { runLibkiIni } from '../src/features/pcs/pcs.cli.ts';
+import { assertDayGone } from '../src/features/pcs/pcs.test-support.ts';
 import { rollOverPcsJob } from '../src/features/pcs/pcs.jobs.ts';
 import type { App } from '../src/http/types.ts';
 import { carrel } from './support/cli.ts';
@@ -332,19 +333,7 @@ describe('issue 14 end to end: the real Libki kiosk client against Carrel', { sk
     env.clock.set('2026-03-03T06:05:00.000Z'); // 00:05 on Tuesday in Chicago
     await rollOverPcsJob.handler(ctx, {}, { jobId: 'e2e', attempt: 1 });
 
-    for (const t of [
-      'pc_day_keys',
-      'pc_usage',
-      'pc_waitlist',
-      'pc_waits',
-      'pc_ticket_counters',
-      'pc_passes',
-    ] as const)
-      assert.equal(
-        (await ctx.db.selectFrom(t).selectAll().where('day', '=', DAY).execute()).length,
-        0,
-        `${t}: nothing of ${DAY}`,
-      );
+    await assertDayGone(ctx, DAY);
     assert.equal((await ctx.db.selectFrom('pc_sessions').selectAll().execute()).length, 0);
     const values = await pcValues(ctx);
     for (const p of [dana, eli, frankie]) {

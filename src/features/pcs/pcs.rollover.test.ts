@@ -15,7 +15,7 @@ import { rollOverPcs } from './pcs-rollover.service.ts';
 import { pcStatsReport } from './pcs-stats.service.ts';
 import { logout, pollSession, settleAllSessions, startSession } from './pcs.service.ts';
 import { expireHolds, joinWaitlist, releaseHold, skipTicket, ticketStatus } from './pcs-waitlist.service.ts';
-import { makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
+import { assertDayGone, makeCard, makeGroup, seeStations } from './pcs.test-support.ts';
 
 const system = { kind: 'system' } as const;
 const MON_10 = '2026-03-02T16:00:00.000Z';
@@ -145,19 +145,7 @@ describeEachDialect('public computers: waiting list, passes, rollover', (env) =>
     await rollOverPcsJob.handler(ctx, {}, { jobId: 'test', attempt: 1 });
     await rollOverPcsJob.handler(ctx, {}, { jobId: 'test', attempt: 1 }); // idempotent
 
-    for (const t of [
-      'pc_day_keys',
-      'pc_usage',
-      'pc_waitlist',
-      'pc_waits',
-      'pc_ticket_counters',
-      'pc_passes',
-    ] as const)
-      assert.equal(
-        (await ctx.db.selectFrom(t).selectAll().where('day', '=', day).execute()).length,
-        0,
-        `${t}: none of ${day}`,
-      );
+    await assertDayGone(ctx, day);
     const after = await ctx.db.selectFrom('pc_sessions').selectAll().execute();
     assert.ok(
       after.every((s) => s.card_key === null),

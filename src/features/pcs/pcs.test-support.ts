@@ -1,4 +1,5 @@
 // Test set-up for public computers: a group with stations at MAIN, patrons with a known PIN.
+import assert from 'node:assert/strict';
 import type { AppContext } from '../../context.ts';
 import { makePatron, TEST_PIN } from '../../../test/support/patrons.ts';
 import { createGroup, createStation, type GroupInput } from './pcs-stations.service.ts';
@@ -51,4 +52,21 @@ export async function makeCard(
     cardNumber: p.cardNumber,
     credentials: { kind: 'card' as const, cardNumber: p.cardNumber, pin: TEST_PIN },
   };
+}
+
+/** After the rollover: no row of `day` is left in any of the day's tables (P1, P3). */
+export async function assertDayGone(ctx: AppContext, day: string): Promise<void> {
+  for (const t of [
+    'pc_day_keys',
+    'pc_usage',
+    'pc_waitlist',
+    'pc_waits',
+    'pc_ticket_counters',
+    'pc_passes',
+  ] as const)
+    assert.equal(
+      (await ctx.db.selectFrom(t).selectAll().where('day', '=', day).execute()).length,
+      0,
+      `${t}: nothing of ${day}`,
+    );
 }
